@@ -1,0 +1,106 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+/**
+ * Same rules as `normalizeBaseUrl` in nodes/GleanChat/transport/baseUrl.ts, written as an
+ * expression because the credential test runs before any node code. A test keeps them equal.
+ */
+const NORMALIZED_BASE_URL =
+	"={{ ((u) => (/^[a-z][a-z0-9+.-]*:\\/\\//i.test(u) ? u : (/[.:]/.test(u) ? 'https://' + u : 'https://' + u + '-be.glean.com')).replace(/\\/+$/, '').replace(/\\/rest\\/api\\/v1$/i, '').replace(/\\/+$/, ''))(String($credentials.baseUrl ?? '').trim()) }}";
+
+export class GleanChatApi implements ICredentialType {
+	name = 'gleanChatApi';
+
+	displayName = 'Glean Chat API';
+
+	icon: Icon = { light: 'file:glean.svg', dark: 'file:glean.dark.svg' };
+
+	documentationUrl =
+		'https://developers.glean.com/api-info/client/authentication/overview';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://acme-be.glean.com',
+			description:
+				'Your Glean API host, e.g. https://acme-be.glean.com. A bare instance name ("acme") and a trailing "/rest/api/v1" are accepted too.',
+		},
+		{
+			displayName: 'API Token',
+			name: 'apiToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'A Glean API token with the CHAT scope (user-scoped or global), or an OAuth access token',
+		},
+		{
+			displayName: 'Token Type',
+			name: 'authType',
+			type: 'options',
+			options: [
+				{
+					name: 'Glean API Token',
+					value: 'token',
+					description: 'A token created in Glean (Admin console → API tokens), or one from Glean’s own OAuth server',
+				},
+				{
+					name: 'OAuth Access Token (External Identity Provider)',
+					value: 'oauth',
+					description: 'An access token issued by your identity provider; sends X-Glean-Auth-Type: OAUTH',
+				},
+			],
+			default: 'token',
+		},
+		{
+			displayName: 'Act As (Email)',
+			name: 'actAs',
+			type: 'string',
+			default: '',
+			placeholder: 'name@email.com',
+			description:
+				'The user a global token acts for, sent as X-Glean-ActAs. Required by Glean for global tokens; leave empty for user-scoped tokens. A node can override it.',
+		},
+	];
+
+	/**
+	 * A function rather than a generic block: n8n's generic authentication always writes every
+	 * header (an empty Act As would still be sent) and overwrites headers the node already set,
+	 * so a node-level Act As could not win over the credential's.
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const headers = { ...(requestOptions.headers ?? {}) };
+		headers.Authorization = `Bearer ${String(credentials.apiToken ?? '').trim()}`;
+		if (credentials.authType === 'oauth') {
+			headers['X-Glean-Auth-Type'] = 'OAUTH';
+		}
+		const actAs = String(credentials.actAs ?? '').trim();
+		const hasNodeActAs = Object.keys(headers).some((name) => name.toLowerCase() === 'x-glean-actas');
+		if (actAs !== '' && !hasNodeActAs) {
+			headers['X-Glean-ActAs'] = actAs;
+		}
+		return { ...requestOptions, headers };
+	}
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: NORMALIZED_BASE_URL,
+			url: '/rest/api/v1/listchats',
+			method: 'POST',
+		},
+	};
+}

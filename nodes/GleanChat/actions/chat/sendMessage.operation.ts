@@ -1,0 +1,404 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { ChatStreamAggregator } from '../../helpers/chatStreamAggregator';
+import { parseIdList } from '../../helpers/idList';
+import { timezoneOffsetMinutes } from '../../helpers/timezone';
+import type { GleanCall, GleanResponse } from '../../transport';
+import { gleanApiRequest, gleanApiStreamRequest, readText } from '../../transport';
+import { answerError } from '../errors';
+
+const restrictionFilters = (kind: 'inclusions' | 'exclusions'): INodeProperties => ({
+	displayName: kind === 'inclusions' ? 'Only Use Sources' : 'Never Use Sources',
+	name: kind,
+	type: 'fixedCollection',
+	default: {},
+	placeholder: 'Add Filter',
+	description:
+		kind === 'inclusions'
+			? 'Restrict the answer to these sources'
+			: 'Keep these sources out of the answer (exclusions win over inclusions)',
+	options: [
+		{
+			displayName: 'Filters',
+			name: 'filters',
+			values: [
+				{
+					displayName: 'Containers',
+					name: 'containers',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. CONFLUENCE_space_ENG, https://drive.google.com/drive/folders/…',
+					description:
+						'Comma-separated IDs or URLs of containers (folders, spaces, sites); their contents count recursively where Glean supports it',
+				},
+				{
+					displayName: 'Datasource Instances',
+					name: 'datasourceInstances',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. confluence, gdrive',
+					description: 'Comma-separated datasource instance names',
+				},
+				{
+					displayName: 'Documents',
+					name: 'documents',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. CONFLUENCE_page_123, https://wiki.example.com/page',
+					description: 'Comma-separated document IDs or URLs',
+				},
+			],
+		},
+	],
+});
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Message',
+		name: 'message',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. What changed in our roadmap docs this week?',
+		typeOptions: { rows: 4 },
+		description: 'The question or instruction for Glean',
+	},
+	{
+		displayName: 'Chat ID',
+		name: 'chatId',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. 6e1d2a0f…',
+		description:
+			'Continue a saved Glean chat: the ID comes back as "chatId" when a chat is saved. Leave empty to start a new chat.',
+	},
+	{
+		displayName: 'Stream',
+		name: 'stream',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to receive the answer as it is written. Gives the same result; with a streaming Chat Trigger or Webhook the words reach the caller live.',
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to return the answer, citations, follow-up prompts and steps instead of Glean’s whole merged response',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Act As',
+				name: 'actAs',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. name@example.com',
+				description:
+					'E-mail of the user to ask as (global tokens only); overrides the credential’s Act As',
+			},
+			{
+				displayName: 'Agent',
+				name: 'agent',
+				type: 'options',
+				default: 'DEFAULT',
+				options: [
+					{
+						name: 'Advanced',
+						value: 'ADVANCED',
+						description: 'Agentic engine, thinks longer for higher quality answers',
+					},
+					{
+						name: 'Auto',
+						value: 'AUTO',
+						description: 'Agentic engine, picks the reasoning effort per question',
+					},
+					{ name: 'Default', value: 'DEFAULT', description: 'Answers from your company’s knowledge' },
+					{ name: 'Fast', value: 'FAST', description: 'Agentic engine, answers faster' },
+					{ name: 'GPT', value: 'GPT', description: 'Talks to the language model directly' },
+					{
+						name: 'Universal',
+						value: 'UNIVERSAL',
+						description: 'Uses company knowledge and the web',
+					},
+				],
+				description: 'Which Glean agent answers',
+			},
+			{
+				displayName: 'Agent ID',
+				name: 'agentId',
+				type: 'string',
+				default: '',
+				description:
+					'ID of a Glean Agent (triggered by "User chat message") that should answer instead of the default chat',
+			},
+			{
+				displayName: 'Application ID',
+				name: 'applicationId',
+				type: 'string',
+				default: '',
+				description: 'ID of a Glean AI App whose configuration the chat should use',
+			},
+			{
+				displayName: 'Enable Company Tools',
+				name: 'enableCompanyTools',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether the agent may search your company’s content (Fast and Advanced agents only)',
+			},
+			{
+				displayName: 'Enable Web Search',
+				name: 'enableWebSearch',
+				type: 'boolean',
+				default: true,
+				description: 'Whether the agent may search the web (Fast and Advanced agents only)',
+			},
+			{
+				displayName: 'File IDs',
+				name: 'fileIds',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. FILE_123, FILE_456',
+				description:
+					'IDs of uploaded chat files the message is about: comma-separated, or an array from an expression',
+			},
+			{
+				displayName: 'Locale',
+				name: 'locale',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. en, ja, pt-BR',
+				description: 'The answer’s language and formats, as an RFC 5646 tag',
+			},
+			{
+				displayName: 'Mode',
+				name: 'mode',
+				type: 'options',
+				default: 'DEFAULT',
+				options: [
+					{ name: 'Default', value: 'DEFAULT' },
+					{ name: 'Quick (Deprecated)', value: 'QUICK' },
+				],
+				description: 'Glean’s top-level chat mode',
+			},
+			restrictionFilters('exclusions'),
+			restrictionFilters('inclusions'),
+			{
+				displayName: 'Save Chat',
+				name: 'saveChat',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to save the conversation in the user’s Glean chat history and return its chat ID. Always on when a Chat ID is given.',
+			},
+			{
+				displayName: 'Timeout (Ms)',
+				name: 'timeoutMillis',
+				type: 'number',
+				default: 60000,
+				typeOptions: { minValue: 1 },
+				description: 'Glean stops and answers 408 when the answer takes longer than this',
+			},
+			{
+				displayName: 'Timezone Offset (Minutes)',
+				name: 'timezoneOffset',
+				type: 'number',
+				default: 0,
+				description:
+					'Minutes east of UTC for dates in the answer (PDT is -420). Without this option the workflow’s time zone is used.',
+			},
+		],
+	},
+];
+
+const displayOptions = { show: { resource: ['chat'], operation: ['sendMessage'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+interface RestrictionFilterValues {
+	filters?: { containers?: string; datasourceInstances?: string; documents?: string };
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const message = String(this.getNodeParameter('message', itemIndex, ''));
+	if (message.trim() === '') {
+		throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: the "Message" parameter is empty`, {
+			itemIndex,
+			description:
+				'Fill "Message" with the question for Glean, or map it from the input with an expression such as {{ $json.question }}. Nothing was sent to Glean.',
+		});
+	}
+	const chatId = String(this.getNodeParameter('chatId', itemIndex, '')).trim();
+	const stream = this.getNodeParameter('stream', itemIndex, true) as boolean;
+	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+
+	const call: GleanCall = {
+		method: 'POST',
+		endpoint: 'chat',
+		body: chatRequestBody(message, chatId, stream, options),
+		qs: {
+			timezoneOffset:
+				typeof options.timezoneOffset === 'number'
+					? options.timezoneOffset
+					: timezoneOffsetMinutes(this.getTimezone()),
+			locale: options.locale,
+		},
+		actAs: options.actAs as string | undefined,
+	};
+
+	// Answer deltas are forwarded live only when n8n streams this run to its caller.
+	const liveDeltas: string[] | undefined = stream && this.isStreaming() ? [] : undefined;
+	const aggregator = new ChatStreamAggregator({
+		keepRaw: !simplify,
+		onAnswerDelta: liveDeltas ? (text) => liveDeltas.push(text) : undefined,
+	});
+	const response = stream
+		? await readStreamedAnswer.call(this, call, aggregator, liveDeltas, itemIndex)
+		: await gleanApiRequest.call(this, call, itemIndex);
+
+	if (response.statusCode === 202) {
+		return [{ json: queuedItem(await jsonBody(response.body), chatId) }];
+	}
+	if (!stream) aggregator.addResponse((await jsonBody(response.body)) as IDataObject);
+
+	const gleanError = aggregator.error;
+	if (gleanError !== undefined) {
+		throw answerError(this.getNode(), itemIndex, `Glean reported an error while answering: ${gleanError}`, aggregator, {
+			description: 'Glean stopped with this message. Try again, rephrase the question, or pick another agent.',
+		});
+	}
+	const answer = simplify ? aggregator.toSimplified() : aggregator.toRaw();
+	return [{ json: answer as unknown as IDataObject }];
+}
+
+/** Maps the node's parameters onto Glean's ChatRequest. Only the new USER message is sent: with a chatId, Glean keeps the history. */
+function chatRequestBody(message: string, chatId: string, stream: boolean, options: IDataObject): IDataObject {
+	const userMessage: IDataObject = {
+		author: 'USER',
+		messageType: 'CONTENT',
+		fragments: [{ text: message }],
+	};
+	const fileIds = parseIdList(options.fileIds);
+	if (fileIds.length > 0) userMessage.uploadedFileIds = fileIds;
+
+	const body: IDataObject = { messages: [userMessage], stream };
+	if (chatId !== '') body.chatId = chatId;
+	if (options.saveChat === true || chatId !== '') body.saveChat = true;
+
+	const agentConfig: IDataObject = {};
+	if (typeof options.agent === 'string' && options.agent !== '') agentConfig.agent = options.agent;
+	if (typeof options.mode === 'string' && options.mode !== '') agentConfig.mode = options.mode;
+	const toolSets: IDataObject = {};
+	if (typeof options.enableWebSearch === 'boolean') toolSets.enableWebSearch = options.enableWebSearch;
+	if (typeof options.enableCompanyTools === 'boolean') toolSets.enableCompanyTools = options.enableCompanyTools;
+	if (Object.keys(toolSets).length > 0) agentConfig.toolSets = toolSets;
+	if (Object.keys(agentConfig).length > 0) body.agentConfig = agentConfig;
+
+	for (const field of ['agentId', 'applicationId'] as const) {
+		const value = typeof options[field] === 'string' ? (options[field] as string).trim() : '';
+		if (value !== '') body[field] = value;
+	}
+	if (typeof options.timeoutMillis === 'number') body.timeoutMillis = options.timeoutMillis;
+	for (const kind of ['inclusions', 'exclusions'] as const) {
+		const filters = restrictionFilterBody(options[kind] as RestrictionFilterValues | undefined);
+		if (filters) body[kind] = filters;
+	}
+	return body;
+}
+
+function restrictionFilterBody(values: RestrictionFilterValues | undefined): IDataObject | undefined {
+	const filters = values?.filters;
+	if (!filters) return undefined;
+	const result: IDataObject = {};
+	const instances = parseIdList(filters.datasourceInstances);
+	if (instances.length > 0) result.datasourceInstances = instances;
+	const documents = parseIdList(filters.documents).map(documentSpec);
+	if (documents.length > 0) result.documentSpecs = documents;
+	const containers = parseIdList(filters.containers).map(documentSpec);
+	if (containers.length > 0) result.containerSpecs = containers;
+	return Object.keys(result).length > 0 ? result : undefined;
+}
+
+/** Glean's DocumentSpec names a document by URL or by ID. */
+function documentSpec(idOrUrl: string): IDataObject {
+	return /^https?:\/\//i.test(idOrUrl) ? { url: idOrUrl } : { id: idOrUrl };
+}
+
+async function readStreamedAnswer(
+	this: IExecuteFunctions,
+	call: GleanCall,
+	aggregator: ChatStreamAggregator,
+	liveDeltas: string[] | undefined,
+	itemIndex: number,
+): Promise<GleanResponse<unknown>> {
+	const response = await gleanApiStreamRequest.call(this, call, itemIndex);
+	if (response.statusCode === 202) {
+		return { ...response, body: await readText(response.body) };
+	}
+	if (liveDeltas) await this.sendChunk('begin', itemIndex);
+	let failure: string | undefined;
+	try {
+		for await (const chunk of response.body) {
+			aggregator.write(chunk);
+			if (aggregator.formatError !== undefined) break;
+			if (liveDeltas && liveDeltas.length > 0) {
+				for (const delta of liveDeltas) await this.sendChunk('item', itemIndex, delta);
+				liveDeltas.length = 0;
+			}
+		}
+		aggregator.end();
+	} catch (error) {
+		const cause = (error instanceof Error ? error.message : String(error)).replace(/^Error: /, '');
+		failure = `the connection to Glean was lost after ${aggregator.lines} line(s) of the answer (${cause})`;
+	}
+	failure ??= aggregator.formatError && `Glean sent an answer that could not be read (${aggregator.formatError})`;
+	if (failure !== undefined) {
+		const reason = failure;
+		if (liveDeltas) await this.sendChunk('error', itemIndex, reason);
+		throw answerError(
+			this.getNode(),
+			itemIndex,
+			`Glean's answer stopped before it was complete: ${reason}`,
+			aggregator,
+			{ description: 'The stream ended abnormally, so the answer may be cut short. Run the item again.' },
+		);
+	}
+	if (liveDeltas) {
+		const gleanError = aggregator.error;
+		if (gleanError === undefined) await this.sendChunk('end', itemIndex);
+		else await this.sendChunk('error', itemIndex, gleanError);
+	}
+	return { ...response, body: undefined };
+}
+
+async function jsonBody(body: unknown): Promise<IDataObject> {
+	if (typeof body === 'string') {
+		if (body.trim() === '') return {};
+		return JSON.parse(body) as IDataObject;
+	}
+	return (body ?? {}) as IDataObject;
+}
+
+function queuedItem(body: IDataObject, requestedChatId: string): IDataObject {
+	const item: IDataObject = { queued: true };
+	const chatId = typeof body.chatId === 'string' && body.chatId !== '' ? body.chatId : requestedChatId;
+	if (chatId !== '') item.chatId = chatId;
+	if (body.queuedRequestId !== undefined) item.queuedRequestId = body.queuedRequestId;
+	if (body.isSavedToChatHistory !== undefined) item.isSavedToChatHistory = body.isSavedToChatHistory;
+	return item;
+}

@@ -1,0 +1,228 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { normalizeBaseUrl } from './baseUrl';
+
+/**
+ * The only code that talks HTTP to Glean. It builds URLs and headers, sends through n8n's
+ * authenticated request helper (which also wires the execution's cancel signal), and turns
+ * every failed response into a NodeApiError that carries Glean's own text, a hint, and never
+ * the API token.
+ */
+
+export const CREDENTIAL_TYPE = 'gleanChatApi';
+
+const API_PATH = '/rest/api/v1';
+
+export type ByteStream = AsyncIterable<Uint8Array>;
+
+export interface GleanCall {
+	method: IHttpRequestMethods;
+	/** Path under /rest/api/v1, e.g. `chat` or `chat-files/FILE_1`. */
+	endpoint: string;
+	body?: IDataObject;
+	/** `timezoneOffset`, `locale` and other query parameters; empty values are dropped. */
+	qs?: IDataObject;
+	/** Overrides the credential's Act As for this call. */
+	actAs?: string;
+}
+
+export interface GleanResponse<Body> {
+	statusCode: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: Body;
+}
+
+/** A JSON call: the body is parsed JSON, or '' when Glean answers with an empty body. */
+export async function gleanApiRequest(
+	this: IExecuteFunctions,
+	call: GleanCall,
+	itemIndex: number,
+): Promise<GleanResponse<unknown>> {
+	const response = await send.call(this, call, itemIndex, { json: true });
+	if (response.statusCode >= 300) {
+		throw await gleanError.call(this, response, itemIndex);
+	}
+	return response;
+}
+
+/**
+ * A streamed call: the body is handed over unread as soon as Glean's headers arrive, so the
+ * caller can act on each chunk. Non-2xx answers are read and thrown here.
+ */
+export async function gleanApiStreamRequest(
+	this: IExecuteFunctions,
+	call: GleanCall,
+	itemIndex: number,
+): Promise<GleanResponse<ByteStream>> {
+	const response = await send.call(this, call, itemIndex, { encoding: 'stream' });
+	if (response.statusCode >= 300) {
+		throw await gleanError.call(this, response, itemIndex);
+	}
+	if (!isByteStream(response.body)) {
+		throw new NodeApiError(this.getNode(), { httpCode: String(response.statusCode) } as JsonObject, {
+			message: 'Glean answered, but the answer could not be read as a stream',
+			itemIndex,
+		});
+	}
+	return response as GleanResponse<ByteStream>;
+}
+
+/** Reads a whole byte stream as UTF-8 text. */
+export async function readText(stream: ByteStream): Promise<string> {
+	const decoder = new TextDecoder('utf-8');
+	const parts: string[] = [];
+	for await (const chunk of stream) parts.push(decoder.decode(chunk, { stream: true }));
+	parts.push(decoder.decode());
+	return parts.join('');
+}
+
+/** The header of a response, whatever its case. */
+export function headerValue(
+	headers: GleanResponse<unknown>['headers'],
+	name: string,
+): string | undefined {
+	const wanted = name.toLowerCase();
+	for (const [key, value] of Object.entries(headers ?? {})) {
+		if (key.toLowerCase() === wanted) return Array.isArray(value) ? value.join(', ') : value;
+	}
+	return undefined;
+}
+
+async function send(
+	this: IExecuteFunctions,
+	call: GleanCall,
+	itemIndex: number,
+	mode: Pick<IHttpRequestOptions, 'json' | 'encoding'>,
+): Promise<GleanResponse<unknown>> {
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
+	const baseUrl = normalizeBaseUrl(String(credentials.baseUrl ?? ''));
+	const headers: IDataObject = {};
+	const actAs = call.actAs?.trim();
+	if (actAs) headers['X-Glean-ActAs'] = actAs;
+
+	const options: IHttpRequestOptions = {
+		method: call.method,
+		url: `${baseUrl}${API_PATH}/${call.endpoint}`,
+		headers,
+		qs: withoutEmptyValues(call.qs),
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		// The token must not follow a redirect to another host.
+		sendCredentialsOnCrossOriginRedirect: false,
+		...mode,
+	};
+	if (call.body !== undefined) options.body = call.body;
+
+	try {
+		const response = (await this.helpers.httpRequestWithAuthentication.call(
+			this,
+			CREDENTIAL_TYPE,
+			options,
+		)) as { statusCode: number; headers?: GleanResponse<unknown>['headers']; body: unknown };
+		return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
+	} catch (error) {
+		// Connection failures: rebuild the error from its message alone, so no request
+		// configuration (and with it the Authorization header) travels along.
+		const token = String(credentials.apiToken ?? '');
+		const reason = redact(error instanceof Error ? error.message : String(error), token);
+		throw new NodeApiError(this.getNode(), { message: reason } as JsonObject, {
+			message: `Could not reach Glean at ${baseUrl}: ${reason}`,
+			description:
+				'Check the Base URL in the Glean Chat API credential and that this n8n instance can reach that host.',
+			itemIndex,
+		});
+	}
+}
+
+async function gleanError(
+	this: IExecuteFunctions,
+	response: GleanResponse<unknown>,
+	itemIndex: number,
+): Promise<NodeApiError> {
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
+	const token = String(credentials.apiToken ?? '');
+	const gleanText = redact((await bodyText(response.body)).trim(), token);
+	const { statusCode } = response;
+	const hint = errorHint(statusCode, gleanText);
+	const quoted = gleanText === '' ? '' : `: ${firstLine(gleanText)}`;
+	return new NodeApiError(
+		this.getNode(),
+		{ httpCode: String(statusCode), body: gleanText } as JsonObject,
+		{
+			message: `Glean answered ${statusCode}${quoted}`,
+			description: [hint, gleanText === '' ? '' : `Glean's full answer: ${gleanText}`]
+				.filter((part) => part !== '')
+				.join('\n\n'),
+			httpCode: String(statusCode),
+			itemIndex,
+		},
+	);
+}
+
+function errorHint(statusCode: number, gleanText: string): string {
+	if (statusCode === 400 && /X-Glean-ActAs/i.test(gleanText)) {
+		return 'This is a global token, so Glean needs to know which user to act for: fill "Act As" in the Glean Chat API credential (or the node\'s "Act As" option) with that user\'s e-mail address.';
+	}
+	switch (statusCode) {
+		case 400:
+			return 'Glean rejected the request. Check the node\'s parameters against the message above.';
+		case 401:
+			return 'Glean did not accept the API token: it is wrong, expired or revoked. Create a new token in Glean and update the Glean Chat API credential. If it is an OAuth token from your identity provider, set "Token Type" to OAuth.';
+		case 403:
+			return 'The token is valid but not allowed to do this. Glean chat needs a token with the CHAT scope: create one with that scope and update the Glean Chat API credential.';
+		case 404:
+			return 'Glean does not know this ID, or it belongs to another user. Check the ID, and the Act As user if you use a global token.';
+		case 408:
+			return 'Glean took longer than the request\'s timeout. Raise "Timeout (Ms)" in the node\'s options or use a faster agent.';
+		case 429:
+			return 'Glean\'s rate limit was reached (chat allows about one request every two seconds per user). Wait and run again, or send fewer items at once.';
+		default:
+			return statusCode >= 500
+				? 'Glean had a problem answering. Try again later; if it persists, contact your Glean administrator.'
+				: '';
+	}
+}
+
+async function bodyText(body: unknown): Promise<string> {
+	if (body === undefined || body === null) return '';
+	if (typeof body === 'string') return body;
+	if (isByteStream(body)) return await readText(body);
+	if (body instanceof Uint8Array) return new TextDecoder('utf-8').decode(body);
+	return JSON.stringify(body);
+}
+
+function isByteStream(value: unknown): value is ByteStream {
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		typeof (value as Partial<ByteStream>)[Symbol.asyncIterator] === 'function'
+	);
+}
+
+/** Removes the token (and anything shaped like a bearer header) from text shown to users. */
+export function redact(text: string, token: string): string {
+	let result = text;
+	if (token.trim().length >= 4) result = result.split(token.trim()).join('[redacted]');
+	return result.replace(/(Bearer\s+)[^\s"',;]+/gi, '$1[redacted]');
+}
+
+function firstLine(text: string): string {
+	const line = text.split('\n')[0].trim();
+	return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
+function withoutEmptyValues(qs: IDataObject | undefined): IDataObject | undefined {
+	if (!qs) return undefined;
+	const result: IDataObject = {};
+	for (const [key, value] of Object.entries(qs)) {
+		if (value !== undefined && value !== null && value !== '') result[key] = value;
+	}
+	return Object.keys(result).length > 0 ? result : undefined;
+}

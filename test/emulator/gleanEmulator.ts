@@ -1,0 +1,520 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import {
+	conversationLines,
+	conversationResponse,
+	defaultConversation,
+	toNdjson,
+} from './conversation';
+import { GleanSpec } from './specValidator';
+
+/**
+ * A local stand-in for Glean's Client API chat endpoints: a real HTTP server on 127.0.0.1
+ * that checks the bearer token, validates every request against Glean's spec, records what
+ * it received, and answers either from scripted scenarios or from a small in-memory Glean
+ * (chats, files, applications).
+ */
+
+export interface MultipartPart {
+	name: string;
+	filename?: string;
+	contentType?: string;
+	data: Buffer;
+}
+
+export interface RecordedRequest {
+	method: string;
+	path: string;
+	endpoint: string;
+	query: Record<string, string>;
+	headers: IncomingHttpHeaders;
+	rawBody: Buffer;
+	/** The parsed JSON body, when there was one. */
+	body?: unknown;
+	parts?: MultipartPart[];
+	/** Spec problems found in this request; any makes the emulator answer 400. */
+	problems: string[];
+}
+
+/** How a streamed body is cut into writes. */
+export type Chunking =
+	| 'whole'
+	| 'lines'
+	| { sizes: number[] }
+	| { random: { seed: number; maxSize: number } };
+
+export type Scenario =
+	| { kind: 'json'; status?: number; json: unknown; headers?: Record<string, string> }
+	| { kind: 'text'; status: number; text: string; headers?: Record<string, string> }
+	| { kind: 'empty'; status?: number }
+	| {
+			kind: 'ndjson';
+			status?: number;
+			/** Lines (objects are serialised) or a ready body. */
+			body: Array<Record<string, unknown> | string> | string | Buffer;
+			chunking?: Chunking;
+			/** Pause before each write after the first. */
+			delayMs?: number;
+			/** Close the connection after this many bytes instead of ending cleanly. */
+			dropAfterBytes?: number;
+			contentType?: string;
+	  }
+	| { kind: 'bytes'; status?: number; data: Buffer; headers: Record<string, string> }
+	/** Close the connection before any response byte. */
+	| { kind: 'drop' };
+
+export interface EmulatorOptions {
+	/** The token the emulator accepts (default `test-token`). */
+	token?: string;
+	/** Behave like a global token: requests without X-Glean-ActAs get 400. */
+	requireActAs?: boolean;
+	/** Pause between the lines of default streamed answers (to watch them arrive). */
+	streamDelayMs?: number;
+}
+
+export interface StoredChat {
+	id: string;
+	name: string;
+	createTime: number;
+	updateTime: number;
+	applicationId?: string;
+	messages: Array<Record<string, unknown>>;
+	ownerEmail?: string;
+}
+
+export interface StoredFile {
+	id: string;
+	name: string;
+	mimeType: string;
+	data: Buffer;
+	uploadTime: number;
+}
+
+let sharedSpec: GleanSpec | undefined;
+
+export class GleanEmulator {
+	readonly token: string;
+
+	readonly requests: RecordedRequest[] = [];
+
+	readonly chats = new Map<string, StoredChat>();
+
+	readonly files = new Map<string, StoredFile>();
+
+	readonly applications = new Map<string, Record<string, unknown>>();
+
+	requireActAs: boolean;
+
+	private readonly streamDelayMs: number;
+
+	private readonly scenarios = new Map<string, Scenario[]>();
+
+	private readonly spec: GleanSpec;
+
+	private server?: Server;
+
+	private nextChat = 1;
+
+	private constructor(options: EmulatorOptions) {
+		this.token = options.token ?? 'test-token';
+		this.requireActAs = options.requireActAs ?? false;
+		this.streamDelayMs = options.streamDelayMs ?? 0;
+		sharedSpec ??= new GleanSpec();
+		this.spec = sharedSpec;
+	}
+
+	static async start(options: EmulatorOptions = {}): Promise<GleanEmulator> {
+		const emulator = new GleanEmulator(options);
+		await emulator.listen();
+		return emulator;
+	}
+
+	get baseUrl(): string {
+		const address = this.server?.address() as AddressInfo | null;
+		if (!address) throw new Error('Glean emulator is not listening');
+		return `http://127.0.0.1:${address.port}`;
+	}
+
+	/** Every spec problem seen in any request so far. */
+	get violations(): string[] {
+		return this.requests.flatMap((request) =>
+			request.problems.map((problem) => `${request.method} ${request.path}: ${problem}`),
+		);
+	}
+
+	/** Answers the next request to `endpoint` (e.g. `chat`) with `scenario` instead of the default. */
+	enqueue(endpoint: string, ...scenarios: Scenario[]): void {
+		this.scenarios.set(endpoint, [...(this.scenarios.get(endpoint) ?? []), ...scenarios]);
+	}
+
+	requestsTo(endpoint: string): RecordedRequest[] {
+		return this.requests.filter((request) => request.endpoint === endpoint);
+	}
+
+	reset(): void {
+		this.requests.length = 0;
+		this.scenarios.clear();
+		this.chats.clear();
+		this.files.clear();
+		this.applications.clear();
+		this.requireActAs = false;
+	}
+
+	async stop(): Promise<void> {
+		const server = this.server;
+		if (!server) return;
+		this.server = undefined;
+		server.closeAllConnections();
+		await new Promise<void>((resolve) => server.close(() => resolve()));
+	}
+
+	private async listen(): Promise<void> {
+		this.server = createServer((request, response) => {
+			this.handle(request, response).catch((error: unknown) => {
+				if (!response.headersSent) {
+					response.writeHead(500, { 'Content-Type': 'text/plain' });
+					response.end(`Emulator failure: ${String(error)}\n`);
+				} else {
+					response.destroy();
+				}
+			});
+		});
+		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+	}
+
+	private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+		const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+		const rawBody = await readAll(request);
+		const recorded: RecordedRequest = {
+			method: request.method ?? 'GET',
+			path: url.pathname,
+			endpoint: GleanSpec.endpointOf(url.pathname),
+			query: Object.fromEntries(url.searchParams),
+			headers: request.headers,
+			rawBody,
+			problems: [],
+		};
+		this.requests.push(recorded);
+
+		if (request.headers.authorization !== `Bearer ${this.token}`) {
+			return sendText(response, 401, 'Invalid Secret\nNot allowed');
+		}
+		if (this.requireActAs && !request.headers['x-glean-actas']) {
+			return sendText(response, 400, 'Required header missing: X-Glean-ActAs');
+		}
+
+		await this.validate(recorded, request.headers['content-type'], url.searchParams);
+		if (recorded.problems.length > 0) {
+			return sendText(response, 400, `Bad Request\n${recorded.problems.join('\n')}`);
+		}
+
+		const scripted = this.scenarios.get(recorded.endpoint)?.shift();
+		if (scripted) return await play(response, scripted);
+		return await play(response, this.defaultAnswer(recorded));
+	}
+
+	private async validate(
+		recorded: RecordedRequest,
+		contentType: string | undefined,
+		query: URLSearchParams,
+	): Promise<void> {
+		const operation = this.spec.operation(recorded.method, recorded.path);
+		if (!operation) {
+			recorded.problems.push(`${recorded.method} ${recorded.path} is not an operation of Glean's spec`);
+			return;
+		}
+		recorded.problems.push(...this.spec.validateQuery(operation, query));
+		if (!operation.bodyContentType) {
+			if (recorded.rawBody.length > 0) {
+				recorded.problems.push('the spec defines no request body here, but one was sent');
+			}
+			return;
+		}
+		if (operation.bodyContentType === 'multipart/form-data') {
+			if (!contentType?.startsWith('multipart/form-data')) {
+				recorded.problems.push(`expected a multipart/form-data body, got ${contentType ?? 'none'}`);
+				return;
+			}
+			recorded.parts = await parseMultipart(recorded.rawBody, contentType);
+			for (const part of recorded.parts) {
+				if (part.name !== 'files') recorded.problems.push(`multipart part named "${part.name}", expected "files"`);
+			}
+			if (recorded.parts.length === 0) recorded.problems.push('multipart body has no parts');
+			return;
+		}
+		if (!contentType?.startsWith('application/json')) {
+			recorded.problems.push(`expected an application/json body, got ${contentType ?? 'none'}`);
+			return;
+		}
+		try {
+			recorded.body = JSON.parse(recorded.rawBody.toString('utf8'));
+		} catch {
+			recorded.problems.push('the body is not valid JSON');
+			return;
+		}
+		recorded.problems.push(...this.spec.validateBody(operation, recorded.body));
+	}
+
+	/** What a real Glean would answer, from the in-memory state. */
+	private defaultAnswer(request: RecordedRequest): Scenario {
+		const body = (request.body ?? {}) as Record<string, unknown>;
+		switch (request.endpoint) {
+			case 'chat':
+				return this.chatAnswer(body);
+			case 'listchats':
+				return {
+					kind: 'json',
+					json: {
+						chatResults: [...this.chats.values()].map((chat) => ({
+							chat: chatMetadata(chat),
+							trackingToken: `tt-${chat.id}`,
+						})),
+						cursor: '',
+					},
+				};
+			case 'getchat': {
+				const chat = this.chats.get(String(body.id));
+				if (!chat) return { kind: 'text', status: 404, text: 'Chat not found' };
+				return {
+					kind: 'json',
+					json: { chatResult: { chat: { ...chatMetadata(chat), messages: chat.messages }, trackingToken: `tt-${chat.id}` } },
+				};
+			}
+			case 'deletechats':
+				for (const id of (body.ids as string[] | undefined) ?? []) this.chats.delete(id);
+				return { kind: 'empty' };
+			case 'deleteallchats':
+				this.chats.clear();
+				return { kind: 'empty' };
+			case 'getchatapplication': {
+				const application = this.applications.get(String(body.id));
+				if (!application) return { kind: 'text', status: 404, text: 'Application not found' };
+				return { kind: 'json', json: { application } };
+			}
+			case 'uploadchatfiles': {
+				const uploaded = (request.parts ?? []).map((part) => {
+					const file: StoredFile = {
+						id: `FILE_${randomUUID().replace(/-/g, '').slice(0, 12)}`,
+						name: part.filename ?? 'file',
+						mimeType: part.contentType ?? 'application/octet-stream',
+						data: part.data,
+						uploadTime: Math.floor(Date.now() / 1000),
+					};
+					this.files.set(file.id, file);
+					return chatFile(file);
+				});
+				return { kind: 'json', json: { files: uploaded } };
+			}
+			case 'getchatfiles': {
+				const files: Record<string, unknown> = {};
+				for (const id of (body.fileIds as string[] | undefined) ?? []) {
+					const file = this.files.get(id);
+					if (file) files[id] = chatFile(file);
+				}
+				return { kind: 'json', json: { files } };
+			}
+			case 'deletechatfiles':
+				for (const id of (body.fileIds as string[] | undefined) ?? []) this.files.delete(id);
+				return { kind: 'empty' };
+			default: {
+				const fileMatch = /^chat-files\/([^/]+)$/.exec(request.endpoint);
+				if (fileMatch) {
+					const file = this.files.get(decodeURIComponent(fileMatch[1]));
+					if (!file) return { kind: 'text', status: 404, text: 'File not found' };
+					return {
+						kind: 'bytes',
+						data: file.data,
+						headers: {
+							'Content-Type': file.mimeType,
+							'Content-Disposition': `attachment; filename="${file.name}"`,
+						},
+					};
+				}
+				return { kind: 'text', status: 404, text: 'Not Found' };
+			}
+		}
+	}
+
+	private chatAnswer(body: Record<string, unknown>): Scenario {
+		const messages = (body.messages as Array<Record<string, unknown>> | undefined) ?? [];
+		const question = messages
+			.filter((message) => (message.author ?? 'USER') === 'USER')
+			.flatMap((message) => (message.fragments as Array<{ text?: string }> | undefined) ?? [])
+			.map((fragment) => fragment.text ?? '')
+			.join(' ');
+		let chatId = typeof body.chatId === 'string' && body.chatId !== '' ? body.chatId : undefined;
+		if (chatId !== undefined && !this.chats.has(chatId)) {
+			return { kind: 'text', status: 404, text: 'Chat not found' };
+		}
+		if (body.saveChat === true && chatId === undefined) {
+			chatId = `chat-${this.nextChat++}`;
+			this.chats.set(chatId, {
+				id: chatId,
+				name: question.slice(0, 60),
+				createTime: Math.floor(Date.now() / 1000),
+				updateTime: Math.floor(Date.now() / 1000),
+				messages: [],
+			});
+		}
+		const conversation = defaultConversation(question, body.saveChat === true ? chatId : undefined);
+		const agent = (body.agentConfig as { agent?: string } | undefined)?.agent;
+		if (agent) conversation.agent = agent;
+		const whole = conversationResponse(conversation);
+		const chat = chatId ? this.chats.get(chatId) : undefined;
+		if (chat) {
+			chat.messages.push(...messages, ...((whole.messages as Array<Record<string, unknown>>) ?? []));
+			chat.updateTime = Math.floor(Date.now() / 1000);
+		}
+		if (body.stream === true) {
+			return { kind: 'ndjson', body: conversationLines(conversation), chunking: 'lines', delayMs: this.streamDelayMs };
+		}
+		return { kind: 'json', json: whole };
+	}
+}
+
+function chatMetadata(chat: StoredChat): Record<string, unknown> {
+	const metadata: Record<string, unknown> = {
+		id: chat.id,
+		name: chat.name,
+		createTime: chat.createTime,
+		updateTime: chat.updateTime,
+	};
+	if (chat.applicationId) metadata.applicationId = chat.applicationId;
+	return metadata;
+}
+
+function chatFile(file: StoredFile): Record<string, unknown> {
+	return {
+		id: file.id,
+		name: file.name,
+		url: `https://app.glean.com/chat-files/${file.id}`,
+		metadata: {
+			status: 'PROCESSED',
+			uploadTime: file.uploadTime,
+			processedSize: file.data.length,
+			mimeType: file.mimeType,
+		},
+	};
+}
+
+async function readAll(request: IncomingMessage): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of request) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks);
+}
+
+async function parseMultipart(body: Buffer, contentType: string): Promise<MultipartPart[]> {
+	// The platform's own multipart parser (undici's FormData), not a home-made one.
+	const form = await new Response(body, { headers: { 'Content-Type': contentType } }).formData();
+	const parts: MultipartPart[] = [];
+	for (const [name, value] of form.entries()) {
+		if (typeof value === 'string') {
+			parts.push({ name, data: Buffer.from(value) });
+		} else {
+			parts.push({
+				name,
+				filename: value.name,
+				contentType: value.type || undefined,
+				data: Buffer.from(await value.arrayBuffer()),
+			});
+		}
+	}
+	return parts;
+}
+
+function sendText(response: ServerResponse, status: number, text: string): void {
+	response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+	response.end(text);
+}
+
+async function play(response: ServerResponse, scenario: Scenario): Promise<void> {
+	switch (scenario.kind) {
+		case 'drop':
+			response.socket?.destroy();
+			return;
+		case 'json':
+			response.writeHead(scenario.status ?? 200, { 'Content-Type': 'application/json', ...scenario.headers });
+			response.end(JSON.stringify(scenario.json));
+			return;
+		case 'text':
+			response.writeHead(scenario.status, { 'Content-Type': 'text/plain; charset=utf-8', ...scenario.headers });
+			response.end(scenario.text);
+			return;
+		case 'empty':
+			response.writeHead(scenario.status ?? 200);
+			response.end();
+			return;
+		case 'bytes':
+			response.writeHead(scenario.status ?? 200, { 'Content-Length': String(scenario.data.length), ...scenario.headers });
+			response.end(scenario.data);
+			return;
+		case 'ndjson':
+			await playStream(response, scenario);
+			return;
+	}
+}
+
+async function playStream(response: ServerResponse, scenario: Extract<Scenario, { kind: 'ndjson' }>): Promise<void> {
+	const body = Buffer.isBuffer(scenario.body)
+		? scenario.body
+		: Buffer.from(typeof scenario.body === 'string' ? scenario.body : toNdjson(scenario.body));
+	response.socket?.setNoDelay(true);
+	response.writeHead(scenario.status ?? 200, { 'Content-Type': scenario.contentType ?? 'text/plain; charset=utf-8' });
+	const limit = scenario.dropAfterBytes ?? body.length;
+	let offset = 0;
+	let first = true;
+	for (const size of chunkSizes(body, scenario.chunking ?? 'lines')) {
+		if (offset >= limit) break;
+		const end = Math.min(offset + size, limit);
+		if (!first && scenario.delayMs) await new Promise((resolve) => setTimeout(resolve, scenario.delayMs));
+		first = false;
+		if (response.destroyed) return;
+		await new Promise<void>((resolve, reject) =>
+			response.write(body.subarray(offset, end), (error) => (error ? reject(error) : resolve())),
+		);
+		offset = end;
+	}
+	if (scenario.dropAfterBytes !== undefined) {
+		response.socket?.destroy();
+		return;
+	}
+	response.end();
+}
+
+function* chunkSizes(body: Buffer, chunking: Chunking): Generator<number> {
+	if (chunking === 'whole') {
+		yield body.length;
+		return;
+	}
+	if (chunking === 'lines') {
+		let start = 0;
+		while (start < body.length) {
+			const newline = body.indexOf(0x0a, start);
+			const end = newline === -1 ? body.length : newline + 1;
+			yield end - start;
+			start = end;
+		}
+		return;
+	}
+	if ('sizes' in chunking) {
+		let index = 0;
+		for (;;) yield Math.max(1, chunking.sizes[index++ % chunking.sizes.length]);
+	}
+	const random = seededRandom(chunking.random.seed);
+	for (;;) yield 1 + Math.floor(random() * chunking.random.maxSize);
+}
+
+/** mulberry32: a tiny deterministic PRNG, so a failing seed can be replayed. */
+export function seededRandom(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}

@@ -1,0 +1,334 @@
+/**
+ * Runs the built package inside n8n-core's real execution engine: the package is loaded the
+ * way n8n loads community packages (PackageDirectoryLoader on the package folder), workflows
+ * run through WorkflowExecute, and credentials are applied by the credential class's own
+ * `authenticate`. Import `./env` before this module so n8n-core finds its user folder.
+ */
+import './env';
+
+import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentials,
+	ICredentialType,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	INode,
+	INodeCredentialsDetails,
+	INodeExecutionData,
+	INodeParameters,
+	INodeProperties,
+	INodeType,
+	INodeTypeDescription,
+	INodeTypes,
+	IRequestOptionsSimplified,
+	IRun,
+	IRunExecutionData,
+	IVersionedNodeType,
+	IWorkflowExecuteAdditionalData,
+	StructuredChunk,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { ICredentialsHelper, NodeConnectionTypes, NodeHelpers, Workflow } from 'n8n-workflow';
+
+import { packageRoot } from './paths';
+
+export const PACKAGE_DIR = packageRoot();
+export const NODE_TYPE = 'n8n-nodes-glean-chat.gleanChat';
+export const CREDENTIAL_TYPE = 'gleanChatApi';
+const INPUT_NODE_TYPE = 'test.items';
+
+/** A test-only source node: emits the items given in its `items` parameter. */
+class ItemsNode implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Items',
+		name: INPUT_NODE_TYPE,
+		group: ['input'],
+		version: 1,
+		description: 'Emits fixed items',
+		defaults: { name: 'Items' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const raw = this.getNodeParameter('items', 0) as string | INodeExecutionData[];
+		const items = (typeof raw === 'string' ? JSON.parse(raw) : raw) as INodeExecutionData[];
+		return [items.map((item, index) => ({ ...item, pairedItem: { item: index } }))];
+	}
+}
+
+export interface LoadedPackage {
+	loader: PackageDirectoryLoader;
+	nodeTypes: INodeTypes;
+	credentialType: ICredentialType;
+}
+
+let loaded: Promise<LoadedPackage> | undefined;
+
+/** Loads the built package from dist/ once per test file. */
+export async function loadPackage(): Promise<LoadedPackage> {
+	loaded ??= (async () => {
+		const loader = new PackageDirectoryLoader(PACKAGE_DIR);
+		await loader.loadAll();
+		const types: Record<string, INodeType | IVersionedNodeType> = {
+			[INPUT_NODE_TYPE]: new ItemsNode(),
+		};
+		for (const [name, data] of Object.entries(loader.nodeTypes)) {
+			types[`${loader.packageName}.${name}`] = data.type;
+		}
+		const nodeTypes: INodeTypes = {
+			getByName: (type) => lookup(types, type),
+			getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(lookup(types, type), version),
+			getKnownTypes: () => ({}),
+		};
+		const credentialType = loader.credentialTypes[CREDENTIAL_TYPE]?.type;
+		if (!credentialType) throw new Error(`The package did not load the ${CREDENTIAL_TYPE} credential`);
+		return { loader, nodeTypes, credentialType };
+	})();
+	return await loaded;
+}
+
+function lookup(types: Record<string, INodeType | IVersionedNodeType>, type: string): INodeType | IVersionedNodeType {
+	const found = types[type];
+	if (!found) throw new Error(`Unknown node type ${type}`);
+	return found;
+}
+
+/** Credential values as stored, completed with the credential type's defaults like n8n does. */
+export function withCredentialDefaults(
+	credentialType: ICredentialType,
+	data: ICredentialDataDecryptedObject,
+): ICredentialDataDecryptedObject {
+	const result: ICredentialDataDecryptedObject = {};
+	for (const property of credentialType.properties as INodeProperties[]) {
+		if (property.default !== undefined) result[property.name] = property.default as string;
+	}
+	return { ...result, ...data };
+}
+
+/**
+ * Applies credentials as n8n's own CredentialsHelper does: a function `authenticate` is called;
+ * a generic one has its expressions resolved against `$credentials`.
+ */
+export class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(
+		private readonly credentialType: ICredentialType,
+		private readonly data: ICredentialDataDecryptedObject,
+	) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions | IRequestOptionsSimplified,
+		workflow?: Workflow,
+		node?: INode,
+	): Promise<IHttpRequestOptions> {
+		if (typeName !== this.credentialType.name) throw new Error(`Unexpected credential type ${typeName}`);
+		const { authenticate } = this.credentialType;
+		if (typeof authenticate === 'function') {
+			return await authenticate(credentials, requestOptions as IHttpRequestOptions);
+		}
+		if (authenticate && typeof authenticate === 'object' && authenticate.type === 'generic') {
+			if (!workflow || !node) throw new Error('Generic authentication needs the workflow and node');
+			const options = requestOptions as IHttpRequestOptions & Record<string, IDataObject | undefined>;
+			for (const [outerKey, outerValue] of Object.entries(authenticate.properties)) {
+				for (const [key, value] of Object.entries(outerValue as Record<string, string>)) {
+					const resolve = (text: string) =>
+						String(
+							workflow.expression.getSimpleParameterValue(node, text, 'internal', { $credentials: credentials }, undefined, '') ?? '',
+						);
+					options[outerKey] = { ...(options[outerKey] ?? {}), [resolve(key)]: resolve(value) };
+				}
+			}
+			return options;
+		}
+		return requestOptions as IHttpRequestOptions;
+	}
+
+	async preAuthentication(
+		_helpers: IHttpRequestHelper,
+		_credentials: ICredentialDataDecryptedObject,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		return undefined;
+	}
+
+	async runPreAuthentication(): Promise<ICredentialDataDecryptedObject | undefined> {
+		return undefined;
+	}
+
+	async getCredentials(_nodeCredentials: INodeCredentialsDetails, _type: string): Promise<ICredentials> {
+		throw new Error('Not used by these tests');
+	}
+
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		_nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
+		if (type !== this.credentialType.name) throw new Error(`No test credentials of type ${type}`);
+		return withCredentialDefaults(this.credentialType, this.data);
+	}
+
+	async updateCredentials(): Promise<void> {}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties(): INodeProperties[] {
+		return this.credentialType.properties;
+	}
+}
+
+export interface RunOptions {
+	/** The Glean Chat node's parameters. */
+	parameters: INodeParameters;
+	/** Input items (JSON, optionally with binary); one empty item by default. */
+	items?: INodeExecutionData[];
+	credentials: ICredentialDataDecryptedObject;
+	continueOnFail?: boolean;
+	/** Run as n8n does for a streaming Chat Trigger/Webhook: sendChunk hooks and streamingEnabled. */
+	streaming?: boolean;
+	timezone?: string;
+	mode?: WorkflowExecuteMode;
+	/** Aborts the execution (n8n's cancel signal) when this signal aborts. */
+	cancel?: AbortSignal;
+	/** Called with each streamed chunk as n8n emits it. */
+	onChunk?: (chunk: StructuredChunk) => void;
+}
+
+export interface RunResult {
+	run: IRun;
+	/** The Glean Chat node's output items (first output). */
+	items: INodeExecutionData[];
+	/** The node's error when the run failed. */
+	error?: Error & { description?: string | null; context?: IDataObject; httpCode?: string | null };
+	chunks: StructuredChunk[];
+}
+
+export const GLEAN_NODE_NAME = 'Glean Chat';
+
+/** Runs Items → Glean Chat in WorkflowExecute and returns what the Glean Chat node produced. */
+export async function runGleanNode(options: RunOptions): Promise<RunResult> {
+	const { nodeTypes, credentialType } = await loadPackage();
+	const nodes: INode[] = [
+		{
+			id: 'items-node',
+			name: 'Items',
+			type: INPUT_NODE_TYPE,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { items: JSON.stringify(options.items ?? [{ json: {} }]) },
+		},
+		{
+			id: 'glean-node',
+			name: GLEAN_NODE_NAME,
+			type: NODE_TYPE,
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: options.parameters,
+			credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Glean' } },
+			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		},
+	];
+	const workflow = new Workflow({
+		id: 'wf-test',
+		name: 'Glean Chat test',
+		nodes,
+		connections: { Items: { main: [[{ node: GLEAN_NODE_NAME, type: NodeConnectionTypes.Main, index: 0 }]] } },
+		active: false,
+		nodeTypes,
+		settings: { timezone: options.timezone ?? 'UTC' },
+	});
+
+	const mode = options.mode ?? 'manual';
+	const hooks = new ExecutionLifecycleHooks(mode, 'exec-1', {
+		id: 'wf-test',
+		name: 'Glean Chat test',
+		nodes,
+		connections: {},
+		active: false,
+		activeVersionId: null,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		settings: {},
+	} as unknown as ConstructorParameters<typeof ExecutionLifecycleHooks>[2]);
+	const chunks: StructuredChunk[] = [];
+	if (options.streaming) {
+		hooks.addHandler('sendChunk', (chunk) => {
+			chunks.push(chunk);
+			options.onChunk?.(chunk);
+		});
+	}
+	let finishedRun: IRun | undefined;
+	hooks.addHandler('workflowExecuteAfter', (run) => {
+		finishedRun = run;
+	});
+
+	const additionalData = {
+		hooks,
+		credentialsHelper: new TestCredentialsHelper(credentialType, options.credentials),
+		streamingEnabled: options.streaming === true,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		formBaseUrl: '',
+		formWaitingBaseUrl: '',
+		formTestBaseUrl: '',
+		webhookBaseUrl: '',
+		webhookWaitingBaseUrl: '',
+		webhookTestBaseUrl: '',
+		mcpBaseUrl: '',
+		mcpTestBaseUrl: '',
+		variables: {},
+		executeWorkflow: async () => {
+			throw new Error('Sub-workflows are not used in these tests');
+		},
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		logAiEvent: () => {},
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const runExecutionData: IRunExecutionData = {
+		version: 1,
+		startData: {},
+		resultData: { runData: {} },
+		executionData: {
+			contextData: {},
+			metadata: {},
+			nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }],
+			waitingExecution: {},
+			waitingExecutionSource: {},
+		},
+	} as unknown as IRunExecutionData;
+
+	const workflowExecute = new WorkflowExecute(additionalData, mode, runExecutionData);
+	const execution = workflowExecute.processRunExecutionData(workflow);
+	if (options.cancel) {
+		const cancel = () => execution.cancel();
+		if (options.cancel.aborted) cancel();
+		else options.cancel.addEventListener('abort', cancel, { once: true });
+	}
+	const returned = await execution;
+	const run = finishedRun ?? returned;
+	const taskData = run.data.resultData.runData[GLEAN_NODE_NAME]?.[0];
+	return {
+		run,
+		items: taskData?.data?.main?.[0] ?? [],
+		error: (taskData?.error ?? run.data.resultData.error) as RunResult['error'],
+		chunks,
+	};
+}

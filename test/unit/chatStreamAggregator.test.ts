@@ -1,0 +1,246 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { ChatStreamAggregator } from '../../nodes/GleanChat/helpers/chatStreamAggregator';
+import type { SimplifiedChatAnswer } from '../../nodes/GleanChat/helpers/chatStreamAggregator';
+import {
+	conversationLines,
+	conversationResponse,
+	defaultConversation,
+	expectedAnswerText,
+	toNdjson,
+} from '../emulator/conversation';
+import { seededRandom } from '../emulator/gleanEmulator';
+
+const CAPTURE = readFileSync(
+	path.join(__dirname, '..', 'fixtures', 'glean-captures', 'chat-stream-with-stages.ndjson'),
+);
+
+type Line = { messages?: Array<{ author?: string; messageType?: string; fragments?: Array<{ text?: string }> }> };
+
+/** The answer computed the obvious way: parse every line, keep GLEAN_AI CONTENT text. */
+function naiveAnswer(body: string): string {
+	return body
+		.split('\n')
+		.filter((line) => line.trim() !== '')
+		.map((line) => JSON.parse(line) as Line)
+		.flatMap((line) => line.messages ?? [])
+		.filter((message) => message.author === 'GLEAN_AI' && message.messageType === 'CONTENT')
+		.flatMap((message) => message.fragments ?? [])
+		.map((fragment) => fragment.text ?? '')
+		.join('');
+}
+
+function aggregate(chunks: Array<Uint8Array | string>, keepRaw = false): ChatStreamAggregator {
+	const aggregator = new ChatStreamAggregator({ keepRaw });
+	for (const chunk of chunks) aggregator.write(chunk);
+	aggregator.end();
+	return aggregator;
+}
+
+/** Cuts `body` at random byte positions (single bytes included). */
+function randomChunks(body: Buffer, seed: number, maxSize: number): Buffer[] {
+	const random = seededRandom(seed);
+	const chunks: Buffer[] = [];
+	for (let offset = 0; offset < body.length; ) {
+		const size = 1 + Math.floor(random() * maxSize);
+		chunks.push(body.subarray(offset, offset + size));
+		offset += size;
+	}
+	return chunks;
+}
+
+describe('ChatStreamAggregator on a real Glean capture', () => {
+	const whole = aggregate([CAPTURE]);
+
+	test('the answer is the GLEAN_AI CONTENT fragments concatenated in order', () => {
+		const answer = whole.toSimplified().answer;
+		expect(answer).toBe(naiveAnswer(CAPTURE.toString('utf8')));
+		expect(answer.startsWith('The Glean Assistant is an AI-powered tool')).toBe(true);
+		expect(whole.lines).toBe(61);
+	});
+
+	test('UPDATE progress condenses into steps', () => {
+		const steps = whole.toSimplified().steps;
+		expect(steps.map((step) => step.type)).toEqual(['plan', 'search', 'read', 'write', 'plan']);
+		expect(steps[0]).toMatchObject({ text: 'Search Glean Assistant information', complete: true });
+		expect(steps[1]).toMatchObject({ queries: ['Glean Assistant information'], complete: true });
+		expect(steps[2].documents?.length).toBeGreaterThan(0);
+		expect(steps[2].documents?.[0]).toEqual({
+			title: 'Glean',
+			url: 'https://wiki.company.com/docs/Glean',
+			datasource: 'confluence',
+		});
+		expect(steps[3].complete).toBeUndefined();
+	});
+
+	test.each(Array.from({ length: 40 }, (_, seed) => seed + 1))(
+		'random chunk boundaries give the same result (seed %i)',
+		(seed) => {
+			const maxSize = [1, 3, 17, 200, 4096][seed % 5];
+			const chunked = aggregate(randomChunks(CAPTURE, seed, maxSize), true);
+			expect(chunked.toSimplified()).toEqual(whole.toSimplified());
+			expect(chunked.toRaw()).toEqual(aggregate([CAPTURE], true).toRaw());
+		},
+	);
+
+	test('raw output merges messages by messageId and keeps fields the spec lacks', () => {
+		const raw = aggregate([CAPTURE], true).toRaw();
+		const content = raw.messages?.filter((message) => message.messageType === 'CONTENT') ?? [];
+		expect(content).toHaveLength(1);
+		expect(content[0].fragments).toEqual([{ text: naiveAnswer(CAPTURE.toString('utf8')) }]);
+		expect(content[0]).toMatchObject({
+			messageId: 'cfadca890bf5472a876fc1a835803952',
+			stepId: '9D0D9565050E467D855DC5266A0F8CFF',
+			queryTrackingToken: '71f8ca1605d84280b2d8bbc89d530cbe',
+			hasMoreFragments: true,
+		});
+		expect(raw.chatSessionTrackingToken).toBe('KgA=');
+		const stepComplete = raw.messages?.find((message) => message.isStepComplete === true);
+		expect(stepComplete).toMatchObject({ messageType: 'UPDATE', stepId: '414CC1AD66BA4629F3A107134CA0EC89' });
+	});
+});
+
+describe('ChatStreamAggregator line handling', () => {
+	const conversation = defaultConversation('What changed?', 'chat-7');
+	const lines = conversationLines(conversation);
+	const expected = aggregate([toNdjson(lines)]).toSimplified();
+
+	test('CRLF line endings, blank lines and a last line without newline', () => {
+		const body = `\r\n${toNdjson(lines, '\r\n\r\n').replace(/\r\n\r\n$/, '')}`;
+		expect(aggregate([body]).toSimplified()).toEqual(expected);
+	});
+
+	test('a multi-byte character split between chunks is decoded once, whole', () => {
+		const body = Buffer.from(toNdjson(lines));
+		const rocket = body.indexOf(Buffer.from('🚀'));
+		expect(rocket).toBeGreaterThan(0);
+		const chunks = [body.subarray(0, rocket + 1), body.subarray(rocket + 1, rocket + 3), body.subarray(rocket + 3)];
+		const result = aggregate(chunks).toSimplified();
+		expect(result.answer).toBe(expectedAnswerText(conversation));
+		expect(result.answer).toContain('signed off 🚀');
+	});
+
+	test('the streamed and the whole answer simplify to the same item', () => {
+		const fromWhole = new ChatStreamAggregator();
+		fromWhole.addResponse(conversationResponse(conversation));
+		expect(fromWhole.toSimplified()).toEqual(expected);
+	});
+
+	test('chatId, followUpPrompts and backendTimeMillis are read from whichever line has them', () => {
+		expect(expected).toMatchObject({
+			chatId: 'chat-7',
+			followUpPrompts: conversation.followUpPrompts,
+			backendTimeMillis: conversation.backendTimeMillis,
+			agent: { agent: 'DEFAULT', mode: 'DEFAULT' },
+		});
+		const reversed = new ChatStreamAggregator();
+		reversed.write(`${JSON.stringify({ followUpPrompts: ['a?'], backendTimeMillis: 5 })}\n`);
+		reversed.write(`${JSON.stringify({ chatId: 'late-id', messages: [] })}\n`);
+		reversed.end();
+		expect(reversed.toSimplified()).toMatchObject({ chatId: 'late-id', followUpPrompts: ['a?'], backendTimeMillis: 5 });
+	});
+
+	test('inline and deprecated citations feed one de-duplicated list in first-seen order', () => {
+		expect(expected.citations).toEqual([
+			{
+				title: 'Roadmap 2026 – Q4 update',
+				url: 'https://wiki.example.com/roadmap/q4',
+				datasource: 'confluence',
+				documentId: 'CONFLUENCE_page_1001',
+				type: 'document',
+			},
+			{
+				title: 'Launch checklist (Atlas)',
+				url: 'https://docs.example.com/d/atlas-checklist',
+				datasource: 'gdrive',
+				documentId: 'GDRIVE_doc_2002',
+				type: 'document',
+			},
+		]);
+		const legacyOnly = new ChatStreamAggregator();
+		legacyOnly.addResponse({
+			messages: [
+				{
+					author: 'GLEAN_AI',
+					messageType: 'CONTENT',
+					fragments: [{ text: 'Hi' }],
+					citations: [
+						{ sourceDocument: { id: 'D2', title: 'Two' } },
+						{ sourceDocument: { id: 'D1', title: 'One' } },
+						{ sourceDocument: { id: 'D2', title: 'Two again' } },
+						{ sourceFile: { id: 'F1', name: 'notes.pdf' } },
+					],
+				},
+			],
+		});
+		expect(legacyOnly.toSimplified().citations).toEqual([
+			{ title: 'Two', documentId: 'D2', type: 'document' },
+			{ title: 'One', documentId: 'D1', type: 'document' },
+			{ title: 'notes.pdf', documentId: 'F1', type: 'file' },
+		]);
+	});
+
+	test('markdown numbers inline citations and lists the linked sources', () => {
+		expect(expected.markdown).toBe(
+			'The Q4 roadmap moves the Atlas launch to October 14 and adds a beta for the new search UI[1]. ' +
+				'The launch checklist now requires a security review one week before release — the “Atlas” team signed off 🚀[2].' +
+				'\n\n**Sources**\n1. [Roadmap 2026 – Q4 update](https://wiki.example.com/roadmap/q4)\n' +
+				'2. [Launch checklist (Atlas)](https://docs.example.com/d/atlas-checklist)',
+		);
+	});
+
+	test('unknown message types and fields never break it, and raw output keeps them', () => {
+		const aggregator = new ChatStreamAggregator({ keepRaw: true });
+		aggregator.write(
+			toNdjson([
+				{ messages: [{ author: 'GLEAN_AI', messageType: 'DEBUG_TRACE', messageId: 'x', fragments: [{ text: 'trace', weird: 1 }] }], novel: { a: 1 } },
+				{ messages: [{ author: 'GLEAN_AI', messageType: 'CONTENT', messageId: 'm', fragments: [{ text: 'Hello' }, { futureThing: true }] }] },
+				{ messages: [{ author: 'GLEAN_AI', messageType: 'CONTENT', messageId: 'm', fragments: [{ text: ' world' }] }] },
+			]),
+		);
+		aggregator.end();
+		expect(aggregator.toSimplified().answer).toBe('Hello world');
+		const raw = aggregator.toRaw();
+		expect(raw.novel).toEqual({ a: 1 });
+		expect(raw.messages?.[0]).toMatchObject({ messageType: 'DEBUG_TRACE', fragments: [{ text: 'trace', weird: 1 }] });
+		expect(raw.messages?.[1].fragments).toEqual([{ text: 'Hello' }, { futureThing: true }, { text: ' world' }]);
+	});
+
+	test('deltas are reported as they are read, in order', () => {
+		const deltas: string[] = [];
+		const aggregator = new ChatStreamAggregator({ onAnswerDelta: (text) => deltas.push(text) });
+		for (const chunk of randomChunks(Buffer.from(toNdjson(lines)), 99, 7)) aggregator.write(chunk);
+		aggregator.end();
+		expect(deltas.join('')).toBe(expectedAnswerText(conversation));
+		expect(deltas.length).toBeGreaterThan(20);
+	});
+
+	test('an ERROR message becomes an error with Glean’s text, keeping the partial answer', () => {
+		const aggregator = aggregate([
+			toNdjson([
+				lines[lines.length - 3],
+				{ messages: [{ author: 'GLEAN_AI', messageType: 'ERROR', fragments: [{ text: 'The model is ' }, { text: 'overloaded' }] }] },
+			]),
+		]);
+		expect(aggregator.error).toBe('The model is overloaded');
+		expect(aggregator.hasContent).toBe(true);
+	});
+
+	test('a line that is not JSON stops reading and is reported with its number', () => {
+		const aggregator = aggregate([`${JSON.stringify(lines[0])}\n{"messages":[{"broken"\n${JSON.stringify(lines[1])}\n`]);
+		expect(aggregator.formatError).toMatch(/^line 2 is not a JSON object: \{"messages":\[\{"broken"/);
+		expect(aggregator.lines).toBe(2);
+	});
+
+	test('a body that ends inside a line is a format error, not a shorter answer', () => {
+		const body = toNdjson(lines);
+		const aggregator = aggregate([body.slice(0, body.length - 40)]);
+		expect(aggregator.formatError).toMatch(/is not a JSON object/);
+	});
+
+	test('simplified output never carries keys with undefined values', () => {
+		const empty = aggregate(['']).toSimplified();
+		expect(empty).toEqual({ answer: '', citations: [], followUpPrompts: [], steps: [], markdown: '' } satisfies SimplifiedChatAnswer);
+	});
+});

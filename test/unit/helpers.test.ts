@@ -1,0 +1,104 @@
+import type { INode } from 'n8n-workflow';
+import { NodeConnectionTypes, Workflow } from 'n8n-workflow';
+
+import { GleanChatApi } from '../../credentials/GleanChatApi.credentials';
+import { parseIdList } from '../../nodes/GleanChat/helpers/idList';
+import { timezoneOffsetMinutes } from '../../nodes/GleanChat/helpers/timezone';
+import { normalizeBaseUrl } from '../../nodes/GleanChat/transport/baseUrl';
+import { redact } from '../../nodes/GleanChat/transport';
+
+const BASE_URL_CASES: Array<[string, string]> = [
+	['acme', 'https://acme-be.glean.com'],
+	['  acme  ', 'https://acme-be.glean.com'],
+	['https://acme-be.glean.com', 'https://acme-be.glean.com'],
+	['https://acme-be.glean.com/', 'https://acme-be.glean.com'],
+	['https://acme-be.glean.com/rest/api/v1', 'https://acme-be.glean.com'],
+	['https://acme-be.glean.com/rest/api/v1/', 'https://acme-be.glean.com'],
+	['acme-be.glean.com', 'https://acme-be.glean.com'],
+	['acme-be.glean.com/rest/api/v1', 'https://acme-be.glean.com'],
+	['http://127.0.0.1:8080/', 'http://127.0.0.1:8080'],
+	['localhost:3000', 'https://localhost:3000'],
+];
+
+describe('base URL', () => {
+	test.each(BASE_URL_CASES)('normalizeBaseUrl(%j) is %s', (input, expected) => {
+		expect(normalizeBaseUrl(input)).toBe(expected);
+	});
+
+	// The credential test runs before node code, so it repeats the rules as an n8n expression.
+	test.each(BASE_URL_CASES)('the credential test request resolves %j to %s too', (input, expected) => {
+		const node: INode = {
+			id: 'n',
+			name: 'n',
+			type: 'test',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		};
+		const workflow = new Workflow({
+			nodes: [node],
+			connections: {},
+			active: false,
+			nodeTypes: {
+				getByName: () => {
+					throw new Error('unused');
+				},
+				getByNameAndVersion: () => ({
+					description: {
+						displayName: 'Test',
+						name: 'test',
+						group: [],
+						version: 1,
+						description: '',
+						defaults: {},
+						inputs: [NodeConnectionTypes.Main],
+						outputs: [NodeConnectionTypes.Main],
+						properties: [],
+					},
+				}),
+				getKnownTypes: () => ({}),
+			},
+		});
+		const expression = new GleanChatApi().test.request.baseURL as string;
+		const resolved = workflow.expression.getSimpleParameterValue(node, expression, 'internal', {
+			$credentials: { baseUrl: input },
+		} as never);
+		expect(resolved).toBe(expected);
+	});
+});
+
+describe('timezoneOffsetMinutes', () => {
+	test.each([
+		['UTC', '2026-07-01T12:00:00Z', 0],
+		['America/Los_Angeles', '2026-07-01T12:00:00Z', -420],
+		['America/Los_Angeles', '2026-01-15T12:00:00Z', -480],
+		['Asia/Kolkata', '2026-01-15T12:00:00Z', 330],
+		['Australia/Adelaide', '2026-01-15T12:00:00Z', 630],
+		['Europe/Berlin', '2026-03-29T00:59:59Z', 60],
+		['Europe/Berlin', '2026-03-29T01:00:00Z', 120],
+	])('%s at %s is %i minutes east of UTC', (zone, at, minutes) => {
+		expect(timezoneOffsetMinutes(zone, new Date(at))).toBe(minutes);
+	});
+});
+
+describe('parseIdList', () => {
+	test.each([
+		['chat-1', ['chat-1']],
+		[' a, b ,, c ', ['a', 'b', 'c']],
+		[['a', ' b ', '', 'c,d'], ['a', 'b', 'c', 'd']],
+		['', []],
+		[' , ', []],
+		[undefined, []],
+		[[['nested'], 'x'], ['nested', 'x']],
+	])('%j → %j', (input, expected) => {
+		expect(parseIdList(input)).toEqual(expected);
+	});
+});
+
+describe('redact', () => {
+	test('removes the token and any bearer value', () => {
+		expect(redact('echo: secret-token-123 and Authorization: Bearer abc.def', 'secret-token-123')).toBe(
+			'echo: [redacted] and Authorization: Bearer [redacted]',
+		);
+	});
+});
