@@ -37,6 +37,8 @@ export interface RecordedRequest {
 	parts?: MultipartPart[];
 	/** Spec problems found in this request; any makes the emulator answer 400. */
 	problems: string[];
+	/** Resolves when the connection closes: `true` when the client left before the answer ended. */
+	closed: Promise<boolean>;
 }
 
 /** How a streamed body is cut into writes. */
@@ -112,6 +114,8 @@ export class GleanEmulator {
 
 	private readonly scenarios = new Map<string, Scenario[]>();
 
+	private readonly waiters: Array<{ endpoint: string; resolve: (request: RecordedRequest) => void }> = [];
+
 	private readonly spec: GleanSpec;
 
 	private server?: Server;
@@ -148,6 +152,11 @@ export class GleanEmulator {
 	/** Answers the next request to `endpoint` (e.g. `chat`) with `scenario` instead of the default. */
 	enqueue(endpoint: string, ...scenarios: Scenario[]): void {
 		this.scenarios.set(endpoint, [...(this.scenarios.get(endpoint) ?? []), ...scenarios]);
+	}
+
+	/** Resolves when the next request to `endpoint` has been received (before it is answered). */
+	async nextRequest(endpoint: string): Promise<RecordedRequest> {
+		return await new Promise((resolve) => this.waiters.push({ endpoint, resolve }));
 	}
 
 	requestsTo(endpoint: string): RecordedRequest[] {
@@ -196,8 +205,13 @@ export class GleanEmulator {
 			headers: request.headers,
 			rawBody,
 			problems: [],
+			closed: new Promise((resolve) => response.on('close', () => resolve(!response.writableFinished))),
 		};
 		this.requests.push(recorded);
+		for (const waiter of this.waiters.filter((entry) => entry.endpoint === recorded.endpoint)) {
+			this.waiters.splice(this.waiters.indexOf(waiter), 1);
+			waiter.resolve(recorded);
+		}
 
 		if (request.headers.authorization !== `Bearer ${this.token}`) {
 			return sendText(response, 401, 'Invalid Secret\nNot allowed');

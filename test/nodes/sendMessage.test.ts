@@ -353,6 +353,24 @@ describe('Send Message answers that are not a plain 200', () => {
 	});
 });
 
+describe('Send Message cancellation', () => {
+	test('cancelling the execution stops reading a slow stream', async () => {
+		const lines = conversationLines(defaultConversation('q'));
+		// About 70 lines at 1 s each: far longer than the test's timeout if cancellation did not work.
+		glean.enqueue('chat', { kind: 'ndjson', body: lines, delayMs: 1000 });
+		const cancel = new AbortController();
+		const received = glean.nextRequest('chat');
+		const running = runGleanNode({ parameters: sendMessage(), credentials: credentials(), cancel: cancel.signal });
+		const request = await received;
+		cancel.abort();
+		const { run, items } = await running;
+		expect(run.status).toBe('canceled');
+		expect(items).toEqual([]);
+		// The node hung up: the emulator saw the connection close before its answer ended.
+		expect(await request.closed).toBe(true);
+	});
+});
+
 describe('Send Message with several items', () => {
 	test('three items are answered in order with the right pairedItem', async () => {
 		const questions = ['First question?', 'Second question?', 'Third question?'];

@@ -116,6 +116,8 @@ async function send(
 		ignoreHttpStatusErrors: true,
 		// The token must not follow a redirect to another host.
 		sendCredentialsOnCrossOriginRedirect: false,
+		// Stops the request, and a stream being read, when the execution is cancelled.
+		abortSignal: this.getExecutionCancelSignal(),
 		...mode,
 	};
 	if (call.body !== undefined) options.body = call.body;
