@@ -1,7 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as application from './actions/application';
 import * as chat from './actions/chat';
+import * as file from './actions/file';
 import { router } from './actions/router';
 
 export class GleanChat implements INodeType {
@@ -33,13 +35,23 @@ export class GleanChat implements INodeType {
 				noDataExpression: true,
 				options: [
 					{
+						name: 'Application',
+						value: 'application',
+					},
+					{
 						name: 'Chat',
 						value: 'chat',
+					},
+					{
+						name: 'File',
+						value: 'file',
 					},
 				],
 				default: 'chat',
 			},
 			...chat.description,
+			...file.description,
+			...application.description,
 		],
 	};
 

@@ -6,16 +6,25 @@
  */
 import './env';
 
-import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import { Container } from '@n8n/di';
+import {
+	BinaryDataConfig,
+	BinaryDataService,
+	ExecutionLifecycleHooks,
+	PackageDirectoryLoader,
+	WorkflowExecute,
+} from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentials,
 	ICredentialType,
 	IDataObject,
 	IExecuteFunctions,
+	IConnections,
 	IHttpRequestHelper,
 	IHttpRequestOptions,
 	INode,
+	IBinaryKeyData,
 	INodeCredentialsDetails,
 	INodeExecutionData,
 	INodeParameters,
@@ -40,6 +49,11 @@ export const NODE_TYPE = 'n8n-nodes-glean-chat.gleanChat';
 export const CREDENTIAL_TYPE = 'gleanChatApi';
 const INPUT_NODE_TYPE = 'test.items';
 
+/** An input item; `files` become binary data stored by n8n before the Glean Chat node runs. */
+export interface TestItem extends INodeExecutionData {
+	files?: Record<string, { base64: string; fileName: string; mimeType: string }>;
+}
+
 /** A test-only source node: emits the items given in its `items` parameter. */
 class ItemsNode implements INodeType {
 	description: INodeTypeDescription = {
@@ -55,9 +69,18 @@ class ItemsNode implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const raw = this.getNodeParameter('items', 0) as string | INodeExecutionData[];
-		const items = (typeof raw === 'string' ? JSON.parse(raw) : raw) as INodeExecutionData[];
-		return [items.map((item, index) => ({ ...item, pairedItem: { item: index } }))];
+		const raw = this.getNodeParameter('items', 0) as string | TestItem[];
+		const items = (typeof raw === 'string' ? JSON.parse(raw) : raw) as TestItem[];
+		const output: INodeExecutionData[] = [];
+		for (const [index, { files, ...item }] of items.entries()) {
+			const binary: IBinaryKeyData = { ...(item.binary ?? {}) };
+			// Stored through n8n's binary data service, in whatever mode it runs (memory or filesystem).
+			for (const [name, file] of Object.entries(files ?? {})) {
+				binary[name] = await this.helpers.prepareBinaryData(Buffer.from(file.base64, 'base64'), file.fileName, file.mimeType);
+			}
+			output.push({ ...item, ...(Object.keys(binary).length > 0 ? { binary } : {}), pairedItem: { item: index } });
+		}
+		return [output];
 	}
 }
 
@@ -196,7 +219,9 @@ export interface RunOptions {
 	/** The Glean Chat node's parameters. */
 	parameters: INodeParameters;
 	/** Input items (JSON, optionally with binary); one empty item by default. */
-	items?: INodeExecutionData[];
+	items?: TestItem[];
+	/** Further Glean Chat nodes run after the first, in order ("Glean Chat 2", "Glean Chat 3", …). */
+	then?: INodeParameters[];
 	credentials: ICredentialDataDecryptedObject;
 	continueOnFail?: boolean;
 	/** Run as n8n does for a streaming Chat Trigger/Webhook: sendChunk hooks and streamingEnabled. */
@@ -211,8 +236,10 @@ export interface RunOptions {
 
 export interface RunResult {
 	run: IRun;
-	/** The Glean Chat node's output items (first output). */
+	/** The (first) Glean Chat node's output items. */
 	items: INodeExecutionData[];
+	/** Output items of every node, by node name. */
+	outputs: Record<string, INodeExecutionData[]>;
 	/** The node's error when the run failed. */
 	error?: Error & { description?: string | null; context?: IDataObject; httpCode?: string | null };
 	chunks: StructuredChunk[];
@@ -243,11 +270,21 @@ export async function runGleanNode(options: RunOptions): Promise<RunResult> {
 			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 		},
 	];
+	const connections: IConnections = {
+		Items: { main: [[{ node: GLEAN_NODE_NAME, type: NodeConnectionTypes.Main, index: 0 }]] },
+	};
+	let previous = GLEAN_NODE_NAME;
+	(options.then ?? []).forEach((parameters, index) => {
+		const name = `${GLEAN_NODE_NAME} ${index + 2}`;
+		nodes.push({ ...nodes[1], id: `glean-node-${index + 2}`, name, parameters, position: [400 + 200 * index, 0] });
+		connections[previous] = { main: [[{ node: name, type: NodeConnectionTypes.Main, index: 0 }]] };
+		previous = name;
+	});
 	const workflow = new Workflow({
 		id: 'wf-test',
 		name: 'Glean Chat test',
 		nodes,
-		connections: { Items: { main: [[{ node: GLEAN_NODE_NAME, type: NodeConnectionTypes.Main, index: 0 }]] } },
+		connections,
 		active: false,
 		nodeTypes,
 		settings: { timezone: options.timezone ?? 'UTC' },
@@ -325,10 +362,25 @@ export async function runGleanNode(options: RunOptions): Promise<RunResult> {
 	const returned = await execution;
 	const run = finishedRun ?? returned;
 	const taskData = run.data.resultData.runData[GLEAN_NODE_NAME]?.[0];
+	const outputs: Record<string, INodeExecutionData[]> = {};
+	for (const [name, tasks] of Object.entries(run.data.resultData.runData)) {
+		outputs[name] = tasks[0]?.data?.main?.[0] ?? [];
+	}
 	return {
 		run,
 		items: taskData?.data?.main?.[0] ?? [],
+		outputs,
 		error: (taskData?.error ?? run.data.resultData.error) as RunResult['error'],
 		chunks,
 	};
+}
+
+/**
+ * Makes n8n keep binary data on disk, as production instances do (N8N_DEFAULT_BINARY_DATA_MODE
+ * = filesystem): items then carry only a reference, and nodes must fetch the bytes through n8n.
+ */
+export async function useFilesystemBinaryData(): Promise<void> {
+	const config = Container.get(BinaryDataConfig);
+	config.mode = 'filesystem';
+	await Container.get(BinaryDataService).init();
 }

@@ -1,6 +1,8 @@
 /** The resource → operation map the router switches on, so the compiler checks every entry. */
 export type GleanChatOperations = {
-	chat: 'sendMessage';
+	chat: 'sendMessage' | 'getAll' | 'get' | 'delete' | 'deleteAll';
+	file: 'upload' | 'get' | 'delete' | 'download';
+	application: 'get';
 };
 
 export type GleanChatResource = keyof GleanChatOperations;

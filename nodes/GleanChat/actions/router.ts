@@ -1,13 +1,28 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import * as application from './application';
 import * as chat from './chat';
+import * as file from './file';
 import type { GleanChatOperations, GleanChatResource } from './node.type';
 
 type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
 
 const operations: { [R in GleanChatResource]: Record<GleanChatOperations[R], OperationExecute> } = {
-	chat: { sendMessage: chat.sendMessage.execute },
+	chat: {
+		sendMessage: chat.sendMessage.execute,
+		getAll: chat.getAll.execute,
+		get: chat.get.execute,
+		delete: chat.delete.execute,
+		deleteAll: chat.deleteAll.execute,
+	},
+	file: {
+		upload: file.upload.execute,
+		get: file.get.execute,
+		delete: file.delete.execute,
+		download: file.download.execute,
+	},
+	application: { get: application.get.execute },
 };
 
 /**

@@ -5,6 +5,8 @@ import type {
 	GleanCitation,
 	GleanFragment,
 } from './gleanTypes';
+import { citationKey, compact, simplifyCitation, stringOrUndefined } from './citations';
+import type { SimplifiedCitation } from './citations';
 import { NdjsonLineSplitter } from './ndjsonLineSplitter';
 
 /**
@@ -14,13 +16,7 @@ import { NdjsonLineSplitter } from './ndjsonLineSplitter';
  * end, so the work stays linear in the size of the body.
  */
 
-export interface SimplifiedCitation {
-	title?: string;
-	url?: string;
-	datasource?: string;
-	documentId?: string;
-	type: 'document' | 'file' | 'person' | 'entity' | 'skill' | 'other';
-}
+export type { SimplifiedCitation };
 
 export interface ChatStep {
 	type: 'plan' | 'search' | 'read' | 'write' | 'update';
@@ -380,51 +376,6 @@ function pickAgent(config: GleanAgentConfig): { agent?: string; mode?: string } 
 	return compact({ agent: stringOrUndefined(config.agent), mode: stringOrUndefined(config.mode) });
 }
 
-function simplifyCitation(citation: GleanCitation): SimplifiedCitation {
-	const document = citation.sourceDocument;
-	if (document && typeof document === 'object') {
-		return compact({
-			title: stringOrUndefined(document.title),
-			url: stringOrUndefined(document.url),
-			datasource: stringOrUndefined(document.datasource ?? document.metadata?.datasource),
-			documentId: stringOrUndefined(document.id),
-			type: 'document' as const,
-		});
-	}
-	const file = citation.sourceFile;
-	if (file && typeof file === 'object') {
-		return compact({
-			title: stringOrUndefined(file.name),
-			url: stringOrUndefined(file.url),
-			documentId: stringOrUndefined(file.id),
-			type: 'file' as const,
-		});
-	}
-	const person = citation.sourcePerson;
-	if (person && typeof person === 'object') {
-		return compact({
-			title: stringOrUndefined(person.name),
-			documentId: stringOrUndefined(person.obfuscatedId),
-			type: 'person' as const,
-		});
-	}
-	const entity = citation.sourceCustomEntity;
-	if (entity && typeof entity === 'object') {
-		return compact({ title: stringOrUndefined(entity.title), documentId: stringOrUndefined(entity.id), type: 'entity' as const });
-	}
-	const skill = citation.sourceSkill;
-	if (skill && typeof skill === 'object') {
-		return compact({ title: stringOrUndefined(skill.name), documentId: stringOrUndefined(skill.id), type: 'skill' as const });
-	}
-	return { type: 'other' };
-}
-
-function citationKey(simplified: SimplifiedCitation, citation: GleanCitation): string {
-	const identity = simplified.documentId ?? simplified.url ?? simplified.title;
-	if (identity !== undefined) return `${simplified.type}:${identity}`;
-	return `other:${JSON.stringify(citation)}`;
-}
-
 function buildMarkdown(answerWithMarkers: string, citations: SimplifiedCitation[]): string {
 	if (citations.length === 0) return answerWithMarkers;
 	const sources = citations.map((citation, index) => {
@@ -446,18 +397,6 @@ function reorder(answer: SimplifiedChatAnswer): SimplifiedChatAnswer {
 		...(answer.backendTimeMillis !== undefined ? { backendTimeMillis: answer.backendTimeMillis } : {}),
 		markdown: answer.markdown,
 	};
-}
-
-function stringOrUndefined(value: unknown): string | undefined {
-	return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function compact<T extends object>(value: T): T {
-	const result = {} as T;
-	for (const key of Object.keys(value) as Array<keyof T>) {
-		if (value[key] !== undefined) result[key] = value[key];
-	}
-	return result;
 }
 
 function excerpt(line: string): string {

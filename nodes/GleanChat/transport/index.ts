@@ -26,7 +26,8 @@ export interface GleanCall {
 	method: IHttpRequestMethods;
 	/** Path under /rest/api/v1, e.g. `chat` or `chat-files/FILE_1`. */
 	endpoint: string;
-	body?: IDataObject;
+	/** JSON, or multipart form data (global FormData) for file uploads. */
+	body?: IDataObject | FormData;
 	/** `timezoneOffset`, `locale` and other query parameters; empty values are dropped. */
 	qs?: IDataObject;
 	/** Overrides the credential's Act As for this call. */
@@ -50,6 +51,25 @@ export async function gleanApiRequest(
 		throw await gleanError.call(this, response, itemIndex);
 	}
 	return response;
+}
+
+/** A call whose answer is raw bytes (a file download). */
+export async function gleanApiBinaryRequest(
+	this: IExecuteFunctions,
+	call: GleanCall,
+	itemIndex: number,
+): Promise<GleanResponse<Buffer>> {
+	const response = await send.call(this, call, itemIndex, { encoding: 'arraybuffer' });
+	if (response.statusCode >= 300) {
+		throw await gleanError.call(this, response, itemIndex);
+	}
+	const body = response.body;
+	const bytes = Buffer.isBuffer(body)
+		? body
+		: body instanceof ArrayBuffer || ArrayBuffer.isView(body)
+			? Buffer.from(body as ArrayBuffer)
+			: Buffer.from(typeof body === 'string' ? body : '');
+	return { ...response, body: bytes };
 }
 
 /**
@@ -152,6 +172,17 @@ async function gleanError(
 	const token = String(credentials.apiToken ?? '');
 	const gleanText = redact((await bodyText(response.body)).trim(), token);
 	const { statusCode } = response;
+	const denied = permissionDenied(gleanText);
+	if (statusCode === 403 && denied) {
+		return new NodeApiError(this.getNode(), { httpCode: '403', body: gleanText } as JsonObject, {
+			message: `Glean answered 403: you do not have access${denied.owner ? `; it belongs to ${denied.owner}` : ''}`,
+			description: denied.pending
+				? 'An access request is already pending with the owner.'
+				: `Ask the owner for access in Glean${denied.roles.length > 0 ? ` (you can request: ${denied.roles.join(', ')})` : ''}, or use a token or Act As user who has it.`,
+			httpCode: '403',
+			itemIndex,
+		});
+	}
 	const hint = errorHint(statusCode, gleanText);
 	const quoted = gleanText === '' ? '' : `: ${firstLine(gleanText)}`;
 	return new NodeApiError(
@@ -166,6 +197,27 @@ async function gleanError(
 			itemIndex,
 		},
 	);
+}
+
+/** Glean's one JSON error: AccessRequestPermissionDeniedResponse (getchat's 403). */
+function permissionDenied(text: string): { owner?: string; roles: string[]; pending: boolean } | undefined {
+	if (!text.startsWith('{')) return undefined;
+	try {
+		const body = JSON.parse(text) as {
+			errorType?: string;
+			createdBy?: { name?: string; metadata?: { email?: string } };
+			requestableRoles?: unknown[];
+			hasPendingRequest?: boolean;
+		};
+		if (body.errorType !== 'PERMISSION_DENIED') return undefined;
+		const name = body.createdBy?.name;
+		const email = body.createdBy?.metadata?.email;
+		const owner = name && email ? `${name} (${email})` : (name ?? email);
+		const roles = (body.requestableRoles ?? []).map((role) => String(role));
+		return { owner, roles, pending: body.hasPendingRequest === true };
+	} catch {
+		return undefined;
+	}
 }
 
 function errorHint(statusCode: number, gleanText: string): string {
@@ -196,7 +248,7 @@ async function bodyText(body: unknown): Promise<string> {
 	if (body === undefined || body === null) return '';
 	if (typeof body === 'string') return body;
 	if (isByteStream(body)) return await readText(body);
-	if (body instanceof Uint8Array) return new TextDecoder('utf-8').decode(body);
+	if (body instanceof Uint8Array || body instanceof ArrayBuffer) return new TextDecoder('utf-8').decode(body);
 	return JSON.stringify(body);
 }
 

@@ -8,9 +8,9 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { ChatStreamAggregator } from '../../helpers/chatStreamAggregator';
 import { parseIdList } from '../../helpers/idList';
-import { timezoneOffsetMinutes } from '../../helpers/timezone';
 import type { GleanCall, GleanResponse } from '../../transport';
 import { gleanApiRequest, gleanApiStreamRequest, readText } from '../../transport';
+import { actAsOption, gleanQuery, localeOption, optionsCollection, timezoneOffsetOption } from '../common';
 import { answerError } from '../errors';
 
 const restrictionFilters = (kind: 'inclusions' | 'exclusions'): INodeProperties => ({
@@ -94,22 +94,8 @@ const properties: INodeProperties[] = [
 		description:
 			'Whether to return the answer, citations, follow-up prompts and steps instead of Glean’s whole merged response',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Act As',
-				name: 'actAs',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. name@example.com',
-				description:
-					'E-mail of the user to ask as (global tokens only); overrides the credential’s Act As',
-			},
+	optionsCollection([
+			actAsOption,
 			{
 				displayName: 'Agent',
 				name: 'agent',
@@ -176,14 +162,7 @@ const properties: INodeProperties[] = [
 				description:
 					'IDs of uploaded chat files the message is about: comma-separated, or an array from an expression',
 			},
-			{
-				displayName: 'Locale',
-				name: 'locale',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. en, ja, pt-BR',
-				description: 'The answer’s language and formats, as an RFC 5646 tag',
-			},
+			localeOption,
 			{
 				displayName: 'Mode',
 				name: 'mode',
@@ -213,16 +192,8 @@ const properties: INodeProperties[] = [
 				typeOptions: { minValue: 1 },
 				description: 'Glean stops and answers 408 when the answer takes longer than this',
 			},
-			{
-				displayName: 'Timezone Offset (Minutes)',
-				name: 'timezoneOffset',
-				type: 'number',
-				default: 0,
-				description:
-					'Minutes east of UTC for dates in the answer (PDT is -420). Without this option the workflow’s time zone is used.',
-			},
-		],
-	},
+			timezoneOffsetOption,
+	]),
 ];
 
 const displayOptions = { show: { resource: ['chat'], operation: ['sendMessage'] } };
@@ -251,13 +222,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		method: 'POST',
 		endpoint: 'chat',
 		body: chatRequestBody(message, chatId, stream, options),
-		qs: {
-			timezoneOffset:
-				typeof options.timezoneOffset === 'number'
-					? options.timezoneOffset
-					: timezoneOffsetMinutes(this.getTimezone()),
-			locale: options.locale,
-		},
+		qs: gleanQuery(this, options),
 		actAs: options.actAs as string | undefined,
 	};
 

@@ -1,0 +1,44 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { parseIdList } from '../../helpers/idList';
+import { gleanApiRequest } from '../../transport';
+import { actAsOption, gleanQuery, localeOption, optionsCollection, timezoneOffsetOption } from '../common';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Chat IDs',
+		name: 'chatIds',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. chat-1, chat-2',
+		description: 'One chat ID, a comma-separated list, or an array from an expression',
+	},
+	optionsCollection([actAsOption, localeOption, timezoneOffsetOption]),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['chat'], operation: ['delete'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const chatIds = parseIdList(this.getNodeParameter('chatIds', itemIndex, ''));
+	if (chatIds.length === 0) {
+		throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: the "Chat IDs" parameter has no ID`, {
+			itemIndex,
+			description: 'Give one chat ID, a comma-separated list, or an array such as {{ $json.chatIds }}. Nothing was sent to Glean.',
+		});
+	}
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	await gleanApiRequest.call(
+		this,
+		{
+			method: 'POST',
+			endpoint: 'deletechats',
+			body: { ids: chatIds },
+			qs: gleanQuery(this, options),
+			actAs: options.actAs as string | undefined,
+		},
+		itemIndex,
+	);
+	return [{ json: { deleted: true, chatIds } }];
+}

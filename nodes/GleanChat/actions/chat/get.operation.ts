@@ -1,0 +1,88 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { citationKey, simplifyCitation } from '../../helpers/citations';
+import type { SimplifiedCitation } from '../../helpers/citations';
+import type { GleanChatMessage, GleanCitation } from '../../helpers/gleanTypes';
+import { gleanApiRequest } from '../../transport';
+import { actAsOption, gleanQuery, localeOption, optionsCollection, timezoneOffsetOption } from '../common';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Chat ID',
+		name: 'chatId',
+		type: 'string',
+		required: true,
+		default: '',
+		description: 'ID of the saved chat: the chatId of a Send Message answer, or a chat ID from Get Many',
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to reduce each message to author, type, text, citations and time instead of Glean’s whole message',
+	},
+	optionsCollection([actAsOption, localeOption, timezoneOffsetOption]),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['chat'], operation: ['get'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const chatId = String(this.getNodeParameter('chatId', itemIndex, '')).trim();
+	if (chatId === '') {
+		throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: the "Chat ID" parameter is empty`, {
+			itemIndex,
+			description: 'Fill "Chat ID" with the ID of a saved chat, e.g. {{ $json.chatId }}. Nothing was sent to Glean.',
+		});
+	}
+	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const { body } = await gleanApiRequest.call(
+		this,
+		{
+			method: 'POST',
+			endpoint: 'getchat',
+			body: { id: chatId },
+			qs: gleanQuery(this, options),
+			actAs: options.actAs as string | undefined,
+		},
+		itemIndex,
+	);
+	const result = ((body || {}) as { chatResult?: { chat?: IDataObject; trackingToken?: string } }).chatResult ?? {};
+	const chat: IDataObject = { ...(result.chat ?? {}) };
+	if (result.trackingToken !== undefined) chat.trackingToken = result.trackingToken;
+	if (simplify && Array.isArray(chat.messages)) {
+		chat.messages = (chat.messages as GleanChatMessage[]).map(simplifyMessage);
+	}
+	return [{ json: chat }];
+}
+
+/** A message reduced to what a workflow reads: who, what kind, the text, its sources, when. */
+function simplifyMessage(message: GleanChatMessage): IDataObject {
+	const fragments = Array.isArray(message.fragments) ? message.fragments : [];
+	const text = fragments.map((fragment) => (typeof fragment?.text === 'string' ? fragment.text : '')).join('');
+	const seen = new Set<string>();
+	const citations: SimplifiedCitation[] = [];
+	const cited: GleanCitation[] = [
+		...fragments.flatMap((fragment) => (fragment?.citation ? [fragment.citation] : [])),
+		...(Array.isArray(message.citations) ? message.citations : []),
+	];
+	for (const citation of cited) {
+		const simplified = simplifyCitation(citation);
+		const key = citationKey(simplified, citation);
+		if (seen.has(key)) continue;
+		seen.add(key);
+		citations.push(simplified);
+	}
+	const simplified: IDataObject = {
+		author: message.author ?? 'USER',
+		type: message.messageType ?? 'CONTENT',
+		text,
+		citations: citations as unknown as IDataObject[],
+	};
+	if (typeof message.ts === 'string') simplified.time = message.ts;
+	if (typeof message.messageId === 'string') simplified.messageId = message.messageId;
+	return simplified;
+}

@@ -1,0 +1,70 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import type { GleanChatFile } from '../../helpers/gleanTypes';
+import { gleanApiRequest } from '../../transport';
+import { actAsOption, gleanQuery, localeOption, optionsCollection, timezoneOffsetOption } from '../common';
+import { chatFileItem } from './chatFile';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		required: true,
+		default: 'data',
+		placeholder: 'e.g. data, attachment',
+		hint: 'The name of the input binary field containing the file to upload; comma-separated for several files',
+		description:
+			'Binary field(s) of the input item to upload, e.g. "data" or "report, appendix". Each becomes one file in Glean.',
+	},
+	optionsCollection([actAsOption, localeOption, timezoneOffsetOption]),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['file'], operation: ['upload'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const names = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data'))
+		.split(',')
+		.map((name) => name.trim())
+		.filter((name) => name !== '');
+	if (names.length === 0) {
+		throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: the "Input Binary Field" parameter is empty`, {
+			itemIndex,
+			description: 'Name the binary field(s) holding the files, e.g. "data". Nothing was sent to Glean.',
+		});
+	}
+	const binary = this.getInputData()[itemIndex]?.binary ?? {};
+	const form = new FormData();
+	for (const name of names) {
+		const file = binary[name];
+		if (!file) {
+			const available = Object.keys(binary);
+			throw new NodeOperationError(this.getNode(), `Item ${itemIndex} has no binary field "${name}"`, {
+				itemIndex,
+				description:
+					available.length > 0
+						? `Set "Input Binary Field" to one of the item's binary fields: ${available.join(', ')}.`
+						: 'The item has no binary data at all. Add a node that reads or downloads the file before Glean Chat.',
+			});
+		}
+		// Works for every binary data mode (in memory, filesystem, S3): n8n fetches the bytes.
+		const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, name);
+		const mimeType = file.mimeType || 'application/octet-stream';
+		form.append('files', new Blob([bytes], { type: mimeType }), file.fileName ?? name);
+	}
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const { body } = await gleanApiRequest.call(
+		this,
+		{
+			method: 'POST',
+			endpoint: 'uploadchatfiles',
+			body: form,
+			qs: gleanQuery(this, options),
+			actAs: options.actAs as string | undefined,
+		},
+		itemIndex,
+	);
+	const files = (((body || {}) as { files?: GleanChatFile[] }).files ?? []).map((file) => chatFileItem(file));
+	return [{ json: { files, fileIds: files.map((file) => file.id as string) } }];
+}
