@@ -49,7 +49,7 @@ describe('Chat → Get Many', () => {
 			{ id: 'chat-b', name: 'Chat 1', createTime: 1_700_000_001, updateTime: 1_700_000_101, applicationId: 'app-1', trackingToken: 'tt-chat-b' },
 			{ id: 'chat-c', name: 'Chat 2', createTime: 1_700_000_002, updateTime: 1_700_000_102, trackingToken: 'tt-chat-c' },
 		]);
-		expect(items.every((item) => (item.pairedItem as IDataObject).item === 0)).toBe(true);
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 0 }, { item: 0 }]);
 		const [request] = glean.requestsTo('listchats');
 		expect(request.method).toBe('POST');
 		expect(request.rawBody.length).toBe(0);

@@ -114,6 +114,13 @@ describe('File → Get', () => {
 		expect(items[0].json).toEqual({ id: 'FILE_9', name: 'x.txt', status: 'FAILED', failureReason: 'FILE_TOO_SMALL' });
 	});
 
+	test('Glean’s 403 is reported with its text and the scope hint', async () => {
+		glean.enqueue('getchatfiles', { kind: 'text', status: 403, text: 'Forbidden' });
+		const { error } = await runGleanNode({ parameters: { resource: 'file', operation: 'get', fileIds: 'FILE_1' }, credentials: credentials() });
+		expect(error?.message).toBe('Glean answered 403: Forbidden');
+		expect(error?.description).toContain('CHAT scope');
+	});
+
 	test('no file ID is an error before any request; Continue On Fail gives an error item', async () => {
 		const { items } = await runGleanNode({
 			parameters: { resource: 'file', operation: 'get', fileIds: '={{ $json.ids }}' },
@@ -135,9 +142,22 @@ describe('File → Delete', () => {
 		expect(glean.files.size).toBe(0);
 	});
 
-	test('Glean’s 401 is reported', async () => {
-		const { error } = await runGleanNode({ parameters: { resource: 'file', operation: 'delete', fileIds: 'FILE_1' }, credentials: { ...credentials(), apiToken: 'bad' } });
+	test('Glean’s 401 is reported without the token', async () => {
+		const { error } = await runGleanNode({ parameters: { resource: 'file', operation: 'delete', fileIds: 'FILE_1' }, credentials: { ...credentials(), apiToken: 'bad-token-value' } });
 		expect(error?.message).toBe('Glean answered 401: Invalid Secret');
+		expect(JSON.stringify(error)).not.toContain('bad-token-value');
+	});
+
+	test('Continue On Fail: a failing delete becomes an error item, the next one goes on', async () => {
+		glean.enqueue('deletechatfiles', { kind: 'text', status: 500, text: 'Internal Server Error' });
+		const { items } = await runGleanNode({
+			parameters: { resource: 'file', operation: 'delete', fileIds: '={{ $json.id }}' },
+			items: [{ json: { id: 'FILE_1' } }, { json: { id: 'FILE_2' } }],
+			credentials: credentials(),
+			continueOnFail: true,
+		});
+		expect(items[0]).toEqual({ json: expect.objectContaining({ error: 'Glean answered 500: Internal Server Error', httpCode: '500' }), pairedItem: { item: 0 } });
+		expect(items[1]).toEqual({ json: { deleted: true, fileIds: ['FILE_2'] }, pairedItem: { item: 1 } });
 	});
 });
 

@@ -1,6 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { timezoneOffsetMinutes } from '../helpers/timezone';
+import type { GleanResponse } from '../transport';
+import { gleanApiRequest } from '../transport';
 
 /** Options every operation shares; each operation's "Options" collection starts from these. */
 
@@ -52,4 +55,40 @@ export function gleanQuery(context: IExecuteFunctions, options: IDataObject): ID
 				: timezoneOffsetMinutes(context.getTimezone()),
 		locale: options.locale,
 	};
+}
+
+/**
+ * A JSON call to `endpoint` with the item's shared options applied (query parameters and Act As):
+ * what every operation but Send Message and Download does.
+ */
+export async function callGleanWithOptions(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	endpoint: string,
+	body?: IDataObject | FormData,
+): Promise<GleanResponse<unknown>> {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return await gleanApiRequest.call(
+		this,
+		{ method: 'POST', endpoint, body, qs: gleanQuery(this, options), actAs: options.actAs as string | undefined },
+		itemIndex,
+	);
+}
+
+/** A required text parameter, trimmed; empty is an error naming the item and the parameter. */
+export function requiredText(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	name: string,
+	displayName: string,
+	fix: string,
+): string {
+	const value = String(context.getNodeParameter(name, itemIndex, '') ?? '').trim();
+	if (value === '') {
+		throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: the "${displayName}" parameter is empty`, {
+			itemIndex,
+			description: `${fix} Nothing was sent to Glean.`,
+		});
+	}
+	return value;
 }

@@ -1,8 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { gleanApiRequest } from '../../transport';
-import { actAsOption, gleanQuery, localeOption, optionsCollection, timezoneOffsetOption } from '../common';
+import {
+	actAsOption,
+	callGleanWithOptions,
+	localeOption,
+	optionsCollection,
+	requiredText,
+	timezoneOffsetOption,
+} from '../common';
 
 const properties: INodeProperties[] = [
 	{
@@ -22,25 +28,8 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const applicationId = String(this.getNodeParameter('applicationId', itemIndex, '')).trim();
-	if (applicationId === '') {
-		throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: the "Application ID" parameter is empty`, {
-			itemIndex,
-			description: 'Fill "Application ID" with the ID of a Glean chat application. Nothing was sent to Glean.',
-		});
-	}
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const { body } = await gleanApiRequest.call(
-		this,
-		{
-			method: 'POST',
-			endpoint: 'getchatapplication',
-			body: { id: applicationId },
-			qs: gleanQuery(this, options),
-			actAs: options.actAs as string | undefined,
-		},
-		itemIndex,
-	);
+	const applicationId = requiredText(this, itemIndex, 'applicationId', 'Application ID', 'Fill "Application ID" with the ID of a Glean chat application.');
+	const { body } = await callGleanWithOptions.call(this, itemIndex, 'getchatapplication', { id: applicationId });
 	const application = ((body || {}) as { application?: IDataObject }).application ?? {};
 	return [{ json: application }];
 }

@@ -1,9 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { parseIdList } from '../../helpers/idList';
-import { gleanApiRequest } from '../../transport';
-import { actAsOption, gleanQuery, localeOption, optionsCollection, timezoneOffsetOption } from '../common';
+import { actAsOption, callGleanWithOptions, localeOption, optionsCollection, timezoneOffsetOption } from '../common';
 
 const properties: INodeProperties[] = [
 	{
@@ -28,17 +27,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			description: 'Give one chat ID, a comma-separated list, or an array such as {{ $json.chatIds }}. Nothing was sent to Glean.',
 		});
 	}
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	await gleanApiRequest.call(
-		this,
-		{
-			method: 'POST',
-			endpoint: 'deletechats',
-			body: { ids: chatIds },
-			qs: gleanQuery(this, options),
-			actAs: options.actAs as string | undefined,
-		},
-		itemIndex,
-	);
+	await callGleanWithOptions.call(this, itemIndex, 'deletechats', { ids: chatIds });
 	return [{ json: { deleted: true, chatIds } }];
 }

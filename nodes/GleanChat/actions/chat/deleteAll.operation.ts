@@ -1,8 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { gleanApiRequest } from '../../transport';
-import { actAsOption, gleanQuery, localeOption, optionsCollection, timezoneOffsetOption } from '../common';
+import { actAsOption, callGleanWithOptions, localeOption, optionsCollection, timezoneOffsetOption } from '../common';
 
 const properties: INodeProperties[] = [
 	{
@@ -18,11 +17,6 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['chat'], operation: ['deleteAll'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	await gleanApiRequest.call(
-		this,
-		{ method: 'POST', endpoint: 'deleteallchats', qs: gleanQuery(this, options), actAs: options.actAs as string | undefined },
-		itemIndex,
-	);
+	await callGleanWithOptions.call(this, itemIndex, 'deleteallchats');
 	return [{ json: { deleted: true, allChats: true } }];
 }

@@ -1,11 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { citationKey, simplifyCitation } from '../../helpers/citations';
 import type { SimplifiedCitation } from '../../helpers/citations';
 import type { GleanChatMessage, GleanCitation } from '../../helpers/gleanTypes';
-import { gleanApiRequest } from '../../transport';
-import { actAsOption, gleanQuery, localeOption, optionsCollection, timezoneOffsetOption } from '../common';
+import {
+	actAsOption,
+	callGleanWithOptions,
+	localeOption,
+	optionsCollection,
+	requiredText,
+	timezoneOffsetOption,
+} from '../common';
 
 const properties: INodeProperties[] = [
 	{
@@ -30,26 +36,9 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['chat'], operation: ['get'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const chatId = String(this.getNodeParameter('chatId', itemIndex, '')).trim();
-	if (chatId === '') {
-		throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: the "Chat ID" parameter is empty`, {
-			itemIndex,
-			description: 'Fill "Chat ID" with the ID of a saved chat, e.g. {{ $json.chatId }}. Nothing was sent to Glean.',
-		});
-	}
+	const chatId = requiredText(this, itemIndex, 'chatId', 'Chat ID', 'Fill "Chat ID" with the ID of a saved chat, e.g. {{ $json.chatId }}.');
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const { body } = await gleanApiRequest.call(
-		this,
-		{
-			method: 'POST',
-			endpoint: 'getchat',
-			body: { id: chatId },
-			qs: gleanQuery(this, options),
-			actAs: options.actAs as string | undefined,
-		},
-		itemIndex,
-	);
+	const { body } = await callGleanWithOptions.call(this, itemIndex, 'getchat', { id: chatId });
 	const result = ((body || {}) as { chatResult?: { chat?: IDataObject; trackingToken?: string } }).chatResult ?? {};
 	const chat: IDataObject = { ...(result.chat ?? {}) };
 	if (result.trackingToken !== undefined) chat.trackingToken = result.trackingToken;

@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { gleanApiRequest } from '../../transport';
-import { actAsOption, gleanQuery, localeOption, optionsCollection, timezoneOffsetOption } from '../common';
+import { actAsOption, callGleanWithOptions, localeOption, optionsCollection, timezoneOffsetOption } from '../common';
 
 const properties: INodeProperties[] = [
 	{
@@ -35,16 +34,11 @@ interface ListChatsResponse {
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 
 	// listchats has no request body in Glean's spec, so no field can take the `cursor` it
 	// returns: one call returns everything Glean gives. If Glean adds a cursor field, send
 	// `page.cursor` back here in a loop until it comes back empty.
-	const { body } = await gleanApiRequest.call(
-		this,
-		{ method: 'POST', endpoint: 'listchats', qs: gleanQuery(this, options), actAs: options.actAs as string | undefined },
-		itemIndex,
-	);
+	const { body } = await callGleanWithOptions.call(this, itemIndex, 'listchats');
 	const page = (body || {}) as ListChatsResponse;
 	const chats: INodeExecutionData[] = [];
 	for (const result of page.chatResults ?? []) {

@@ -1,8 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { gleanApiRequest } from '../../transport';
-import { actAsOption, gleanQuery, localeOption, optionsCollection, timezoneOffsetOption } from '../common';
+import { actAsOption, callGleanWithOptions, localeOption, optionsCollection, timezoneOffsetOption } from '../common';
 import { fileIdsParameter, readFileIds } from './fileIds';
 
 const properties: INodeProperties[] = [
@@ -14,17 +13,6 @@ export const description = updateDisplayOptions({ show: { resource: ['file'], op
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const fileIds = readFileIds(this, itemIndex);
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	await gleanApiRequest.call(
-		this,
-		{
-			method: 'POST',
-			endpoint: 'deletechatfiles',
-			body: { fileIds },
-			qs: gleanQuery(this, options),
-			actAs: options.actAs as string | undefined,
-		},
-		itemIndex,
-	);
+	await callGleanWithOptions.call(this, itemIndex, 'deletechatfiles', { fileIds });
 	return [{ json: { deleted: true, fileIds } }];
 }

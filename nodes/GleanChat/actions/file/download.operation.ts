@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { gleanApiBinaryRequest, headerValue } from '../../transport';
-import { actAsOption, optionsCollection } from '../common';
+import { actAsOption, optionsCollection, requiredText } from '../common';
 
 const properties: INodeProperties[] = [
 	{
@@ -30,13 +30,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['file'], operation: ['download'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const fileId = String(this.getNodeParameter('fileId', itemIndex, '')).trim();
-	if (fileId === '') {
-		throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: the "File ID" parameter is empty`, {
-			itemIndex,
-			description: 'Fill "File ID", e.g. {{ $json.fileIds[0] }}. Nothing was sent to Glean.',
-		});
-	}
+	const fileId = requiredText(this, itemIndex, 'fileId', 'File ID', 'Fill "File ID", e.g. {{ $json.fileIds[0] }}.');
 	const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() || 'data';
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const response = await gleanApiBinaryRequest.call(

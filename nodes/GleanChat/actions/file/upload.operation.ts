@@ -1,9 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { GleanChatFile } from '../../helpers/gleanTypes';
-import { gleanApiRequest } from '../../transport';
-import { actAsOption, gleanQuery, localeOption, optionsCollection, timezoneOffsetOption } from '../common';
+import { actAsOption, callGleanWithOptions, localeOption, optionsCollection, timezoneOffsetOption } from '../common';
 import { chatFileItem } from './chatFile';
 
 const properties: INodeProperties[] = [
@@ -53,18 +52,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const mimeType = file.mimeType || 'application/octet-stream';
 		form.append('files', new Blob([bytes], { type: mimeType }), file.fileName ?? name);
 	}
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const { body } = await gleanApiRequest.call(
-		this,
-		{
-			method: 'POST',
-			endpoint: 'uploadchatfiles',
-			body: form,
-			qs: gleanQuery(this, options),
-			actAs: options.actAs as string | undefined,
-		},
-		itemIndex,
-	);
+	const { body } = await callGleanWithOptions.call(this, itemIndex, 'uploadchatfiles', form);
 	const files = (((body || {}) as { files?: GleanChatFile[] }).files ?? []).map((file) => chatFileItem(file));
 	return [{ json: { files, fileIds: files.map((file) => file.id as string) } }];
 }
