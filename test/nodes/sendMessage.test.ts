@@ -115,6 +115,20 @@ describe('Send Message, streamed', () => {
 		expect(items[0].json).toEqual(expectedItem(conversation));
 	});
 
+	test('text on a last line without newline still reaches the live stream', async () => {
+		const conversation = defaultConversation('What changed in the roadmap?');
+		conversation.legacyCitations = false;
+		const lines = conversationLines(conversation);
+		// Drop the final metadata line and the trailing newline: the body ends on an answer delta.
+		const body = lines.slice(0, -1).map((line) => JSON.stringify(line)).join('\n');
+		glean.enqueue('chat', { kind: 'ndjson', body, chunking: 'whole' });
+		const { items, chunks } = await runGleanNode({ parameters: sendMessage(), credentials: credentials(), streaming: true });
+		const streamed = chunks.filter((chunk) => chunk.type === 'item').map((chunk) => chunk.content).join('');
+		expect(streamed).toBe(expectedAnswerText(conversation));
+		expect(items[0].json.answer).toBe(streamed);
+		expect(chunks[chunks.length - 1].type).toBe('end');
+	});
+
 	test('without n8n streaming no chunk is sent', async () => {
 		const { chunks } = await runGleanNode({ parameters: sendMessage(), credentials: credentials() });
 		expect(chunks).toEqual([]);
@@ -343,6 +357,20 @@ describe('Send Message answers that are not a plain 200', () => {
 		const { error, items } = await runGleanNode({ parameters: sendMessage(), credentials: credentials() });
 		expect(items).toEqual([]);
 		expect(error?.message).toMatch(/^Glean's answer stopped before it was complete: the connection to Glean was lost after \d+ line\(s\) of the answer/);
+	});
+
+	test('a 200 with an empty stream is an error, not an empty answer', async () => {
+		glean.enqueue('chat', { kind: 'ndjson', body: '' });
+		const { error, items } = await runGleanNode({ parameters: sendMessage(), credentials: credentials() });
+		expect(items).toEqual([]);
+		expect(error?.message).toBe("Glean's answer stopped before it was complete: Glean ended the answer without sending anything");
+	});
+
+	test('an answer that is not JSON (e.g. the web app’s HTML) says to check the Base URL', async () => {
+		glean.enqueue('chat', { kind: 'text', status: 200, text: '<!doctype html><html>Glean</html>' });
+		const { error } = await runGleanNode({ parameters: sendMessage({ stream: false }), credentials: credentials() });
+		expect(error?.message).toBe('Glean’s answer was not JSON');
+		expect(error?.description).toContain('-be.glean.com');
 	});
 
 	test('a malformed line is an error naming the line', async () => {

@@ -5,7 +5,7 @@ import type {
 	IHttpRequestOptions,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { normalizeBaseUrl } from './baseUrl';
 
@@ -122,6 +122,12 @@ async function send(
 	mode: Pick<IHttpRequestOptions, 'json' | 'encoding'>,
 ): Promise<GleanResponse<unknown>> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
+	if (String(credentials.baseUrl ?? '').trim() === '') {
+		throw new NodeOperationError(this.getNode(), 'The Glean Chat API credential has no Base URL', {
+			itemIndex,
+			description: 'Open the credential and fill "Base URL" with your Glean API host, e.g. https://acme-be.glean.com.',
+		});
+	}
 	const baseUrl = normalizeBaseUrl(String(credentials.baseUrl ?? ''));
 	const headers: IDataObject = {};
 	const actAs = call.actAs?.trim();
@@ -260,10 +266,16 @@ function isByteStream(value: unknown): value is ByteStream {
 	);
 }
 
+/** `redact` with the token of the item's credential, for text an operation shows to users. */
+export async function redactSecrets(this: IExecuteFunctions, itemIndex: number, text: string): Promise<string> {
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
+	return redact(text, String(credentials.apiToken ?? ''));
+}
+
 /** Removes the token (and anything shaped like a bearer header) from text shown to users. */
 export function redact(text: string, token: string): string {
 	let result = text;
-	if (token.trim().length >= 4) result = result.split(token.trim()).join('[redacted]');
+	if (token.trim() !== '') result = result.split(token.trim()).join('[redacted]');
 	return result.replace(/(Bearer\s+)[^\s"',;]+/gi, '$1[redacted]');
 }
 

@@ -9,7 +9,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { ChatStreamAggregator } from '../../helpers/chatStreamAggregator';
 import { parseIdList } from '../../helpers/idList';
 import type { GleanCall, GleanResponse } from '../../transport';
-import { gleanApiRequest, gleanApiStreamRequest, readText } from '../../transport';
+import { gleanApiRequest, gleanApiStreamRequest, readText, redactSecrets } from '../../transport';
 import { actAsOption, gleanQuery, localeOption, optionsCollection, timezoneOffsetOption } from '../common';
 import { answerError } from '../errors';
 
@@ -95,104 +95,104 @@ const properties: INodeProperties[] = [
 			'Whether to return the answer, citations, follow-up prompts and steps instead of Glean’s whole merged response',
 	},
 	optionsCollection([
-			actAsOption,
-			{
-				displayName: 'Agent',
-				name: 'agent',
-				type: 'options',
-				default: 'DEFAULT',
-				options: [
-					{
-						name: 'Advanced',
-						value: 'ADVANCED',
-						description: 'Agentic engine, thinks longer for higher quality answers',
-					},
-					{
-						name: 'Auto',
-						value: 'AUTO',
-						description: 'Agentic engine, picks the reasoning effort per question',
-					},
-					{ name: 'Default', value: 'DEFAULT', description: 'Answers from your company’s knowledge' },
-					{ name: 'Fast', value: 'FAST', description: 'Agentic engine, answers faster' },
-					{ name: 'GPT', value: 'GPT', description: 'Talks to the language model directly' },
-					{
-						name: 'Universal',
-						value: 'UNIVERSAL',
-						description: 'Uses company knowledge and the web',
-					},
-				],
-				description: 'Which Glean agent answers',
-			},
-			{
-				displayName: 'Agent ID',
-				name: 'agentId',
-				type: 'string',
-				default: '',
-				description:
-					'ID of a Glean Agent (triggered by "User chat message") that should answer instead of the default chat',
-			},
-			{
-				displayName: 'Application ID',
-				name: 'applicationId',
-				type: 'string',
-				default: '',
-				description: 'ID of a Glean AI App whose configuration the chat should use',
-			},
-			{
-				displayName: 'Enable Company Tools',
-				name: 'enableCompanyTools',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether the agent may search your company’s content (Fast and Advanced agents only)',
-			},
-			{
-				displayName: 'Enable Web Search',
-				name: 'enableWebSearch',
-				type: 'boolean',
-				default: true,
-				description: 'Whether the agent may search the web (Fast and Advanced agents only)',
-			},
-			{
-				displayName: 'File IDs',
-				name: 'fileIds',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. FILE_123, FILE_456',
-				description:
-					'IDs of uploaded chat files the message is about: comma-separated, or an array from an expression',
-			},
-			localeOption,
-			{
-				displayName: 'Mode',
-				name: 'mode',
-				type: 'options',
-				default: 'DEFAULT',
-				options: [
-					{ name: 'Default', value: 'DEFAULT' },
-					{ name: 'Quick (Deprecated)', value: 'QUICK' },
-				],
-				description: 'Glean’s top-level chat mode',
-			},
-			restrictionFilters('exclusions'),
-			restrictionFilters('inclusions'),
-			{
-				displayName: 'Save Chat',
-				name: 'saveChat',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to save the conversation in the user’s Glean chat history and return its chat ID. Always on when a Chat ID is given.',
-			},
-			{
-				displayName: 'Timeout (Ms)',
-				name: 'timeoutMillis',
-				type: 'number',
-				default: 60000,
-				typeOptions: { minValue: 1 },
-				description: 'Glean stops and answers 408 when the answer takes longer than this',
-			},
-			timezoneOffsetOption,
+		actAsOption,
+		{
+			displayName: 'Agent',
+			name: 'agent',
+			type: 'options',
+			default: 'DEFAULT',
+			options: [
+				{
+					name: 'Advanced',
+					value: 'ADVANCED',
+					description: 'Agentic engine, thinks longer for higher quality answers',
+				},
+				{
+					name: 'Auto',
+					value: 'AUTO',
+					description: 'Agentic engine, picks the reasoning effort per question',
+				},
+				{ name: 'Default', value: 'DEFAULT', description: 'Answers from your company’s knowledge' },
+				{ name: 'Fast', value: 'FAST', description: 'Agentic engine, answers faster' },
+				{ name: 'GPT', value: 'GPT', description: 'Talks to the language model directly' },
+				{
+					name: 'Universal',
+					value: 'UNIVERSAL',
+					description: 'Uses company knowledge and the web',
+				},
+			],
+			description: 'Which Glean agent answers',
+		},
+		{
+			displayName: 'Agent ID',
+			name: 'agentId',
+			type: 'string',
+			default: '',
+			description:
+				'ID of a Glean Agent (triggered by "User chat message") that should answer instead of the default chat',
+		},
+		{
+			displayName: 'Application ID',
+			name: 'applicationId',
+			type: 'string',
+			default: '',
+			description: 'ID of a Glean AI App whose configuration the chat should use',
+		},
+		{
+			displayName: 'Enable Company Tools',
+			name: 'enableCompanyTools',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether the agent may search your company’s content (Fast and Advanced agents only)',
+		},
+		{
+			displayName: 'Enable Web Search',
+			name: 'enableWebSearch',
+			type: 'boolean',
+			default: true,
+			description: 'Whether the agent may search the web (Fast and Advanced agents only)',
+		},
+		{
+			displayName: 'File IDs',
+			name: 'fileIds',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. FILE_123, FILE_456',
+			description:
+				'IDs of uploaded chat files the message is about: comma-separated, or an array from an expression',
+		},
+		localeOption,
+		{
+			displayName: 'Mode',
+			name: 'mode',
+			type: 'options',
+			default: 'DEFAULT',
+			options: [
+				{ name: 'Default', value: 'DEFAULT' },
+				{ name: 'Quick (Deprecated)', value: 'QUICK' },
+			],
+			description: 'Glean’s top-level chat mode',
+		},
+		restrictionFilters('exclusions'),
+		restrictionFilters('inclusions'),
+		{
+			displayName: 'Save Chat',
+			name: 'saveChat',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to save the conversation in the user’s Glean chat history and return its chat ID. Always on when a Chat ID is given.',
+		},
+		{
+			displayName: 'Timeout (Ms)',
+			name: 'timeoutMillis',
+			type: 'number',
+			default: 60000,
+			typeOptions: { minValue: 1 },
+			description: 'Glean stops and answers 408 when the answer takes longer than this',
+		},
+		timezoneOffsetOption,
 	]),
 ];
 
@@ -237,9 +237,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		: await gleanApiRequest.call(this, call, itemIndex);
 
 	if (response.statusCode === 202) {
-		return [{ json: queuedItem(await jsonBody(response.body), chatId) }];
+		return [{ json: queuedItem(await jsonBody.call(this, response.body, itemIndex), chatId) }];
 	}
-	if (!stream) aggregator.addResponse((await jsonBody(response.body)) as IDataObject);
+	if (!stream) aggregator.addResponse(await jsonBody.call(this, response.body, itemIndex));
 
 	const gleanError = aggregator.error;
 	if (gleanError !== undefined) {
@@ -316,33 +316,48 @@ async function readStreamedAnswer(
 		return { ...response, body: await readText(response.body) };
 	}
 	if (liveDeltas) await this.sendChunk('begin', itemIndex);
+	const forwardDeltas = async () => {
+		if (!liveDeltas || liveDeltas.length === 0) return;
+		for (const delta of liveDeltas) await this.sendChunk('item', itemIndex, delta);
+		liveDeltas.length = 0;
+	};
 	let failure: string | undefined;
-	try {
-		for await (const chunk of response.body) {
-			aggregator.write(chunk);
-			if (aggregator.formatError !== undefined) break;
-			if (liveDeltas && liveDeltas.length > 0) {
-				for (const delta of liveDeltas) await this.sendChunk('item', itemIndex, delta);
-				liveDeltas.length = 0;
-			}
+	const chunks = response.body[Symbol.asyncIterator]();
+	for (;;) {
+		let next: IteratorResult<Uint8Array>;
+		try {
+			next = await chunks.next();
+		} catch (error) {
+			const cause = await redactSecrets.call(this, itemIndex, error instanceof Error ? error.message : String(error));
+			failure = `the connection to Glean was lost after ${aggregator.lines} line(s) of the answer (${cause.replace(/^Error: /, '')})`;
+			break;
 		}
-		aggregator.end();
-	} catch (error) {
-		const cause = (error instanceof Error ? error.message : String(error)).replace(/^Error: /, '');
-		failure = `the connection to Glean was lost after ${aggregator.lines} line(s) of the answer (${cause})`;
+		if (next.done) {
+			aggregator.end();
+			break;
+		}
+		aggregator.write(next.value);
+		if (aggregator.formatError !== undefined) break;
+		await forwardDeltas();
 	}
-	failure ??= aggregator.formatError && `Glean sent an answer that could not be read (${aggregator.formatError})`;
+	if (aggregator.formatError !== undefined) {
+		await chunks.return?.();
+		failure ??= `Glean sent an answer that could not be read (${aggregator.formatError})`;
+	} else if (failure === undefined && aggregator.lines === 0) {
+		failure = 'Glean ended the answer without sending anything';
+	}
 	if (failure !== undefined) {
-		const reason = failure;
-		if (liveDeltas) await this.sendChunk('error', itemIndex, reason);
+		if (liveDeltas) await this.sendChunk('error', itemIndex, failure);
 		throw answerError(
 			this.getNode(),
 			itemIndex,
-			`Glean's answer stopped before it was complete: ${reason}`,
+			`Glean's answer stopped before it was complete: ${failure}`,
 			aggregator,
 			{ description: 'The stream ended abnormally, so the answer may be cut short. Run the item again.' },
 		);
 	}
+	// The last line may only have been read by end().
+	await forwardDeltas();
 	if (liveDeltas) {
 		const gleanError = aggregator.error;
 		if (gleanError === undefined) await this.sendChunk('end', itemIndex);
@@ -351,12 +366,18 @@ async function readStreamedAnswer(
 	return { ...response, body: undefined };
 }
 
-async function jsonBody(body: unknown): Promise<IDataObject> {
-	if (typeof body === 'string') {
-		if (body.trim() === '') return {};
+/** Glean's JSON answer; text that is not JSON usually means the Base URL is not the API host. */
+async function jsonBody(this: IExecuteFunctions, body: unknown, itemIndex: number): Promise<IDataObject> {
+	if (typeof body !== 'string') return (body ?? {}) as IDataObject;
+	if (body.trim() === '') return {};
+	try {
 		return JSON.parse(body) as IDataObject;
+	} catch {
+		throw new NodeOperationError(this.getNode(), 'Glean’s answer was not JSON', {
+			itemIndex,
+			description: `It began with: ${body.slice(0, 80)}… Check that the credential's Base URL is the API host (https://<instance>-be.glean.com), not the Glean web app.`,
+		});
 	}
-	return (body ?? {}) as IDataObject;
 }
 
 function queuedItem(body: IDataObject, requestedChatId: string): IDataObject {

@@ -18,5 +18,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const fileIds = readFileIds(this, itemIndex);
 	const { body } = await callGleanWithOptions.call(this, itemIndex, 'getchatfiles', { fileIds });
 	const files = ((body || {}) as { files?: Record<string, GleanChatFile> }).files ?? {};
-	return Object.entries(files).map(([id, file]) => ({ json: chatFileItem(file, file.id ?? id) }));
+	return Object.entries(files)
+		.filter(([, file]) => !!file && typeof file === 'object')
+		.map(([id, file]) => ({ json: chatFileItem(file, file.id ?? id) }));
 }

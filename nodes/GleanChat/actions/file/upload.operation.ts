@@ -53,6 +53,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		form.append('files', new Blob([bytes], { type: mimeType }), file.fileName ?? name);
 	}
 	const { body } = await callGleanWithOptions.call(this, itemIndex, 'uploadchatfiles', form);
-	const files = (((body || {}) as { files?: GleanChatFile[] }).files ?? []).map((file) => chatFileItem(file));
-	return [{ json: { files, fileIds: files.map((file) => file.id as string) } }];
+	const uploaded = ((body || {}) as { files?: Array<GleanChatFile | null> }).files ?? [];
+	const files = uploaded.filter((file): file is GleanChatFile => !!file && typeof file === 'object').map((file) => chatFileItem(file));
+	const fileIds = files.map((file) => file.id).filter((id): id is string => typeof id === 'string' && id !== '');
+	return [{ json: { files, fileIds } }];
 }
