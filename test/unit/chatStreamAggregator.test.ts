@@ -241,6 +241,9 @@ describe('ChatStreamAggregator line handling', () => {
 
 	test('simplified output never carries keys with undefined values', () => {
 		const empty = aggregate(['']).toSimplified();
-		expect(empty).toEqual({ answer: '', citations: [], followUpPrompts: [], steps: [], markdown: '' } satisfies SimplifiedChatAnswer);
+		// toStrictEqual, because toEqual would ignore keys whose value is undefined.
+		expect(empty).toStrictEqual({ answer: '', citations: [], followUpPrompts: [], steps: [], markdown: '' } satisfies SimplifiedChatAnswer);
+		// A JSON round trip drops undefined keys, so strict equality fails if any exist.
+		expect(expected).toStrictEqual(JSON.parse(JSON.stringify(expected)));
 	});
 });

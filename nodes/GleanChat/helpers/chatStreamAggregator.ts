@@ -79,8 +79,6 @@ export class ChatStreamAggregator {
 
 	private malformed?: string;
 
-	private ended = false;
-
 	private readonly answerMessages = new Map<string, AnswerMessage>();
 
 	private readonly citationIndex = new Map<string, number>();
@@ -120,7 +118,6 @@ export class ChatStreamAggregator {
 	/** The body ended: reads a last line that had no newline. */
 	end(): void {
 		this.splitter.end((line) => this.addLine(line));
-		this.ended = true;
 	}
 
 	/** Feeds a whole ChatResponse (a non-streamed answer, or one already parsed line). */
@@ -143,11 +140,6 @@ export class ChatStreamAggregator {
 	/** Lines read so far. */
 	get lines(): number {
 		return this.lineCount;
-	}
-
-	/** Whether `end()` was called and the body did not stop inside a line. */
-	get endedCleanly(): boolean {
-		return this.ended;
 	}
 
 	/**

@@ -25,11 +25,6 @@ export class NdjsonLineSplitter {
 		}
 	}
 
-	/** Whether an unfinished line is buffered (the body so far ends inside a line). */
-	get hasPartialLine(): boolean {
-		return this.pending.some((piece) => piece.trim() !== '');
-	}
-
 	private scan(text: string, onLine: (line: string) => void): void {
 		let start = 0;
 		let newline = text.indexOf('\n', start);

@@ -40,17 +40,13 @@ export interface GleanResponse<Body> {
 	body: Body;
 }
 
-/** A JSON call: the body is parsed JSON, or '' when Glean answers with an empty body. */
+/** A JSON call: the body is parsed JSON, or '' when Glean answers with an empty body. Every call throws Glean's non-2xx answers as NodeApiErrors. */
 export async function gleanApiRequest(
 	this: IExecuteFunctions,
 	call: GleanCall,
 	itemIndex: number,
 ): Promise<GleanResponse<unknown>> {
-	const response = await send.call(this, call, itemIndex, { json: true });
-	if (response.statusCode >= 300) {
-		throw await gleanError.call(this, response, itemIndex);
-	}
-	return response;
+	return await send.call(this, call, itemIndex, { json: true });
 }
 
 /** A call whose answer is raw bytes (a file download). */
@@ -60,9 +56,6 @@ export async function gleanApiBinaryRequest(
 	itemIndex: number,
 ): Promise<GleanResponse<Buffer>> {
 	const response = await send.call(this, call, itemIndex, { encoding: 'arraybuffer' });
-	if (response.statusCode >= 300) {
-		throw await gleanError.call(this, response, itemIndex);
-	}
 	const body = response.body;
 	const bytes = Buffer.isBuffer(body)
 		? body
@@ -74,7 +67,7 @@ export async function gleanApiBinaryRequest(
 
 /**
  * A streamed call: the body is handed over unread as soon as Glean's headers arrive, so the
- * caller can act on each chunk. Non-2xx answers are read and thrown here.
+ * caller can act on each chunk.
  */
 export async function gleanApiStreamRequest(
 	this: IExecuteFunctions,
@@ -82,9 +75,6 @@ export async function gleanApiStreamRequest(
 	itemIndex: number,
 ): Promise<GleanResponse<ByteStream>> {
 	const response = await send.call(this, call, itemIndex, { encoding: 'stream' });
-	if (response.statusCode >= 300) {
-		throw await gleanError.call(this, response, itemIndex);
-	}
 	if (!isByteStream(response.body)) {
 		throw new NodeApiError(this.getNode(), { httpCode: String(response.statusCode) } as JsonObject, {
 			message: 'Glean answered, but the answer could not be read as a stream',
@@ -148,17 +138,18 @@ async function send(
 	};
 	if (call.body !== undefined) options.body = call.body;
 
+	const token = String(credentials.apiToken ?? '');
+	let response: GleanResponse<unknown>;
 	try {
-		const response = (await this.helpers.httpRequestWithAuthentication.call(
-			this,
-			CREDENTIAL_TYPE,
-			options,
-		)) as { statusCode: number; headers?: GleanResponse<unknown>['headers']; body: unknown };
-		return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
+		const raw = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)) as {
+			statusCode: number;
+			headers?: GleanResponse<unknown>['headers'];
+			body: unknown;
+		};
+		response = { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body };
 	} catch (error) {
 		// Connection failures: rebuild the error from its message alone, so no request
 		// configuration (and with it the Authorization header) travels along.
-		const token = String(credentials.apiToken ?? '');
 		const reason = redact(error instanceof Error ? error.message : String(error), token);
 		throw new NodeApiError(this.getNode(), { message: reason } as JsonObject, {
 			message: `Could not reach Glean at ${baseUrl}: ${reason}`,
@@ -167,15 +158,16 @@ async function send(
 			itemIndex,
 		});
 	}
+	if (response.statusCode >= 300) throw await gleanError.call(this, response, itemIndex, token);
+	return response;
 }
 
 async function gleanError(
 	this: IExecuteFunctions,
 	response: GleanResponse<unknown>,
 	itemIndex: number,
+	token: string,
 ): Promise<NodeApiError> {
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
-	const token = String(credentials.apiToken ?? '');
 	const gleanText = redact((await bodyText(response.body)).trim(), token);
 	const { statusCode } = response;
 	const denied = permissionDenied(gleanText);
