@@ -66,7 +66,14 @@ export type Scenario =
 	  }
 	| { kind: 'bytes'; status?: number; data: Buffer; headers: Record<string, string> }
 	/** Close the connection before any response byte. */
-	| { kind: 'drop' };
+	| { kind: 'drop' }
+	/** Send nothing at all, and keep the connection open until the client leaves. */
+	| { kind: 'silent' }
+	/** Answer with a redirect (e.g. 307 to another emulator). */
+	| { kind: 'redirect'; status?: number; location: string };
+
+/** Decides, for each request that passed the checks, whether to answer with a fault instead. */
+export type FaultInjector = (request: RecordedRequest) => Scenario | undefined;
 
 export interface EmulatorOptions {
 	/** The token the emulator accepts (default `test-token`). */
@@ -109,6 +116,9 @@ export class GleanEmulator {
 	readonly applications = new Map<string, Record<string, unknown>>();
 
 	requireActAs: boolean;
+
+	/** Consulted after scripted scenarios, before the default answer. */
+	faults?: FaultInjector;
 
 	private readonly streamDelayMs: number;
 
@@ -170,6 +180,7 @@ export class GleanEmulator {
 		this.files.clear();
 		this.applications.clear();
 		this.requireActAs = false;
+		this.faults = undefined;
 	}
 
 	async stop(): Promise<void> {
@@ -225,7 +236,7 @@ export class GleanEmulator {
 			return sendText(response, 400, `Bad Request\n${recorded.problems.join('\n')}`);
 		}
 
-		const scripted = this.scenarios.get(recorded.endpoint)?.shift();
+		const scripted = this.scenarios.get(recorded.endpoint)?.shift() ?? this.faults?.(recorded);
 		if (scripted) return await play(response, scripted);
 		return await play(response, this.defaultAnswer(recorded));
 	}
@@ -449,6 +460,13 @@ async function play(response: ServerResponse, scenario: Scenario): Promise<void>
 		case 'drop':
 			response.socket?.destroy();
 			return;
+		case 'silent':
+			await new Promise<void>((resolve) => response.once('close', () => resolve()));
+			return;
+		case 'redirect':
+			response.writeHead(scenario.status ?? 307, { Location: scenario.location, 'Content-Type': 'text/plain' });
+			response.end('Moved');
+			return;
 		case 'json':
 			response.writeHead(scenario.status ?? 200, { 'Content-Type': 'application/json', ...scenario.headers });
 			response.end(JSON.stringify(scenario.json));
@@ -483,7 +501,7 @@ async function playStream(response: ServerResponse, scenario: Extract<Scenario, 
 	for (const size of chunkSizes(body, scenario.chunking ?? 'lines')) {
 		if (offset >= limit) break;
 		const end = Math.min(offset + size, limit);
-		if (!first && scenario.delayMs) await new Promise((resolve) => setTimeout(resolve, scenario.delayMs));
+		if (!first && scenario.delayMs) await pause(scenario.delayMs, response);
 		first = false;
 		if (response.destroyed) return;
 		await new Promise<void>((resolve, reject) =>
@@ -496,6 +514,19 @@ async function playStream(response: ServerResponse, scenario: Extract<Scenario, 
 		return;
 	}
 	response.end();
+}
+
+/** Waits, but no longer than the client stays connected. */
+async function pause(millis: number, response: ServerResponse): Promise<void> {
+	await new Promise<void>((resolve) => {
+		const timer = setTimeout(done, millis);
+		response.once('close', done);
+		function done() {
+			clearTimeout(timer);
+			response.off('close', done);
+			resolve();
+		}
+	});
 }
 
 function* chunkSizes(body: Buffer, chunking: Chunking): Generator<number> {

@@ -149,14 +149,14 @@ describe('File → Delete', () => {
 	});
 
 	test('Continue On Fail: a failing delete becomes an error item, the next one goes on', async () => {
-		glean.enqueue('deletechatfiles', { kind: 'text', status: 500, text: 'Internal Server Error' });
+		glean.enqueue('deletechatfiles', { kind: 'text', status: 400, text: 'Bad Request' });
 		const { items } = await runGleanNode({
 			parameters: { resource: 'file', operation: 'delete', fileIds: '={{ $json.id }}' },
 			items: [{ json: { id: 'FILE_1' } }, { json: { id: 'FILE_2' } }],
 			credentials: credentials(),
 			continueOnFail: true,
 		});
-		expect(items[0]).toEqual({ json: expect.objectContaining({ error: 'Glean answered 500: Internal Server Error', httpCode: '500' }), pairedItem: { item: 0 } });
+		expect(items[0]).toEqual({ json: expect.objectContaining({ error: 'Glean answered 400: Bad Request', httpCode: '400' }), pairedItem: { item: 0 } });
 		expect(items[1]).toEqual({ json: { deleted: true, fileIds: ['FILE_2'] }, pairedItem: { item: 1 } });
 	});
 });

@@ -417,7 +417,7 @@ describe('Send Message with several items', () => {
 
 	test('Continue On Fail: the failing item becomes an error item and the rest go on', async () => {
 		glean.enqueue('chat', { kind: 'ndjson', body: conversationLines(defaultConversation('a')) });
-		glean.enqueue('chat', { kind: 'text', status: 429, text: 'Too Many Requests' });
+		glean.enqueue('chat', { kind: 'text', status: 401, text: 'Invalid Secret\nNot allowed' });
 		const { items, error } = await runGleanNode({
 			parameters: sendMessage({ message: '={{ $json.question }}' }),
 			items: [{ json: { question: 'a' } }, { json: { question: 'b' } }, { json: { question: '  ' } }, { json: { question: 'd' } }],
@@ -428,7 +428,7 @@ describe('Send Message with several items', () => {
 		expect(items).toHaveLength(4);
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
 		expect(items[0].json.answer).toBe(expectedAnswerText(defaultConversation('a')));
-		expect(items[1].json).toMatchObject({ error: 'Glean answered 429: Too Many Requests', httpCode: '429' });
+		expect(items[1].json).toMatchObject({ error: 'Glean answered 401: Invalid Secret', httpCode: '401' });
 		expect(items[2].json.error).toBe('Item 2: the "Message" parameter is empty');
 		expect(items[3].json.answer).toBe(expectedAnswerText(defaultConversation('d')));
 		expect(glean.requestsTo('chat')).toHaveLength(3);

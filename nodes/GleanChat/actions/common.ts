@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { timezoneOffsetMinutes } from '../helpers/timezone';
-import type { GleanResponse } from '../transport';
-import { gleanApiRequest } from '../transport';
+import type { GleanResponse, RetryPolicy } from '../transport';
+import { DEFAULT_RETRY_POLICY, gleanApiRequest } from '../transport';
 
 /** Options every operation shares; each operation's "Options" collection starts from these. */
 
@@ -34,7 +34,76 @@ export const timezoneOffsetOption: INodeProperties = {
 		'Minutes east of UTC for dates in Glean’s answer (PDT is -420). Without this option the workflow’s time zone is used.',
 };
 
-/** An "Options" collection, entries sorted by name as n8n's editor convention wants. */
+export const retryOption: INodeProperties = {
+	displayName: 'Retry',
+	name: 'retry',
+	type: 'fixedCollection',
+	// Literals, as n8n's lint wants; they equal DEFAULT_RETRY_POLICY (a test checks).
+	default: { settings: { maxAttempts: 5, maxWaitSeconds: 120 } },
+	placeholder: 'Add Retry Settings',
+	description:
+		'When Glean is busy (429, 503) or briefly unreachable, wait and try again. Without this option: 5 attempts, at most 120 seconds of waiting.',
+	options: [
+		{
+			displayName: 'Settings',
+			name: 'settings',
+			values: [
+				{
+					displayName: 'Max Attempts',
+					name: 'maxAttempts',
+					type: 'number',
+					default: 5,
+					typeOptions: { minValue: 1, maxValue: 10 },
+					description: 'Tries in all, the first included; 1 turns retries off',
+				},
+				{
+					displayName: 'Max Total Wait (Seconds)',
+					name: 'maxWaitSeconds',
+					type: 'number',
+					default: 120,
+					typeOptions: { minValue: 0 },
+					description:
+						'The most all waits between tries may add up to. A Retry-After from Glean longer than what is left ends the retries at once.',
+				},
+			],
+		},
+	],
+};
+
+/** The item's retry limits from the "Retry" option; out-of-range values are errors before any request. */
+export function readRetryPolicy(context: IExecuteFunctions, itemIndex: number, options: IDataObject): RetryPolicy {
+	const settings = (options.retry as { settings?: { maxAttempts?: unknown; maxWaitSeconds?: unknown } } | undefined)
+		?.settings;
+	const maxAttempts = settings?.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts;
+	const maxWaitSeconds = settings?.maxWaitSeconds ?? DEFAULT_RETRY_POLICY.maxWaitMillis / 1000;
+	if (typeof maxAttempts !== 'number' || !Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 10) {
+		throw invalidOption(context, itemIndex, 'Retry → Max Attempts', maxAttempts, 'a whole number from 1 (no retries) to 10');
+	}
+	if (typeof maxWaitSeconds !== 'number' || !Number.isFinite(maxWaitSeconds) || maxWaitSeconds < 0) {
+		throw invalidOption(context, itemIndex, 'Retry → Max Total Wait (Seconds)', maxWaitSeconds, 'a number of seconds, 0 or more');
+	}
+	return { maxAttempts, maxWaitMillis: Math.round(maxWaitSeconds * 1000) };
+}
+
+/** An option value out of range: the error names the item, the option and what it must be. */
+export function invalidOption(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	displayName: string,
+	value: unknown,
+	expected: string,
+): NodeOperationError {
+	return new NodeOperationError(
+		context.getNode(),
+		`Item ${itemIndex}: "${displayName}" is ${JSON.stringify(value) ?? String(value)}, but must be ${expected}`,
+		{ itemIndex, description: `Set "${displayName}" to ${expected}. Nothing was sent to Glean.` },
+	);
+}
+
+/**
+ * An "Options" collection: the operation's options plus "Retry", which every operation has,
+ * sorted by name as n8n's editor convention wants.
+ */
 export function optionsCollection(options: INodeProperties[]): INodeProperties {
 	return {
 		displayName: 'Options',
@@ -42,7 +111,7 @@ export function optionsCollection(options: INodeProperties[]): INodeProperties {
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...options].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [...options, retryOption].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
 
@@ -70,7 +139,14 @@ export async function callGleanWithOptions(
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	return await gleanApiRequest.call(
 		this,
-		{ method: 'POST', endpoint, body, qs: gleanQuery(this, options), actAs: options.actAs as string | undefined },
+		{
+			method: 'POST',
+			endpoint,
+			body,
+			qs: gleanQuery(this, options),
+			actAs: options.actAs as string | undefined,
+			retry: readRetryPolicy(this, itemIndex, options),
+		},
 		itemIndex,
 	);
 }

@@ -11,3 +11,31 @@ export function normalizeBaseUrl(input: string): string {
 	else url = `https://${raw}-be.glean.com`;
 	return url.replace(/\/+$/, '').replace(/\/rest\/api\/v1$/i, '').replace(/\/+$/, '');
 }
+
+/** Hosts where plain http is fine: the token never leaves the machine. */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Why a normalised Base URL cannot be Glean's API origin, or undefined when it can. Checked
+ * before every request, so a typo or an http:// address never carries the token anywhere.
+ */
+export function baseUrlProblem(baseUrl: string): string | undefined {
+	let url: URL;
+	try {
+		url = new URL(baseUrl);
+	} catch {
+		return 'it is not a valid address';
+	}
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+		return `it uses "${url.protocol.replace(/:$/, '')}", but Glean is reached over https`;
+	}
+	if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname.toLowerCase())) {
+		return 'it uses plain http, which would send the API token unencrypted; only localhost and 127.0.0.1 may use http';
+	}
+	if (url.username !== '' || url.password !== '') return 'it contains a user name or password';
+	if (url.search !== '' || url.hash !== '') return 'it contains a query (?…) or fragment (#…)';
+	if (url.pathname !== '/' && url.pathname !== '') {
+		return `it has the path "${url.pathname}", but Glean's API lives at the root of its host (only /rest/api/v1 may follow it)`;
+	}
+	return undefined;
+}

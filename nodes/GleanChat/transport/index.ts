@@ -3,17 +3,26 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
+	INode,
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { normalizeBaseUrl } from './baseUrl';
+import { baseUrlProblem, normalizeBaseUrl } from './baseUrl';
+import { ClientTimeoutError, Deadline } from './deadline';
+import type { AttemptFailure, RetryPolicy } from './retry';
+import { DEFAULT_RETRY_POLICY, RetryBudget, retryClock, seconds } from './retry';
+
+export { ClientTimeoutError } from './deadline';
+export type { RetryPolicy } from './retry';
+export { DEFAULT_RETRY_POLICY } from './retry';
 
 /**
- * The only code that talks HTTP to Glean. It builds URLs and headers, sends through n8n's
- * authenticated request helper (which also wires the execution's cancel signal), and turns
- * every failed response into a NodeApiError that carries Glean's own text, a hint, and never
- * the API token.
+ * The only code that talks HTTP to Glean. It checks the credential, builds URLs and headers,
+ * sends through n8n's authenticated request helper (which also wires the execution's cancel
+ * signal), tries again when Glean is busy (retry.ts decides), enforces the client's time limit
+ * (deadline.ts), and turns every failed response into a NodeApiError that carries Glean's own
+ * text, a hint, what the retries did, and never the API token.
  */
 
 export const CREDENTIAL_TYPE = 'gleanChatApi';
@@ -32,6 +41,15 @@ export interface GleanCall {
 	qs?: IDataObject;
 	/** Overrides the credential's Act As for this call. */
 	actAs?: string;
+	/** How often to try again when Glean is busy or unreachable (default: DEFAULT_RETRY_POLICY). */
+	retry?: RetryPolicy;
+	/**
+	 * False when running the call twice could do its work twice (a message saved to a chat):
+	 * then only 429 and 503, which Glean refuses before acting, are tried again.
+	 */
+	idempotent?: boolean;
+	/** The `timeoutMillis` sent to Glean: the client gives up a little after it. */
+	timeoutMillis?: number;
 }
 
 export interface GleanResponse<Body> {
@@ -111,14 +129,7 @@ async function send(
 	itemIndex: number,
 	mode: Pick<IHttpRequestOptions, 'json' | 'encoding'>,
 ): Promise<GleanResponse<unknown>> {
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
-	if (String(credentials.baseUrl ?? '').trim() === '') {
-		throw new NodeOperationError(this.getNode(), 'The Glean Chat API credential has no Base URL', {
-			itemIndex,
-			description: 'Open the credential and fill "Base URL" with your Glean API host, e.g. https://acme-be.glean.com.',
-		});
-	}
-	const baseUrl = normalizeBaseUrl(String(credentials.baseUrl ?? ''));
+	const { baseUrl, token } = await checkedCredentials.call(this, call, itemIndex);
 	const headers: IDataObject = {};
 	const actAs = call.actAs?.trim();
 	if (actAs) headers['X-Glean-ActAs'] = actAs;
@@ -138,28 +149,157 @@ async function send(
 	};
 	if (call.body !== undefined) options.body = call.body;
 
-	const token = String(credentials.apiToken ?? '');
-	let response: GleanResponse<unknown>;
-	try {
-		const raw = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)) as {
-			statusCode: number;
-			headers?: GleanResponse<unknown>['headers'];
-			body: unknown;
-		};
-		response = { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body };
-	} catch (error) {
-		// Connection failures: rebuild the error from its message alone, so no request
-		// configuration (and with it the Authorization header) travels along.
-		const reason = redact(error instanceof Error ? error.message : String(error), token);
-		throw new NodeApiError(this.getNode(), { message: reason } as JsonObject, {
-			message: `Could not reach Glean at ${baseUrl}: ${reason}`,
-			description:
-				'Check the Base URL in the Glean Chat API credential and that this n8n instance can reach that host.',
+	const idempotent = call.idempotent !== false;
+	const budget = new RetryBudget(call.retry ?? DEFAULT_RETRY_POLICY);
+	for (;;) {
+		budget.attempts++;
+		const deadline = call.timeoutMillis !== undefined ? new Deadline(call.timeoutMillis) : undefined;
+		// The socket's own idle limit, a backstop behind the deadline.
+		if (deadline) options.timeout = deadline.limitMillis + 1_000;
+		let response: GleanResponse<unknown> | undefined;
+		let failure: AttemptFailure;
+		let connectionError: unknown;
+		try {
+			const request = this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options) as Promise<{
+				statusCode: number;
+				headers?: GleanResponse<unknown>['headers'];
+				body: unknown;
+			}>;
+			const raw = deadline ? await deadline.race(request) : await request;
+			response = { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body };
+		} catch (error) {
+			deadline?.stop();
+			if (error instanceof ClientTimeoutError) throw timeoutError(this.getNode(), error, itemIndex);
+			connectionError = error;
+		}
+		if (response) {
+			if (response.statusCode < 300) {
+				if (deadline && isByteStream(response.body)) return { ...response, body: deadline.guard(response.body) };
+				deadline?.stop();
+				return response;
+			}
+			deadline?.stop();
+			failure = { kind: 'status', statusCode: response.statusCode, retryAfter: headerValue(response.headers, 'retry-after') };
+		} else {
+			failure = { kind: 'connection', code: errorCode(connectionError) };
+		}
+
+		const decision = budget.decide(failure, idempotent);
+		if (!decision.retry) {
+			const note = retryNote(budget, decision.why, failure, idempotent);
+			if (response) throw await gleanError.call(this, response, itemIndex, token, note, budget.attempts);
+			throw connectionFailure(this.getNode(), connectionError, baseUrl, token, itemIndex, note);
+		}
+		// Read the refused answer, so the connection can be reused, and say what happens next.
+		const said = response ? firstLine(redact((await bodyText(response.body)).trim(), token)) : '';
+		const what =
+			failure.kind === 'status'
+				? `Glean answered ${failure.statusCode}${said ? ` (${said})` : ''}`
+				: `the connection to Glean failed (${failure.code ?? 'unknown error'})`;
+		this.logger.warn(
+			`Glean Chat: ${what} for item ${itemIndex}; trying again in ${seconds(decision.waitMillis)} (attempt ${budget.attempts + 1} of ${budget.policy.maxAttempts})`,
+			{ itemIndex, statusCode: failure.kind === 'status' ? failure.statusCode : undefined },
+		);
+		await retryClock.sleep(decision.waitMillis, this.getExecutionCancelSignal() ?? new AbortController().signal);
+		budget.waitedMillis += decision.waitMillis;
+	}
+}
+
+/** The credential's Base URL and token, refused before any request when they cannot be right. */
+async function checkedCredentials(
+	this: IExecuteFunctions,
+	call: GleanCall,
+	itemIndex: number,
+): Promise<{ baseUrl: string; token: string }> {
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
+	const node = this.getNode();
+	const rawBaseUrl = String(credentials.baseUrl ?? '').trim();
+	if (rawBaseUrl === '') {
+		throw new NodeOperationError(node, `Item ${itemIndex}: the Glean Chat API credential has no Base URL`, {
 			itemIndex,
+			description: 'Open the credential and fill "Base URL" with your Glean API host, e.g. https://acme-be.glean.com. Nothing was sent to Glean.',
 		});
 	}
-	if (response.statusCode >= 300) throw await gleanError.call(this, response, itemIndex, token);
-	return response;
+	const baseUrl = normalizeBaseUrl(rawBaseUrl);
+	const problem = baseUrlProblem(baseUrl);
+	if (problem !== undefined) {
+		throw new NodeOperationError(node, `Item ${itemIndex}: the credential's Base URL "${rawBaseUrl}" cannot be used: ${problem}`, {
+			itemIndex,
+			description:
+				'Set "Base URL" in the Glean Chat API credential to your Glean API host, e.g. https://acme-be.glean.com or just "acme". Nothing was sent to Glean.',
+		});
+	}
+	const credentialActAs = String(credentials.actAs ?? '').trim();
+	if (credentialActAs !== '' && !isEmailAddress(credentialActAs)) {
+		throw new NodeOperationError(node, `Item ${itemIndex}: the credential's "Act As" is not an e-mail address`, {
+			itemIndex,
+			description: `Glean acts for a user named by e-mail, e.g. name@example.com; the credential has "${credentialActAs}". Fix it or leave it empty. Nothing was sent to Glean.`,
+		});
+	}
+	const actAs = call.actAs?.trim() ?? '';
+	if (actAs !== '' && !isEmailAddress(actAs)) {
+		throw new NodeOperationError(node, `Item ${itemIndex}: the "Act As" option is not an e-mail address`, {
+			itemIndex,
+			description: `Glean acts for a user named by e-mail, e.g. name@example.com; this item has "${actAs}". Fix the option (or its expression) or remove it. Nothing was sent to Glean.`,
+		});
+	}
+	return { baseUrl, token: String(credentials.apiToken ?? '') };
+}
+
+export function isEmailAddress(text: string): boolean {
+	return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text);
+}
+
+function errorCode(error: unknown): string | undefined {
+	for (let current = error, depth = 0; current && typeof current === 'object' && depth < 4; depth++) {
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string') return code;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+/** What the retries did, for the final error's description; empty when there was nothing to try. */
+function retryNote(budget: RetryBudget, why: string, failure: AttemptFailure, idempotent: boolean): string {
+	if (budget.attempts > 1 || why !== 'not retryable') {
+		return `The node tried ${budget.attempts} time(s), waiting ${seconds(budget.waitedMillis)} in all, and stopped: ${why}. The retry limits are in the node's "Retry" option.`;
+	}
+	const mightRetry =
+		failure.kind === 'connection' || (failure.kind === 'status' && failure.statusCode >= 500);
+	if (!idempotent && mightRetry) {
+		return 'Not tried again: this message is saved to a chat, and sending it twice could post the question twice. Check the chat in Glean before running the item again.';
+	}
+	return '';
+}
+
+function timeoutError(node: INode, error: ClientTimeoutError, itemIndex: number): NodeApiError {
+	return new NodeApiError(node, { message: error.message } as JsonObject, {
+		message: error.message,
+		description: 'Glean did not answer in time, so the node stopped waiting. Raise "Timeout (Ms)" in the node\'s options or use a faster agent.',
+		itemIndex,
+	});
+}
+
+/** A connection failure rebuilt from its message alone, so no request configuration (and with it the Authorization header) travels along. */
+function connectionFailure(
+	node: INode,
+	error: unknown,
+	baseUrl: string,
+	token: string,
+	itemIndex: number,
+	note: string,
+): NodeApiError {
+	const reason = redact(error instanceof Error ? error.message : String(error), token);
+	return new NodeApiError(node, { message: reason } as JsonObject, {
+		message: `Could not reach Glean at ${baseUrl}: ${reason}`,
+		description: [
+			'Check the Base URL in the Glean Chat API credential and that this n8n instance can reach that host.',
+			note,
+		]
+			.filter((part) => part !== '')
+			.join('\n\n'),
+		itemIndex,
+	});
 }
 
 async function gleanError(
@@ -167,6 +307,8 @@ async function gleanError(
 	response: GleanResponse<unknown>,
 	itemIndex: number,
 	token: string,
+	retryNote: string,
+	attempts: number,
 ): Promise<NodeApiError> {
 	const gleanText = redact((await bodyText(response.body)).trim(), token);
 	const { statusCode } = response;
@@ -187,8 +329,8 @@ async function gleanError(
 		this.getNode(),
 		{ httpCode: String(statusCode), body: gleanText } as JsonObject,
 		{
-			message: `Glean answered ${statusCode}${quoted}`,
-			description: [hint, gleanText === '' ? '' : `Glean's full answer: ${gleanText}`]
+			message: `Glean answered ${statusCode}${quoted}${attempts > 1 ? ` (after ${attempts} attempts)` : ''}`,
+			description: [hint, retryNote, gleanText === '' ? '' : `Glean's full answer: ${gleanText}`]
 				.filter((part) => part !== '')
 				.join('\n\n'),
 			httpCode: String(statusCode),

@@ -1,7 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { actAsOption, callGleanWithOptions, localeOption, optionsCollection, timezoneOffsetOption } from '../common';
+import {
+	actAsOption,
+	callGleanWithOptions,
+	invalidOption,
+	localeOption,
+	optionsCollection,
+	timezoneOffsetOption,
+} from '../common';
 
 const properties: INodeProperties[] = [
 	{
@@ -33,7 +40,10 @@ interface ListChatsResponse {
 /** One item per saved chat, its metadata flattened (id, name, createTime, updateTime, applicationId on top). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as unknown);
+	if (limit !== Infinity && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1)) {
+		throw invalidOption(this, itemIndex, 'Limit', limit, 'a whole number, 1 or more (or turn on "Return All")');
+	}
 
 	// listchats has no request body in Glean's spec, so no field can take the `cursor` it
 	// returns: one call returns everything Glean gives. If Glean adds a cursor field, send
@@ -42,7 +52,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const page = (body || {}) as ListChatsResponse;
 	const chats: INodeExecutionData[] = [];
 	for (const result of page.chatResults ?? []) {
-		if (chats.length >= limit) break;
+		if (chats.length >= (limit as number)) break;
 		const chat: IDataObject = { ...(result.chat ?? {}) };
 		if (result.trackingToken !== undefined) chat.trackingToken = result.trackingToken;
 		chats.push({ json: chat });

@@ -9,8 +9,16 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { ChatStreamAggregator } from '../../helpers/chatStreamAggregator';
 import { parseIdList } from '../../helpers/idList';
 import type { GleanCall, GleanResponse } from '../../transport';
-import { gleanApiRequest, gleanApiStreamRequest, readText, redactSecrets } from '../../transport';
-import { actAsOption, gleanQuery, localeOption, optionsCollection, timezoneOffsetOption } from '../common';
+import { ClientTimeoutError, gleanApiRequest, gleanApiStreamRequest, readText, redactSecrets } from '../../transport';
+import {
+	actAsOption,
+	gleanQuery,
+	invalidOption,
+	localeOption,
+	optionsCollection,
+	readRetryPolicy,
+	timezoneOffsetOption,
+} from '../common';
 import { answerError } from '../errors';
 
 const restrictionFilters = (kind: 'inclusions' | 'exclusions'): INodeProperties => ({
@@ -217,13 +225,19 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const stream = this.getNodeParameter('stream', itemIndex, true) as boolean;
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	checkOptions(this, itemIndex, options);
 
+	const body = chatRequestBody(message, chatId, stream, options);
 	const call: GleanCall = {
 		method: 'POST',
 		endpoint: 'chat',
-		body: chatRequestBody(message, chatId, stream, options),
+		body,
 		qs: gleanQuery(this, options),
 		actAs: options.actAs as string | undefined,
+		retry: readRetryPolicy(this, itemIndex, options),
+		// A saved message sent twice would appear twice in the chat.
+		idempotent: body.saveChat !== true,
+		timeoutMillis: typeof options.timeoutMillis === 'number' ? options.timeoutMillis : undefined,
 	};
 
 	// Answer deltas are forwarded live only when n8n streams this run to its caller.
@@ -241,14 +255,29 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	if (!stream) aggregator.addResponse(await jsonBody.call(this, response.body, itemIndex));
 
-	const gleanError = aggregator.error;
-	if (gleanError !== undefined) {
+	if (aggregator.error !== undefined) {
+		const gleanError = await redactSecrets.call(this, itemIndex, aggregator.error);
 		throw answerError(this.getNode(), itemIndex, `Glean reported an error while answering: ${gleanError}`, aggregator, {
 			description: 'Glean stopped with this message. Try again, rephrase the question, or pick another agent.',
 		});
 	}
 	const answer = simplify ? aggregator.toSimplified() : aggregator.toRaw();
 	return [{ json: answer as unknown as IDataObject }];
+}
+
+/** Option values Glean would refuse or misread are errors before anything is sent. */
+function checkOptions(context: IExecuteFunctions, itemIndex: number, options: IDataObject): void {
+	const timeoutMillis = options.timeoutMillis;
+	if (timeoutMillis !== undefined && (typeof timeoutMillis !== 'number' || !Number.isInteger(timeoutMillis) || timeoutMillis < 1)) {
+		throw invalidOption(context, itemIndex, 'Timeout (Ms)', timeoutMillis, 'a whole number of milliseconds, 1 or more (e.g. 60000)');
+	}
+	if (options.fileIds !== undefined && parseIdList(options.fileIds).length === 0) {
+		throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: the "File IDs" option has no ID`, {
+			itemIndex,
+			description:
+				'Give one file ID, a comma-separated list, or an array such as {{ $json.fileIds }}, or remove the option to ask without files. Nothing was sent to Glean.',
+		});
+	}
 }
 
 /** Maps the node's parameters onto Glean's ChatRequest. Only the new USER message is sent: with a chatId, Glean keeps the history. */
@@ -322,13 +351,20 @@ async function readStreamedAnswer(
 		liveDeltas.length = 0;
 	};
 	let failure: string | undefined;
+	let description = 'The stream ended abnormally, so the answer may be cut short. Run the item again.';
 	const chunks = response.body[Symbol.asyncIterator]();
 	for (;;) {
 		let next: IteratorResult<Uint8Array>;
 		try {
 			next = await chunks.next();
 		} catch (error) {
-			const cause = await redactSecrets.call(this, itemIndex, error instanceof Error ? error.message : String(error));
+			if (error instanceof ClientTimeoutError) {
+				failure = `${error.message}, after ${aggregator.lines} line(s) of the answer`;
+				description =
+					'Glean did not finish in time, so the node stopped waiting. Raise "Timeout (Ms)" in the node\'s options or use a faster agent.';
+				break;
+			}
+			const cause = error instanceof Error ? error.message : String(error);
 			failure = `the connection to Glean was lost after ${aggregator.lines} line(s) of the answer (${cause.replace(/^Error: /, '')})`;
 			break;
 		}
@@ -347,13 +383,15 @@ async function readStreamedAnswer(
 		failure = 'Glean ended the answer without sending anything';
 	}
 	if (failure !== undefined) {
+		// Glean's own words may be quoted; the token never is.
+		failure = await redactSecrets.call(this, itemIndex, failure);
 		if (liveDeltas) await this.sendChunk('error', itemIndex, failure);
 		throw answerError(
 			this.getNode(),
 			itemIndex,
 			`Glean's answer stopped before it was complete: ${failure}`,
 			aggregator,
-			{ description: 'The stream ended abnormally, so the answer may be cut short. Run the item again.' },
+			{ description },
 		);
 	}
 	// The last line may only have been read by end().
@@ -361,7 +399,7 @@ async function readStreamedAnswer(
 	if (liveDeltas) {
 		const gleanError = aggregator.error;
 		if (gleanError === undefined) await this.sendChunk('end', itemIndex);
-		else await this.sendChunk('error', itemIndex, gleanError);
+		else await this.sendChunk('error', itemIndex, await redactSecrets.call(this, itemIndex, gleanError));
 	}
 	return { ...response, body: undefined };
 }
@@ -375,7 +413,7 @@ async function jsonBody(this: IExecuteFunctions, body: unknown, itemIndex: numbe
 	} catch {
 		throw new NodeOperationError(this.getNode(), 'Glean’s answer was not JSON', {
 			itemIndex,
-			description: `It began with: ${body.slice(0, 80)}… Check that the credential's Base URL is the API host (https://<instance>-be.glean.com), not the Glean web app.`,
+			description: `It began with: ${await redactSecrets.call(this, itemIndex, body.slice(0, 80))}… Check that the credential's Base URL is the API host (https://<instance>-be.glean.com), not the Glean web app.`,
 		});
 	}
 }

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { gleanApiBinaryRequest, headerValue } from '../../transport';
-import { actAsOption, optionsCollection, requiredText } from '../common';
+import { actAsOption, optionsCollection, readRetryPolicy, requiredText } from '../common';
 
 const properties: INodeProperties[] = [
 	{
@@ -35,7 +35,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const response = await gleanApiBinaryRequest.call(
 		this,
-		{ method: 'GET', endpoint: `chat-files/${encodeURIComponent(fileId)}`, actAs: options.actAs as string | undefined },
+		{
+			method: 'GET',
+			endpoint: `chat-files/${encodeURIComponent(fileId)}`,
+			actAs: options.actAs as string | undefined,
+			retry: readRetryPolicy(this, itemIndex, options),
+		},
 		itemIndex,
 	);
 	const mimeType = headerValue(response.headers, 'content-type')?.split(';')[0].trim() || undefined;

@@ -20,6 +20,11 @@ const properties: INodeProperties[] = [
 	optionsCollection([actAsOption, localeOption, timezoneOffsetOption]),
 ];
 
+/** Glean's product limits for chat files. */
+export const MAX_FILES_PER_UPLOAD = 5;
+export const MIN_FILE_BYTES = 1024;
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
 export const description = updateDisplayOptions({ show: { resource: ['file'], operation: ['upload'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
@@ -32,6 +37,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 			description: 'Name the binary field(s) holding the files, e.g. "data". Nothing was sent to Glean.',
 		});
+	}
+	if (names.length > MAX_FILES_PER_UPLOAD) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Item ${itemIndex}: "Input Binary Field" names ${names.length} files, but Glean takes at most ${MAX_FILES_PER_UPLOAD} in one upload`,
+			{
+				itemIndex,
+				description: `Upload at most ${MAX_FILES_PER_UPLOAD} files per item: split the fields over several items (e.g. with a Split Out node). Nothing was sent to Glean.`,
+			},
+		);
 	}
 	const binary = this.getInputData()[itemIndex]?.binary ?? {};
 	const form = new FormData();
@@ -47,8 +62,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 						: 'The item has no binary data at all. Add a node that reads or downloads the file before Glean Chat.',
 			});
 		}
+		// Refuse an oversized file before loading it when n8n knows its size.
+		if (typeof file.bytes === 'number') checkFileSize(this, itemIndex, name, file.bytes);
 		// Works for every binary data mode (in memory, filesystem, S3): n8n fetches the bytes.
 		const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, name);
+		checkFileSize(this, itemIndex, name, bytes.length);
 		const mimeType = file.mimeType || 'application/octet-stream';
 		form.append('files', new Blob([bytes], { type: mimeType }), file.fileName ?? name);
 	}
@@ -57,4 +75,20 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const files = uploaded.filter((file): file is GleanChatFile => !!file && typeof file === 'object').map((file) => chatFileItem(file));
 	const fileIds = files.map((file) => file.id).filter((id): id is string => typeof id === 'string' && id !== '');
 	return [{ json: { files, fileIds } }];
+}
+
+function checkFileSize(context: IExecuteFunctions, itemIndex: number, name: string, size: number): void {
+	const problem =
+		size === 0
+			? 'is empty'
+			: size < MIN_FILE_BYTES
+				? `has ${size} bytes, less than Glean's minimum of 1 KB (${MIN_FILE_BYTES} bytes)`
+				: size > MAX_FILE_BYTES
+					? `has ${(size / 1024 / 1024).toFixed(1)} MB, more than Glean's limit of 64 MB (${MAX_FILE_BYTES} bytes)`
+					: undefined;
+	if (problem === undefined) return;
+	throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: the file in binary field "${name}" ${problem}`, {
+		itemIndex,
+		description: `Glean accepts chat files from 1 KB to 64 MB. Check the node that produced "${name}"${size > MAX_FILE_BYTES ? ', or split the document' : ''}. Nothing was sent to Glean.`,
+	});
 }

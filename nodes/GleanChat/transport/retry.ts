@@ -1,0 +1,120 @@
+import { sleep } from 'n8n-workflow';
+
+/**
+ * When a failed call to Glean is tried again, and how long to wait first. Pure decisions: the
+ * transport owns the loop, this module owns the rules.
+ */
+
+export interface RetryPolicy {
+	/** Tries in all, the first included: 1 turns retries off. */
+	maxAttempts: number;
+	/** The most the waits between tries may add up to. */
+	maxWaitMillis: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, maxWaitMillis: 120_000 };
+
+/** The first backoff without Retry-After; each further one doubles, up to the ceiling. */
+export const BACKOFF_BASE_MILLIS = 1_000;
+export const BACKOFF_CEILING_MILLIS = 30_000;
+
+/**
+ * The clock retries wait on. Node code waits with n8n's `sleep`, which stops at once when the
+ * execution's signal aborts; tests swap this object's members to wait in virtual time.
+ */
+export const retryClock = {
+	sleep: async (millis: number, signal: AbortSignal): Promise<void> => await sleep(millis, signal),
+	now: (): number => Date.now(),
+	random: (): number => Math.random(),
+};
+
+/** What went wrong with one try. */
+export type AttemptFailure =
+	| { kind: 'status'; statusCode: number; retryAfter?: string }
+	| { kind: 'connection'; code?: string };
+
+/** Connection errors that mean the request never reached Glean's handler, or may not have. */
+const TRANSIENT_CONNECTION_CODES = new Set([
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'EPIPE',
+	'ETIMEDOUT',
+	'EAI_AGAIN',
+	'ENETUNREACH',
+	'EHOSTUNREACH',
+	'ENETDOWN',
+	'EHOSTDOWN',
+	'UND_ERR_SOCKET',
+]);
+
+/**
+ * 429 and 503 mean Glean did not run the request, so every call may repeat them. Other 5xx and
+ * lost connections may come after Glean acted: they are repeated only for calls that are safe
+ * to run twice (not a Send Message that saves to a chat, which would post the question twice).
+ * 408 is never repeated: it would take as long again.
+ */
+export function isRetryable(failure: AttemptFailure, idempotent: boolean): boolean {
+	if (failure.kind === 'status') {
+		if (failure.statusCode === 429 || failure.statusCode === 503) return true;
+		return idempotent && failure.statusCode >= 500;
+	}
+	return idempotent && failure.code !== undefined && TRANSIENT_CONNECTION_CODES.has(failure.code);
+}
+
+/** Retry-After as milliseconds from `now`: delta-seconds or an HTTP date; undefined when unreadable. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+	const text = value?.trim();
+	if (!text) return undefined;
+	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+	const date = Date.parse(text);
+	if (Number.isNaN(date)) return undefined;
+	return Math.max(0, date - now);
+}
+
+/** Exponential backoff with "equal jitter": between half and all of base × 2^(retry−1), capped. */
+export function backoffMillis(retryNumber: number, random: number): number {
+	const ceiling = Math.min(BACKOFF_CEILING_MILLIS, BACKOFF_BASE_MILLIS * 2 ** (retryNumber - 1));
+	return Math.round(ceiling / 2 + (ceiling / 2) * random);
+}
+
+export type RetryDecision =
+	| { retry: true; waitMillis: number; reason: 'retry-after' | 'backoff' }
+	| { retry: false; why: string };
+
+/** The tries and waits of one call so far, and whether the next failure may be tried again. */
+export class RetryBudget {
+	attempts = 0;
+
+	waitedMillis = 0;
+
+	constructor(readonly policy: RetryPolicy) {}
+
+	decide(failure: AttemptFailure, idempotent: boolean): RetryDecision {
+		if (!isRetryable(failure, idempotent)) return { retry: false, why: 'not retryable' };
+		if (this.attempts >= this.policy.maxAttempts) {
+			return { retry: false, why: `gave up after ${this.attempts} attempts` };
+		}
+		const remaining = this.policy.maxWaitMillis - this.waitedMillis;
+		const retryAfter =
+			failure.kind === 'status' ? parseRetryAfter(failure.retryAfter, retryClock.now()) : undefined;
+		if (retryAfter !== undefined) {
+			// Trying sooner than Glean asked would only be refused again.
+			if (retryAfter > remaining) {
+				return {
+					retry: false,
+					why: `Glean asked to wait ${seconds(retryAfter)} (Retry-After), more than the ${seconds(Math.max(0, remaining))} left of the retry wait limit, after ${this.attempts} attempt(s)`,
+				};
+			}
+			return { retry: true, waitMillis: retryAfter, reason: 'retry-after' };
+		}
+		if (remaining <= 0) {
+			return { retry: false, why: `gave up after ${this.attempts} attempts: the retry wait limit is used up` };
+		}
+		const waitMillis = Math.min(backoffMillis(this.attempts, retryClock.random()), remaining);
+		return { retry: true, waitMillis, reason: 'backoff' };
+	}
+}
+
+export function seconds(millis: number): string {
+	return `${(millis / 1000).toFixed(millis < 10_000 ? 1 : 0)} s`;
+}
