@@ -38,3 +38,16 @@ export function useVirtualRetryClock({ seed = 1, startAt = Date.UTC(2026, 10, 27
 	};
 	return clock;
 }
+
+/** Shortens the built package's silence limit (5 minutes) for one test; returns the undo. */
+export function useSilenceLimit(millis: number): () => void {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { silenceLimit } = require(join(PACKAGE_DIR, 'dist/nodes/GleanChat/transport/deadline.js')) as {
+		silenceLimit: { millis: number };
+	};
+	const original = silenceLimit.millis;
+	silenceLimit.millis = millis;
+	return () => {
+		silenceLimit.millis = original;
+	};
+}

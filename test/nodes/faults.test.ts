@@ -7,7 +7,7 @@ import { runGleanNode } from '../harness/n8nHarness';
 import type { OperationCase } from '../harness/operationCases';
 import { operationCases, QUESTION } from '../harness/operationCases';
 import type { VirtualClock } from '../harness/virtualClock';
-import { useVirtualRetryClock } from '../harness/virtualClock';
+import { useSilenceLimit, useVirtualRetryClock } from '../harness/virtualClock';
 
 /**
  * The fault suite: one row per fault, run over every operation it applies to, inside n8n-core
@@ -270,5 +270,34 @@ describe('fault suite', () => {
 			expect(elsewhere.requests[0].headers.authorization).toBeUndefined();
 		}
 		expect(JSON.stringify(items)).not.toContain(TOKEN);
+	});
+});
+
+describe('a silent Glean without a Timeout option', () => {
+	// The limit is 5 minutes; shortened here so the test takes a moment.
+	let restore: () => void;
+	beforeEach(() => {
+		restore = useSilenceLimit(300);
+	});
+	afterEach(() => restore());
+
+	test.each(operationCases.filter((operation) => ['getchat', 'chat'].includes(operation.endpoint)).map((operation) => [operation.name, operation] as const))(
+		'%s: fails after the silence limit and says so, without retrying',
+		async (_name, operation) => {
+			glean.enqueue(operation.endpoint, { kind: 'silent' });
+			const { items } = await runCase(operation);
+			expect(items).toHaveLength(1);
+			expect(items[0].json.error).toBe('Glean sent nothing for 0.3 s, so the node stopped waiting');
+			expect(glean.requestsTo(operation.endpoint)).toHaveLength(1);
+			expect(clock.waits).toEqual([]);
+		},
+	);
+
+	test('a stream that goes silent half-way fails with the partial answer', async () => {
+		const operation = operationCases[0];
+		glean.enqueue('chat', { kind: 'ndjson', body, chunking: { sizes: [atLineBoundary, body.length] }, delayMs: 30_000 });
+		const { items } = await runCase(operation);
+		expect(items[0].json.error).toMatch(/^Glean's answer stopped before it was complete: Glean sent nothing for 0\.3 s, so the node stopped waiting, after \d+ line\(s\) of the answer/);
+		expect(items[0].json.partial).toBe(true);
 	});
 });

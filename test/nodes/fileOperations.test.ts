@@ -63,7 +63,7 @@ describe('File → Upload', () => {
 			credentials: credentials(),
 		});
 		expect(error?.message).toBe('Item 0 has no binary field "attachment"');
-		expect(error?.description).toBe('Set "Input Binary Field" to one of the item\'s binary fields: report, diagram.');
+		expect(error?.description).toBe('Set "Input Binary Field" to one of the item\'s binary fields: report, diagram. Nothing was sent to Glean.');
 		expect(glean.requests).toHaveLength(0);
 	});
 

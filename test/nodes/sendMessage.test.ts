@@ -238,6 +238,19 @@ describe('Send Message options', () => {
 		expect(body.messages[0].uploadedFileIds).toEqual(['FILE_A', 'FILE_B']);
 	});
 
+	test('a Chat ID mapped from a field the item lacks starts a new chat (never chatId "undefined")', async () => {
+		const { items, error } = await runGleanNode({
+			parameters: sendMessage({ chatId: '={{ $json.chatId }}' }),
+			items: [{ json: {} }],
+			credentials: credentials(),
+		});
+		expect(error).toBeUndefined();
+		const body = glean.requestsTo('chat')[0].body as IDataObject;
+		expect(body.chatId).toBeUndefined();
+		expect(body.saveChat).toBeUndefined();
+		expect(items[0].json.answer).toBe(expectedAnswerText(defaultConversation('What changed in the roadmap?')));
+	});
+
 	test('Save Chat returns the new chat ID, and a follow-up with that ID continues the chat', async () => {
 		const first = await runGleanNode({ parameters: sendMessage({ options: { saveChat: true } }), credentials: credentials() });
 		const chatId = first.items[0].json.chatId as string;

@@ -101,4 +101,12 @@ describe('redact', () => {
 			'echo: [redacted] and Authorization: Bearer [redacted]',
 		);
 	});
+
+	test('only whole occurrences, so a short token cannot garble the words around it', () => {
+		expect(redact('The connection was aborted; t=t', 't')).toBe('The connection was aborted; [redacted]=[redacted]');
+	});
+
+	test('a token with regular-expression characters is matched literally', () => {
+		expect(redact('token a+b.c/d= and axb.c/d=', 'a+b.c/d=')).toBe('token [redacted] and axb.c/d=');
+	});
 });

@@ -151,6 +151,12 @@ export async function callGleanWithOptions(
 	);
 }
 
+/** A text parameter as a string: an expression that gives nothing (e.g. a missing field) is '', never "undefined". */
+export function textParameter(context: IExecuteFunctions, itemIndex: number, name: string, fallback = ''): string {
+	const value = context.getNodeParameter(name, itemIndex, fallback) as unknown;
+	return value === undefined || value === null ? '' : String(value);
+}
+
 /** A required text parameter, trimmed; empty is an error naming the item and the parameter. */
 export function requiredText(
 	context: IExecuteFunctions,
@@ -159,7 +165,7 @@ export function requiredText(
 	displayName: string,
 	fix: string,
 ): string {
-	const value = String(context.getNodeParameter(name, itemIndex, '') ?? '').trim();
+	const value = textParameter(context, itemIndex, name).trim();
 	if (value === '') {
 		throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: the "${displayName}" parameter is empty`, {
 			itemIndex,

@@ -1,6 +1,7 @@
 import { sleep } from 'n8n-workflow';
 
 import type { ByteStream } from './index';
+import { seconds } from './retry';
 
 /**
  * The client's own limit on one call to Glean. Glean enforces `timeoutMillis` itself and
@@ -8,9 +9,23 @@ import type { ByteStream } from './index';
  * in the middle of a stream, cannot hold a workflow forever.
  */
 
+/**
+ * Without a Timeout option, the longest Glean may stay silent (no byte at all) before a call
+ * fails: n8n's own HTTP default. Tests shorten it.
+ */
+export const silenceLimit = { millis: 300_000 };
+
 /** How long after Glean's own timeout the client gives up: 10% of it, between 250 ms and 5 s. */
 export function clientLimitMillis(timeoutMillis: number): number {
 	return timeoutMillis + Math.min(5_000, Math.max(250, Math.round(timeoutMillis / 10)));
+}
+
+/** The connection stayed silent past the idle limit and the HTTP client closed it. */
+export class SilenceError extends Error {
+	constructor(readonly idleMillis: number) {
+		super(`Glean sent nothing for ${seconds(idleMillis)}, so the node stopped waiting`);
+		this.name = 'SilenceError';
+	}
 }
 
 export class ClientTimeoutError extends Error {
@@ -47,27 +62,37 @@ export class Deadline {
 		]);
 	}
 
-	/**
-	 * The stream, failing with the timeout error once the deadline passes. Each read races the
-	 * deadline: destroying n8n's response stream only takes effect at its next chunk, which a
-	 * stalled server never sends. Finishing or stopping early releases the timer and the
-	 * connection.
-	 */
-	async *guard(stream: ByteStream & { destroy?: (error?: Error) => void }): ByteStream {
-		const chunks = stream[Symbol.asyncIterator]();
-		try {
-			for (;;) {
-				const next = await this.race(chunks.next());
-				if (next.done) return;
-				yield next.value;
-			}
-		} finally {
-			this.stop();
-			stream.destroy?.();
-		}
-	}
-
 	stop(): void {
 		this.stopper.abort();
+	}
+}
+
+/**
+ * A response stream as the operations read it: with a deadline, each read races it (destroying
+ * n8n's response stream only takes effect at its next chunk, which a stalled server never
+ * sends); without one, a failure after the idle limit of silence is reported as that, not as
+ * a lost connection. Finishing or stopping early releases the timer and the connection.
+ */
+export async function* guardStream(
+	stream: ByteStream & { destroy?: (error?: Error) => void },
+	{ deadline, idleMillis }: { deadline?: Deadline; idleMillis: number },
+): ByteStream {
+	const chunks = stream[Symbol.asyncIterator]();
+	let lastChunkAt = Date.now();
+	try {
+		for (;;) {
+			const read = deadline ? deadline.race(chunks.next()) : chunks.next();
+			// The operation reading the stream turns these into the item's NodeOperationError.
+			const next = await read.catch(async (error: unknown) => {
+				const silent = !(error instanceof ClientTimeoutError) && Date.now() - lastChunkAt >= idleMillis;
+				return await Promise.reject(silent ? new SilenceError(idleMillis) : error);
+			});
+			if (next.done) return;
+			lastChunkAt = Date.now();
+			yield next.value;
+		}
+	} finally {
+		deadline?.stop();
+		stream.destroy?.();
 	}
 }

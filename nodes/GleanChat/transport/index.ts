@@ -9,11 +9,11 @@ import type {
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { baseUrlProblem, normalizeBaseUrl } from './baseUrl';
-import { ClientTimeoutError, Deadline } from './deadline';
+import { ClientTimeoutError, Deadline, guardStream, SilenceError, silenceLimit } from './deadline';
 import type { AttemptFailure, RetryPolicy } from './retry';
 import { DEFAULT_RETRY_POLICY, RetryBudget, retryClock, seconds } from './retry';
 
-export { ClientTimeoutError } from './deadline';
+export { ClientTimeoutError, SilenceError } from './deadline';
 export type { RetryPolicy } from './retry';
 export { DEFAULT_RETRY_POLICY } from './retry';
 
@@ -26,6 +26,7 @@ export { DEFAULT_RETRY_POLICY } from './retry';
  */
 
 export const CREDENTIAL_TYPE = 'gleanChatApi';
+
 
 const API_PATH = '/rest/api/v1';
 
@@ -154,8 +155,9 @@ async function send(
 	for (;;) {
 		budget.attempts++;
 		const deadline = call.timeoutMillis !== undefined ? new Deadline(call.timeoutMillis) : undefined;
-		// The socket's own idle limit, a backstop behind the deadline.
-		if (deadline) options.timeout = deadline.limitMillis + 1_000;
+		// The socket's idle limit: a backstop behind the deadline, or on its own the longest
+		// silence accepted from Glean (n8n's own HTTP default), so no call can hang forever.
+		options.timeout = deadline ? deadline.limitMillis + 1_000 : silenceLimit.millis;
 		let response: GleanResponse<unknown> | undefined;
 		let failure: AttemptFailure;
 		let connectionError: unknown;
@@ -174,7 +176,9 @@ async function send(
 		}
 		if (response) {
 			if (response.statusCode < 300) {
-				if (deadline && isByteStream(response.body)) return { ...response, body: deadline.guard(response.body) };
+				if (isByteStream(response.body)) {
+					return { ...response, body: guardStream(response.body, { deadline, idleMillis: options.timeout }) };
+				}
 				deadline?.stop();
 				return response;
 			}
@@ -188,6 +192,7 @@ async function send(
 		if (!decision.retry) {
 			const note = retryNote(budget, decision.why, failure, idempotent);
 			if (response) throw await gleanError.call(this, response, itemIndex, token, note, budget.attempts);
+			if (errorCode(connectionError) === 'ECONNABORTED') throw silenceError(this.getNode(), options.timeout ?? silenceLimit.millis, itemIndex);
 			throw connectionFailure(this.getNode(), connectionError, baseUrl, token, itemIndex, note);
 		}
 		// Read the refused answer, so the connection can be reused, and say what happens next.
@@ -276,6 +281,17 @@ function timeoutError(node: INode, error: ClientTimeoutError, itemIndex: number)
 	return new NodeApiError(node, { message: error.message } as JsonObject, {
 		message: error.message,
 		description: 'Glean did not answer in time, so the node stopped waiting. Raise "Timeout (Ms)" in the node\'s options or use a faster agent.',
+		itemIndex,
+	});
+}
+
+/** The socket stayed silent past its idle limit (the HTTP client's ECONNABORTED). */
+function silenceError(node: INode, idleMillis: number, itemIndex: number): NodeApiError {
+	const { message } = new SilenceError(idleMillis);
+	return new NodeApiError(node, { message } as JsonObject, {
+		message,
+		description:
+			'Glean may be overloaded, or a proxy holds the connection. Run the item again later; to wait a different time, set "Timeout (Ms)" in the node\'s options (Send Message).',
 		itemIndex,
 	});
 }
@@ -409,7 +425,12 @@ export async function redactSecrets(this: IExecuteFunctions, itemIndex: number, 
 /** Removes the token (and anything shaped like a bearer header) from text shown to users. */
 export function redact(text: string, token: string): string {
 	let result = text;
-	if (token.trim() !== '') result = result.split(token.trim()).join('[redacted]');
+	const secret = token.trim();
+	if (secret !== '') {
+		// Whole occurrences only, so a short token cannot garble ordinary words around it.
+		const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+		result = result.replace(new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`, 'g'), '[redacted]');
+	}
 	return result.replace(/(Bearer\s+)[^\s"',;]+/gi, '$1[redacted]');
 }
 

@@ -66,7 +66,8 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 	const text = value?.trim();
 	if (!text) return undefined;
 	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-	const date = Date.parse(text);
+	// An HTTP date names its day and month ("Wed, 27 Nov 2026 03:00:07 GMT"); a bare number that is not a delay is no date.
+	const date = /[a-z]/i.test(text) ? Date.parse(text) : NaN;
 	if (Number.isNaN(date)) return undefined;
 	return Math.max(0, date - now);
 }

@@ -9,7 +9,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { ChatStreamAggregator } from '../../helpers/chatStreamAggregator';
 import { parseIdList } from '../../helpers/idList';
 import type { GleanCall, GleanResponse } from '../../transport';
-import { ClientTimeoutError, gleanApiRequest, gleanApiStreamRequest, readText, redactSecrets } from '../../transport';
+import { ClientTimeoutError, gleanApiRequest, SilenceError, gleanApiStreamRequest, readText, redactSecrets } from '../../transport';
 import {
 	actAsOption,
 	gleanQuery,
@@ -17,6 +17,7 @@ import {
 	localeOption,
 	optionsCollection,
 	readRetryPolicy,
+	textParameter,
 	timezoneOffsetOption,
 } from '../common';
 import { answerError } from '../errors';
@@ -213,7 +214,7 @@ interface RestrictionFilterValues {
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const message = String(this.getNodeParameter('message', itemIndex, ''));
+	const message = textParameter(this, itemIndex, 'message');
 	if (message.trim() === '') {
 		throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: the "Message" parameter is empty`, {
 			itemIndex,
@@ -221,7 +222,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				'Fill "Message" with the question for Glean, or map it from the input with an expression such as {{ $json.question }}. Nothing was sent to Glean.',
 		});
 	}
-	const chatId = String(this.getNodeParameter('chatId', itemIndex, '')).trim();
+	const chatId = textParameter(this, itemIndex, 'chatId').trim();
 	const stream = this.getNodeParameter('stream', itemIndex, true) as boolean;
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -358,10 +359,12 @@ async function readStreamedAnswer(
 		try {
 			next = await chunks.next();
 		} catch (error) {
-			if (error instanceof ClientTimeoutError) {
+			if (error instanceof ClientTimeoutError || error instanceof SilenceError) {
 				failure = `${error.message}, after ${aggregator.lines} line(s) of the answer`;
 				description =
-					'Glean did not finish in time, so the node stopped waiting. Raise "Timeout (Ms)" in the node\'s options or use a faster agent.';
+					error instanceof ClientTimeoutError
+						? 'Glean did not finish in time, so the node stopped waiting. Raise "Timeout (Ms)" in the node\'s options or use a faster agent.'
+						: 'Glean stopped sending in the middle of the answer. Run the item again later; a faster agent may help.';
 				break;
 			}
 			const cause = error instanceof Error ? error.message : String(error);

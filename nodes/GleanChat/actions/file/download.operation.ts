@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { gleanApiBinaryRequest, headerValue } from '../../transport';
-import { actAsOption, optionsCollection, readRetryPolicy, requiredText } from '../common';
+import { actAsOption, optionsCollection, readRetryPolicy, requiredText, textParameter } from '../common';
 
 const properties: INodeProperties[] = [
 	{
@@ -31,7 +31,7 @@ export const description = updateDisplayOptions({ show: { resource: ['file'], op
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const fileId = requiredText(this, itemIndex, 'fileId', 'File ID', 'Fill "File ID", e.g. {{ $json.fileIds[0] }}.');
-	const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() || 'data';
+	const binaryPropertyName = textParameter(this, itemIndex, 'binaryPropertyName', 'data').trim() || 'data';
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const response = await gleanApiBinaryRequest.call(
 		this,

@@ -2,7 +2,14 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { GleanChatFile } from '../../helpers/gleanTypes';
-import { actAsOption, callGleanWithOptions, localeOption, optionsCollection, timezoneOffsetOption } from '../common';
+import {
+	actAsOption,
+	callGleanWithOptions,
+	localeOption,
+	optionsCollection,
+	textParameter,
+	timezoneOffsetOption,
+} from '../common';
 import { chatFileItem } from './chatFile';
 
 const properties: INodeProperties[] = [
@@ -28,7 +35,7 @@ export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 export const description = updateDisplayOptions({ show: { resource: ['file'], operation: ['upload'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const names = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data'))
+	const names = textParameter(this, itemIndex, 'binaryPropertyName', 'data')
 		.split(',')
 		.map((name) => name.trim())
 		.filter((name) => name !== '');
@@ -58,8 +65,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				itemIndex,
 				description:
 					available.length > 0
-						? `Set "Input Binary Field" to one of the item's binary fields: ${available.join(', ')}.`
-						: 'The item has no binary data at all. Add a node that reads or downloads the file before Glean Chat.',
+						? `Set "Input Binary Field" to one of the item's binary fields: ${available.join(', ')}. Nothing was sent to Glean.`
+						: 'The item has no binary data at all. Add a node that reads or downloads the file before Glean Chat. Nothing was sent to Glean.',
 			});
 		}
 		// Refuse an oversized file before loading it when n8n knows its size.

@@ -1,0 +1,90 @@
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
+import type { INodeParameters } from 'n8n-workflow';
+
+import { conversationLines, defaultConversation } from '../emulator/conversation';
+import type { Scenario } from '../emulator/gleanEmulator';
+import { GleanEmulator } from '../emulator/gleanEmulator';
+import { runGleanNode } from '../harness/n8nHarness';
+import type { VirtualClock } from '../harness/virtualClock';
+import { useVirtualRetryClock } from '../harness/virtualClock';
+
+/**
+ * The API token never leaves the Authorization header: not in output items, error messages or
+ * descriptions, streamed chunks or log lines, even when Glean echoes the header back; and
+ * never to another host.
+ */
+
+const TOKEN = 'glean-SECRET-4f8a1c2e9b7d';
+let glean: GleanEmulator;
+let clock: VirtualClock;
+
+beforeAll(async () => {
+	glean = await GleanEmulator.start({ token: TOKEN });
+});
+afterAll(async () => await glean.stop());
+beforeEach(() => {
+	glean.reset();
+	clock = useVirtualRetryClock();
+});
+afterEach(() => clock.restore());
+
+const echo = `Authorization: Bearer ${TOKEN}; token=${TOKEN}`;
+const lines = conversationLines(defaultConversation('q'));
+const sendMessage: INodeParameters = { resource: 'chat', operation: 'sendMessage', message: 'q' };
+
+const echoes: Array<[string, INodeParameters, Scenario[]]> = [
+	['a 400 whose text echoes the header', sendMessage, [{ kind: 'text', status: 400, text: `Bad Request\n${echo}` }]],
+	['a 401 whose first line is the header', { resource: 'chat', operation: 'getAll', returnAll: true }, [{ kind: 'text', status: 401, text: echo }]],
+	[
+		'a 403 JSON body with the token in it',
+		{ resource: 'chat', operation: 'get', chatId: 'chat-1' },
+		[{ kind: 'json', status: 403, json: { errorType: 'PERMISSION_DENIED', createdBy: { name: echo }, requestableRoles: [TOKEN] } }],
+	],
+	[
+		'429s echoing the header until the retries run out',
+		sendMessage,
+		Array.from({ length: 5 }, () => ({ kind: 'text' as const, status: 429, text: echo, headers: { 'Retry-After': '1' } })),
+	],
+	[
+		'an ERROR message in the stream that quotes the header',
+		sendMessage,
+		[{ kind: 'ndjson', body: [...lines.slice(0, 30), { messages: [{ author: 'GLEAN_AI', messageType: 'ERROR', fragments: [{ text: echo }] }] }] }],
+	],
+	['a malformed line that contains the token', sendMessage, [{ kind: 'ndjson', body: [...lines.slice(0, 30), `not json ${TOKEN}`] }]],
+	['a non-JSON answer that contains the token', { ...sendMessage, stream: false }, [{ kind: 'text', status: 200, text: `<html>${echo}</html>` }]],
+];
+
+describe('the token never appears', () => {
+	test.each(echoes)('%s: not in the error, the error item, streamed chunks or logs', async (_name, parameters, scenarios) => {
+		const logger = Container.get(Logger);
+		const logged = (['error', 'warn', 'info', 'debug'] as const).map((level) => jest.spyOn(logger, level));
+		try {
+			for (const continueOnFail of [false, true]) {
+				glean.reset();
+				glean.enqueue(parameters.operation === 'get' ? 'getchat' : parameters.operation === 'getAll' ? 'listchats' : 'chat', ...scenarios);
+				const result = await runGleanNode({ parameters, credentials: { baseUrl: glean.baseUrl, apiToken: TOKEN }, continueOnFail, streaming: true });
+				// The whole run as n8n stores it: output items, errors with their descriptions and context.
+				const stored = JSON.stringify(result.run, (_key, value: unknown) =>
+					value instanceof Error ? { ...value, message: value.message, stack: value.stack } : value,
+				);
+				expect(stored).toContain(continueOnFail ? '"error"' : 'Glean');
+				expect(stored).not.toContain(TOKEN);
+				expect(JSON.stringify(result.chunks)).not.toContain(TOKEN);
+				if (continueOnFail) expect(JSON.stringify(result.items)).toContain('[redacted]');
+				else expect(`${result.error?.message} ${result.error?.description}`).not.toContain(TOKEN);
+			}
+			expect(JSON.stringify(logged.map((spy) => spy.mock.calls))).not.toContain(TOKEN);
+		} finally {
+			for (const spy of logged) spy.mockRestore();
+		}
+	});
+
+	test('a connection error never carries the request, and with it the header', async () => {
+		glean.enqueue('chat', { kind: 'drop' }, { kind: 'drop' }, { kind: 'drop' }, { kind: 'drop' }, { kind: 'drop' });
+		const { run, error } = await runGleanNode({ parameters: sendMessage, credentials: { baseUrl: glean.baseUrl, apiToken: TOKEN } });
+		expect(error?.message).toMatch(/^Could not reach Glean at /);
+		expect(glean.requestsTo('chat')).toHaveLength(5);
+		expect(JSON.stringify(run)).not.toContain(TOKEN);
+	});
+});

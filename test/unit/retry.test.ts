@@ -1,0 +1,142 @@
+import { retryOption } from '../../nodes/GleanChat/actions/common';
+import { baseUrlProblem, normalizeBaseUrl } from '../../nodes/GleanChat/transport/baseUrl';
+import { clientLimitMillis } from '../../nodes/GleanChat/transport/deadline';
+import { isEmailAddress } from '../../nodes/GleanChat/transport';
+import {
+	backoffMillis,
+	DEFAULT_RETRY_POLICY,
+	isRetryable,
+	parseRetryAfter,
+	RetryBudget,
+	retryClock,
+} from '../../nodes/GleanChat/transport/retry';
+
+const NOW = Date.UTC(2026, 10, 27, 3, 0, 0);
+
+describe('Retry-After', () => {
+	test.each([
+		['3', 3000],
+		['0', 0],
+		['1.5', 1500],
+		[' 120 ', 120_000],
+		[new Date(NOW + 7000).toUTCString(), 7000],
+		// A date in the past means "now".
+		[new Date(NOW - 60_000).toUTCString(), 0],
+	])('%j means wait %i ms', (header, millis) => {
+		expect(parseRetryAfter(header, NOW)).toBe(millis);
+	});
+
+	test.each([undefined, '', 'soon', '-5', '3 seconds'])('%j is ignored', (header) => {
+		expect(parseRetryAfter(header, NOW)).toBeUndefined();
+	});
+});
+
+describe('backoff', () => {
+	test('doubles per retry, jittered between half and all, capped at 30 s', () => {
+		expect([1, 2, 3, 4, 5, 6, 7].map((retry) => backoffMillis(retry, 0))).toEqual([500, 1000, 2000, 4000, 8000, 15_000, 15_000]);
+		expect([1, 2, 3, 4, 5, 6, 7].map((retry) => backoffMillis(retry, 1))).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000]);
+	});
+});
+
+describe('what is retried', () => {
+	test.each([
+		[429, true, true],
+		[503, true, true],
+		[500, true, false],
+		[502, true, false],
+		[504, true, false],
+		[408, false, false],
+		[400, false, false],
+		[401, false, false],
+		[403, false, false],
+		[404, false, false],
+	])('status %i: idempotent calls %p, a saved message %p', (statusCode, idempotent, saved) => {
+		expect(isRetryable({ kind: 'status', statusCode }, true)).toBe(idempotent);
+		expect(isRetryable({ kind: 'status', statusCode }, false)).toBe(saved);
+	});
+
+	test.each([
+		['ECONNRESET', true],
+		['ECONNREFUSED', true],
+		['EAI_AGAIN', true],
+		// A host that does not exist, a certificate problem, or the client's own timeout: trying again does not help.
+		['ENOTFOUND', false],
+		['CERT_HAS_EXPIRED', false],
+		['ECONNABORTED', false],
+		[undefined, false],
+	])('connection error %s: retried for idempotent calls %p, never for a saved message', (code, retried) => {
+		expect(isRetryable({ kind: 'connection', code }, true)).toBe(retried);
+		expect(isRetryable({ kind: 'connection', code }, false)).toBe(false);
+	});
+
+	test('the budget counts attempts and refuses a Retry-After beyond the wait left', () => {
+		const original = { ...retryClock };
+		retryClock.now = () => NOW;
+		try {
+			const budget = new RetryBudget({ maxAttempts: 3, maxWaitMillis: 5000 });
+			budget.attempts = 1;
+			expect(budget.decide({ kind: 'status', statusCode: 429, retryAfter: '4' }, true)).toEqual({ retry: true, waitMillis: 4000, reason: 'retry-after' });
+			budget.waitedMillis = 4000;
+			budget.attempts = 2;
+			expect(budget.decide({ kind: 'status', statusCode: 429, retryAfter: '2' }, true)).toMatchObject({ retry: false });
+			budget.attempts = 3;
+			expect(budget.decide({ kind: 'status', statusCode: 503 }, true)).toEqual({ retry: false, why: 'gave up after 3 attempts' });
+		} finally {
+			Object.assign(retryClock, original);
+		}
+	});
+
+	test("the panel's Retry defaults are the policy's defaults", () => {
+		expect(retryOption.default).toEqual({
+			settings: { maxAttempts: DEFAULT_RETRY_POLICY.maxAttempts, maxWaitSeconds: DEFAULT_RETRY_POLICY.maxWaitMillis / 1000 },
+		});
+	});
+});
+
+describe('client time limit', () => {
+	test.each([
+		[100, 350],
+		[2_000, 2_250],
+		[30_000, 33_000],
+		[60_000, 65_000],
+		[600_000, 605_000],
+	])('Glean timeout %i ms: the client gives up at %i ms', (timeoutMillis, limit) => {
+		expect(clientLimitMillis(timeoutMillis)).toBe(limit);
+	});
+});
+
+describe('Base URL and Act As checks', () => {
+	test.each([
+		'acme',
+		'https://acme-be.glean.com',
+		'https://acme-be.glean.com/rest/api/v1/',
+		'http://localhost:8080',
+		'http://127.0.0.1:3000/',
+		'http://[::1]:3000',
+	])('%s is accepted', (input) => {
+		expect(baseUrlProblem(normalizeBaseUrl(input))).toBeUndefined();
+	});
+
+	test.each([
+		['http://acme-be.glean.com', /plain http/],
+		['http://10.0.0.5:8080', /plain http/],
+		['ftp://acme-be.glean.com', /uses "ftp"/],
+		['https://acme-be.glean.com/api', /path "\/api"/],
+		['https://acme-be.glean.com/?x=1', /query/],
+		['https://a:b@acme-be.glean.com', /user name or password/],
+		['https://', /not a valid address/],
+	])('%s is refused', (input, reason) => {
+		expect(baseUrlProblem(normalizeBaseUrl(input))).toMatch(reason);
+	});
+
+	test.each([
+		['ann@example.com', true],
+		['ann.lee+glean@sub.example.co.uk', true],
+		['ann', false],
+		['ann@', false],
+		['ann@example', false],
+		['ann lee@example.com', false],
+	])('%s is an e-mail address: %p', (text, expected) => {
+		expect(isEmailAddress(text)).toBe(expected);
+	});
+});
