@@ -1,7 +1,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
-import { GleanEmulator } from '../emulator/gleanEmulator';
 import type { TestItem } from '../harness/n8nHarness';
+import { gleanTestSetup } from '../harness/gleanTestSetup';
 import { runGleanNode } from '../harness/n8nHarness';
 import { testFile } from '../harness/operationCases';
 
@@ -11,13 +11,7 @@ import { testFile } from '../harness/operationCases';
  */
 
 const TOKEN = 'bad-input-secret-token-99';
-let glean: GleanEmulator;
-
-beforeAll(async () => {
-	glean = await GleanEmulator.start({ token: TOKEN });
-});
-afterAll(async () => await glean.stop());
-beforeEach(() => glean.reset());
+const setup = gleanTestSetup(TOKEN);
 
 interface BadInputRow {
 	name: string;
@@ -146,9 +140,9 @@ describe('bad input never reaches Glean', () => {
 		const { error, items } = await runGleanNode({
 			parameters: row.parameters,
 			items: row.items,
-			credentials: { baseUrl: glean.baseUrl, apiToken: TOKEN, ...row.credentials },
+			credentials: { baseUrl: setup.glean.baseUrl, apiToken: TOKEN, ...row.credentials },
 		});
-		expect(glean.requests).toEqual([]);
+		expect(setup.glean.requests).toEqual([]);
 		expect(items).toEqual([]);
 		expect(error?.name).toBe('NodeOperationError');
 		if (typeof row.message === 'string') expect(error?.message).toBe(row.message);
@@ -167,12 +161,12 @@ describe('bad input never reaches Glean', () => {
 				{ json: { q: 'three', user: 'not-an-email' } },
 				{ json: { q: 'four', user: 'ann@example.com' } },
 			],
-			credentials: { baseUrl: glean.baseUrl, apiToken: TOKEN },
+			credentials: { baseUrl: setup.glean.baseUrl, apiToken: TOKEN },
 			continueOnFail: true,
 		});
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
 		expect(items[2].json.error).toBe('Item 2: the "Act As" option is not an e-mail address');
 		expect(items.filter((item) => item.json.error === undefined)).toHaveLength(3);
-		expect(glean.requestsTo('chat')).toHaveLength(3);
+		expect(setup.glean.requestsTo('chat')).toHaveLength(3);
 	});
 });

@@ -4,32 +4,16 @@ import type { INodeParameters } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { defaultConversation, expectedAnswerText } from '../emulator/conversation';
-import { GleanEmulator } from '../emulator/gleanEmulator';
 import { runGleanNode } from '../harness/n8nHarness';
 import { QUESTION, testFile } from '../harness/operationCases';
-import type { VirtualClock } from '../harness/virtualClock';
-import { useVirtualRetryClock } from '../harness/virtualClock';
+import { gleanTestSetup } from '../harness/gleanTestSetup';
 
 /** The retry policy's limits and promises, beyond the one-fault-one-retry rows of the fault suite. */
 
 const TOKEN = 'retry-suite-secret-token-41b2';
-let glean: GleanEmulator;
-let clock: VirtualClock;
+const setup = gleanTestSetup(TOKEN, { virtualClock: true });
+const { credentials } = setup;
 
-beforeAll(async () => {
-	glean = await GleanEmulator.start({ token: TOKEN });
-});
-afterAll(async () => await glean.stop());
-beforeEach(() => {
-	glean.reset();
-	clock = useVirtualRetryClock();
-});
-afterEach(() => {
-	clock.restore();
-	expect(glean.violations).toEqual([]);
-});
-
-const credentials = () => ({ baseUrl: glean.baseUrl, apiToken: TOKEN });
 const sendMessage = (options: INodeParameters = {}, extra: INodeParameters = {}): INodeParameters => ({
 	resource: 'chat',
 	operation: 'sendMessage',
@@ -41,83 +25,83 @@ const busy = (headers: Record<string, string> = {}) => ({ kind: 'text' as const,
 
 describe('retries', () => {
 	test('when Glean stays busy, the error says how many attempts were made and what Glean answered last', async () => {
-		glean.enqueue('chat', busy(), busy(), busy(), busy(), { kind: 'text', status: 503, text: 'Service Unavailable\nmaintenance' });
+		setup.glean.enqueue('chat', busy(), busy(), busy(), busy(), { kind: 'text', status: 503, text: 'Service Unavailable\nmaintenance' });
 		const { error, items } = await runGleanNode({ parameters: sendMessage(), credentials: credentials() });
 		expect(items).toEqual([]);
-		expect(glean.requestsTo('chat')).toHaveLength(5);
+		expect(setup.glean.requestsTo('chat')).toHaveLength(5);
 		expect(error?.message).toBe('Glean answered 503: Service Unavailable (after 5 attempts)');
 		expect(error?.description).toMatch(/The node tried 5 time\(s\), waiting [\d.]+ s in all, and stopped: gave up after 5 attempts/);
 		expect(error?.description).toContain("Glean's full answer: Service Unavailable\nmaintenance");
 		// Exponential backoff with jitter: retry n waits between half and all of 1 s × 2^(n−1).
-		expect(clock.waits).toHaveLength(4);
-		clock.waits.forEach((wait, index) => {
+		expect(setup.clock.waits).toHaveLength(4);
+		setup.clock.waits.forEach((wait, index) => {
 			expect(wait).toBeGreaterThanOrEqual(500 * 2 ** index);
 			expect(wait).toBeLessThanOrEqual(1000 * 2 ** index);
 		});
 	});
 
 	test('a Retry-After longer than the wait left ends the retries at once, and says so', async () => {
-		glean.enqueue('chat', busy({ 'Retry-After': '600' }));
+		setup.glean.enqueue('chat', busy({ 'Retry-After': '600' }));
 		const { error } = await runGleanNode({ parameters: sendMessage(), credentials: credentials() });
-		expect(glean.requestsTo('chat')).toHaveLength(1);
-		expect(clock.waits).toEqual([]);
+		expect(setup.glean.requestsTo('chat')).toHaveLength(1);
+		expect(setup.clock.waits).toEqual([]);
 		expect(error?.message).toBe('Glean answered 429: Too Many Requests');
 		expect(error?.description).toContain('Glean asked to wait 600 s (Retry-After), more than the 120 s left of the retry wait limit, after 1 attempt(s)');
 	});
 
 	test('the Retry option sets the attempts and the total wait', async () => {
-		glean.enqueue('chat', busy({ 'Retry-After': '1' }), busy({ 'Retry-After': '1' }), busy({ 'Retry-After': '1' }));
+		setup.glean.enqueue('chat', busy({ 'Retry-After': '1' }), busy({ 'Retry-After': '1' }), busy({ 'Retry-After': '1' }));
 		const { error } = await runGleanNode({
 			parameters: sendMessage({ retry: { settings: { maxAttempts: 3, maxWaitSeconds: 10 } } }),
 			credentials: credentials(),
 		});
-		expect(glean.requestsTo('chat')).toHaveLength(3);
-		expect(clock.waits).toEqual([1000, 1000]);
+		expect(setup.glean.requestsTo('chat')).toHaveLength(3);
+		expect(setup.clock.waits).toEqual([1000, 1000]);
 		expect(error?.message).toBe('Glean answered 429: Too Many Requests (after 3 attempts)');
 	});
 
 	test('the total wait caps the backoff, then the retries stop', async () => {
-		glean.enqueue('listchats', ...Array.from({ length: 5 }, () => ({ kind: 'text' as const, status: 503, text: 'Service Unavailable' })));
+		setup.glean.enqueue('listchats', ...Array.from({ length: 5 }, () => ({ kind: 'text' as const, status: 503, text: 'Service Unavailable' })));
 		const { error } = await runGleanNode({
 			parameters: { resource: 'chat', operation: 'getAll', returnAll: true, options: { retry: { settings: { maxAttempts: 5, maxWaitSeconds: 1.5 } } } },
 			credentials: credentials(),
 		});
 		// 0.5–1 s, then whatever is left of 1.5 s, then nothing is left.
-		expect(clock.waits).toHaveLength(2);
-		expect(clock.waits[0] + clock.waits[1]).toBe(1500);
-		expect(glean.requestsTo('listchats')).toHaveLength(3);
+		expect(setup.clock.waits).toHaveLength(2);
+		expect(setup.clock.waits[0] + setup.clock.waits[1]).toBe(1500);
+		expect(setup.glean.requestsTo('listchats')).toHaveLength(3);
 		expect(error?.description).toContain('the retry wait limit is used up');
 	});
 
 	test('Max Attempts 1 turns retries off', async () => {
-		glean.enqueue('chat', { kind: 'text', status: 503, text: 'Service Unavailable' });
+		setup.glean.enqueue('chat', { kind: 'text', status: 503, text: 'Service Unavailable' });
 		const { error } = await runGleanNode({
 			parameters: sendMessage({ retry: { settings: { maxAttempts: 1, maxWaitSeconds: 120 } } }),
 			credentials: credentials(),
 		});
-		expect(glean.requestsTo('chat')).toHaveLength(1);
-		expect(clock.waits).toEqual([]);
+		expect(setup.glean.requestsTo('chat')).toHaveLength(1);
+		expect(setup.clock.waits).toEqual([]);
 		expect(error?.message).toBe('Glean answered 503: Service Unavailable');
 	});
 
 	test('a retried upload sends the same files again', async () => {
-		glean.enqueue('uploadchatfiles', { kind: 'text', status: 503, text: 'Service Unavailable' });
+		setup.glean.enqueue('uploadchatfiles', { kind: 'text', status: 503, text: 'Service Unavailable' });
 		const { items, error } = await runGleanNode({
 			parameters: { resource: 'file', operation: 'upload' },
 			items: [{ json: {}, files: testFile(4096, 'plan.txt') }],
 			credentials: credentials(),
 		});
 		expect(error).toBeUndefined();
-		const [first, second] = glean.requestsTo('uploadchatfiles');
+		const [first, second] = setup.glean.requestsTo('uploadchatfiles');
 		expect(second.parts?.map((part) => [part.name, part.filename, part.data.length])).toEqual([['files', 'plan.txt', 4096]]);
 		expect(second.parts?.[0].data.equals(first.parts![0].data)).toBe(true);
 		expect((items[0].json.fileIds as string[]).length).toBe(1);
 	});
 
 	test('a saved message is not sent twice after a 500, and the error says why', async () => {
-		glean.enqueue('chat', { kind: 'text', status: 500, text: 'Internal Server Error' });
+		setup.glean.enqueue('chat', { kind: 'text', status: 500, text: 'Internal Server Error' });
 		const { error } = await runGleanNode({ parameters: sendMessage({ saveChat: true }), credentials: credentials() });
-		expect(glean.requestsTo('chat')).toHaveLength(1);
+		expect(setup.glean.requestsTo('chat')).toHaveLength(1);
 		expect(error?.description).toContain('Not tried again: this message is saved to a chat');
 	});
 
@@ -125,7 +109,7 @@ describe('retries', () => {
 		const logger = Container.get(Logger);
 		const warn = jest.spyOn(logger, 'warn');
 		try {
-			glean.enqueue('chat', { kind: 'text', status: 429, text: `Slow down, Bearer ${TOKEN}`, headers: { 'Retry-After': '2' } });
+			setup.glean.enqueue('chat', { kind: 'text', status: 429, text: `Slow down, Bearer ${TOKEN}`, headers: { 'Retry-After': '2' } });
 			const { items } = await runGleanNode({ parameters: sendMessage(), credentials: credentials() });
 			expect(items[0].json.answer).toBe(expectedAnswerText(defaultConversation(QUESTION)));
 			const messages = warn.mock.calls.map((call) => String(call[0]));
@@ -141,20 +125,20 @@ describe('retries', () => {
 	test('cancelling the execution during a retry wait stops it at once', async () => {
 		// The wait is real here (30 s, far beyond the test's timeout) and is cancelled as soon as it starts.
 		const cancel = new AbortController();
-		clock.onWait = async (millis, signal) => {
+		setup.clock.onWait = async (millis, signal) => {
 			cancel.abort();
 			await sleep(millis, signal);
 		};
-		glean.enqueue('chat', busy({ 'Retry-After': '30' }));
+		setup.glean.enqueue('chat', busy({ 'Retry-After': '30' }));
 		const { run, items } = await runGleanNode({ parameters: sendMessage(), credentials: credentials(), cancel: cancel.signal });
 		expect(run.status).toBe('canceled');
 		expect(items).toEqual([]);
-		expect(clock.waits).toEqual([30_000]);
-		expect(glean.requestsTo('chat')).toHaveLength(1);
+		expect(setup.clock.waits).toEqual([30_000]);
+		expect(setup.glean.requestsTo('chat')).toHaveLength(1);
 	});
 
 	test('Continue On Fail: an item that runs out of retries becomes an error item; the others are answered in order', async () => {
-		glean.enqueue('chat', busy(), busy());
+		setup.glean.enqueue('chat', busy(), busy());
 		const { items } = await runGleanNode({
 			parameters: sendMessage({ retry: { settings: { maxAttempts: 2, maxWaitSeconds: 60 } } }, { message: '={{ $json.q }}' }),
 			items: [{ json: { q: 'first' } }, { json: { q: 'second' } }, { json: { q: 'third' } }],

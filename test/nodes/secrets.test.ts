@@ -4,10 +4,8 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { conversationLines, defaultConversation } from '../emulator/conversation';
 import type { Scenario } from '../emulator/gleanEmulator';
-import { GleanEmulator } from '../emulator/gleanEmulator';
 import { runGleanNode } from '../harness/n8nHarness';
-import type { VirtualClock } from '../harness/virtualClock';
-import { useVirtualRetryClock } from '../harness/virtualClock';
+import { gleanTestSetup } from '../harness/gleanTestSetup';
 
 /**
  * The API token never leaves the Authorization header: not in output items, error messages or
@@ -16,18 +14,7 @@ import { useVirtualRetryClock } from '../harness/virtualClock';
  */
 
 const TOKEN = 'glean-SECRET-4f8a1c2e9b7d';
-let glean: GleanEmulator;
-let clock: VirtualClock;
-
-beforeAll(async () => {
-	glean = await GleanEmulator.start({ token: TOKEN });
-});
-afterAll(async () => await glean.stop());
-beforeEach(() => {
-	glean.reset();
-	clock = useVirtualRetryClock();
-});
-afterEach(() => clock.restore());
+const setup = gleanTestSetup(TOKEN, { virtualClock: true });
 
 const echo = `Authorization: Bearer ${TOKEN}; token=${TOKEN}`;
 const lines = conversationLines(defaultConversation('q'));
@@ -61,9 +48,9 @@ describe('the token never appears', () => {
 		const logged = (['error', 'warn', 'info', 'debug'] as const).map((level) => jest.spyOn(logger, level));
 		try {
 			for (const continueOnFail of [false, true]) {
-				glean.reset();
-				glean.enqueue(parameters.operation === 'get' ? 'getchat' : parameters.operation === 'getAll' ? 'listchats' : 'chat', ...scenarios);
-				const result = await runGleanNode({ parameters, credentials: { baseUrl: glean.baseUrl, apiToken: TOKEN }, continueOnFail, streaming: true });
+				setup.glean.reset();
+				setup.glean.enqueue(parameters.operation === 'get' ? 'getchat' : parameters.operation === 'getAll' ? 'listchats' : 'chat', ...scenarios);
+				const result = await runGleanNode({ parameters, credentials: { baseUrl: setup.glean.baseUrl, apiToken: TOKEN }, continueOnFail, streaming: true });
 				// The whole run as n8n stores it: output items, errors with their descriptions and context.
 				const stored = JSON.stringify(result.run, (_key, value: unknown) =>
 					value instanceof Error ? { ...value, message: value.message, stack: value.stack } : value,
@@ -81,10 +68,11 @@ describe('the token never appears', () => {
 	});
 
 	test('a connection error never carries the request, and with it the header', async () => {
-		glean.enqueue('chat', { kind: 'drop' }, { kind: 'drop' }, { kind: 'drop' }, { kind: 'drop' }, { kind: 'drop' });
-		const { run, error } = await runGleanNode({ parameters: sendMessage, credentials: { baseUrl: glean.baseUrl, apiToken: TOKEN } });
-		expect(error?.message).toMatch(/^Could not reach Glean at /);
-		expect(glean.requestsTo('chat')).toHaveLength(5);
+		setup.glean.enqueue('chat', { kind: 'drop' }, { kind: 'drop' }, { kind: 'drop' }, { kind: 'drop' }, { kind: 'drop' });
+		const { run, error } = await runGleanNode({ parameters: sendMessage, credentials: { baseUrl: setup.glean.baseUrl, apiToken: TOKEN } });
+		expect(error?.message).toMatch(/^Could not reach Glean at http:\/\/127\.0\.0\.1:\d+: .* \(after 5 attempts\)$/);
+		expect(error?.description).toMatch(/The node tried 5 time\(s\), waiting [\d.]+ s in all, and stopped: gave up after 5 attempts/);
+		expect(setup.glean.requestsTo('chat')).toHaveLength(5);
 		expect(JSON.stringify(run)).not.toContain(TOKEN);
 	});
 });

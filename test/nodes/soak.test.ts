@@ -2,10 +2,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { defaultConversation, expectedAnswerText } from '../emulator/conversation';
 import type { RecordedRequest, Scenario } from '../emulator/gleanEmulator';
-import { GleanEmulator, seededRandom } from '../emulator/gleanEmulator';
+import { seededRandom } from '../emulator/gleanEmulator';
 import { runGleanNode } from '../harness/n8nHarness';
-import type { VirtualClock } from '../harness/virtualClock';
-import { useVirtualRetryClock } from '../harness/virtualClock';
+import { gleanTestSetup } from '../harness/gleanTestSetup';
 
 /**
  * A thousand streamed questions while Glean answers 5% of requests with 429 and 1% with 500,
@@ -17,22 +16,7 @@ const TOKEN = 'soak-secret-token';
 const ITEMS = 1000;
 const MAX_ATTEMPTS = 5;
 const MAX_WAIT_MILLIS = 120_000;
-
-let glean: GleanEmulator;
-let clock: VirtualClock;
-
-beforeAll(async () => {
-	glean = await GleanEmulator.start({ token: TOKEN });
-});
-afterAll(async () => await glean.stop());
-beforeEach(() => {
-	glean.reset();
-	clock = useVirtualRetryClock({ seed: 7 });
-});
-afterEach(() => {
-	clock.restore();
-	expect(glean.violations).toEqual([]);
-});
+const setup = gleanTestSetup(TOKEN, { virtualClock: true, seed: 7 });
 
 const questionOf = (request: RecordedRequest) =>
 	(request.body as { messages: Array<{ fragments: Array<{ text: string }> }> }).messages[0].fragments[0].text;
@@ -40,7 +24,7 @@ const questionOf = (request: RecordedRequest) =>
 test(`${ITEMS} items with 5% 429 and 1% 500 injected: none lost, order and pairing exact, retries within caps`, async () => {
 	const random = seededRandom(2026);
 	const injected = { 429: 0, 500: 0 };
-	glean.faults = (): Scenario | undefined => {
+	setup.glean.faults = (): Scenario | undefined => {
 		const roll = random();
 		if (roll < 0.05) {
 			injected[429]++;
@@ -56,8 +40,8 @@ test(`${ITEMS} items with 5% 429 and 1% 500 injected: none lost, order and pairi
 	};
 	// Which item each wait belonged to: the question of the request that was just refused.
 	const waitsByQuestion = new Map<string, number[]>();
-	clock.onWait = (millis) => {
-		const question = questionOf(glean.requests[glean.requests.length - 1]);
+	setup.clock.onWait = (millis) => {
+		const question = questionOf(setup.glean.requests[setup.glean.requests.length - 1]);
 		waitsByQuestion.set(question, [...(waitsByQuestion.get(question) ?? []), millis]);
 	};
 
@@ -65,7 +49,7 @@ test(`${ITEMS} items with 5% 429 and 1% 500 injected: none lost, order and pairi
 	const { items, error } = await runGleanNode({
 		parameters: { resource: 'chat', operation: 'sendMessage', message: '={{ $json.question }}' },
 		items: questions.map((question) => ({ json: { question } })),
-		credentials: { baseUrl: glean.baseUrl, apiToken: TOKEN },
+		credentials: { baseUrl: setup.glean.baseUrl, apiToken: TOKEN },
 	});
 
 	expect(error).toBeUndefined();
@@ -80,8 +64,8 @@ test(`${ITEMS} items with 5% 429 and 1% 500 injected: none lost, order and pairi
 	});
 
 	const attempts = new Map<string, number>();
-	for (const request of glean.requestsTo('chat')) attempts.set(questionOf(request), (attempts.get(questionOf(request)) ?? 0) + 1);
-	expect(glean.requestsTo('chat')).toHaveLength(ITEMS + injected[429] + injected[500]);
+	for (const request of setup.glean.requestsTo('chat')) attempts.set(questionOf(request), (attempts.get(questionOf(request)) ?? 0) + 1);
+	expect(setup.glean.requestsTo('chat')).toHaveLength(ITEMS + injected[429] + injected[500]);
 	expect(Math.max(...attempts.values())).toBeLessThanOrEqual(MAX_ATTEMPTS);
 	for (const [question, waits] of waitsByQuestion) {
 		expect(waits.length).toBe(attempts.get(question)! - 1);

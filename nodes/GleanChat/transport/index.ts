@@ -193,7 +193,7 @@ async function send(
 			const note = retryNote(budget, decision.why, failure, idempotent);
 			if (response) throw await gleanError.call(this, response, itemIndex, token, note, budget.attempts);
 			if (errorCode(connectionError) === 'ECONNABORTED') throw silenceError(this.getNode(), options.timeout ?? silenceLimit.millis, itemIndex);
-			throw connectionFailure(this.getNode(), connectionError, baseUrl, token, itemIndex, note);
+			throw connectionFailure(this.getNode(), connectionError, baseUrl, token, itemIndex, note, budget.attempts);
 		}
 		// Read the refused answer, so the connection can be reused, and say what happens next.
 		const said = response ? firstLine(redact((await bodyText(response.body)).trim(), token)) : '';
@@ -304,10 +304,11 @@ function connectionFailure(
 	token: string,
 	itemIndex: number,
 	note: string,
+	attempts: number,
 ): NodeApiError {
 	const reason = redact(error instanceof Error ? error.message : String(error), token);
 	return new NodeApiError(node, { message: reason } as JsonObject, {
-		message: `Could not reach Glean at ${baseUrl}: ${reason}`,
+		message: `Could not reach Glean at ${baseUrl}: ${reason}${attempts > 1 ? ` (after ${attempts} attempts)` : ''}`,
 		description: [
 			'Check the Base URL in the Glean Chat API credential and that this n8n instance can reach that host.',
 			note,
