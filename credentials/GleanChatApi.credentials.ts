@@ -6,6 +6,9 @@ import type {
 	Icon,
 	INodeProperties,
 } from 'n8n-workflow';
+import { UserError } from 'n8n-workflow';
+
+import { baseUrlProblem, normalizeBaseUrl } from '../nodes/GleanChat/transport/baseUrl';
 
 /**
  * Same rules as `normalizeBaseUrl` in nodes/GleanChat/transport/baseUrl.ts, written as an
@@ -83,6 +86,12 @@ export class GleanChatApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
+		// "Test credential" and every request come through here: a Base URL that would carry the
+		// token in plain text (http to another machine) gets no token at all.
+		const problem = baseUrlProblem(normalizeBaseUrl(String(credentials.baseUrl ?? '')));
+		if (problem !== undefined) {
+			throw new UserError(`The Base URL cannot be used: ${problem}. The API token was not sent.`);
+		}
 		const headers = { ...(requestOptions.headers ?? {}) };
 		headers.Authorization = `Bearer ${String(credentials.apiToken ?? '').trim()}`;
 		if (credentials.authType === 'oauth') {

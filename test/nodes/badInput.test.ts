@@ -71,11 +71,12 @@ const rows: BadInputRow[] = [
 		fix: /Split Out/,
 	},
 	{ name: 'an empty Base URL', parameters: sendMessage(), credentials: { baseUrl: '  ' }, message: 'Item 0: the Glean Chat API credential has no Base URL', fix: /acme-be\.glean\.com/ },
+	// These point at the emulator itself (127.0.0.1), so "it saw no request" means the node refused to send.
 	{
 		name: 'a Base URL that is not http(s)',
 		parameters: sendMessage(),
-		credentials: { baseUrl: 'ftp://acme-be.glean.com' },
-		message: 'Item 0: the credential\'s Base URL "ftp://acme-be.glean.com" cannot be used: it uses "ftp", but Glean is reached over https',
+		credentials: { baseUrl: 'ftp://127.0.0.1:PORT' },
+		message: 'Item 0: the credential\'s Base URL "ftp://127.0.0.1:PORT" cannot be used: it uses "ftp", but Glean is reached over https',
 		fix: /acme-be\.glean\.com/,
 	},
 	{
@@ -88,15 +89,15 @@ const rows: BadInputRow[] = [
 	{
 		name: 'a Base URL with a path Glean cannot have',
 		parameters: sendMessage(),
-		credentials: { baseUrl: 'https://acme-be.glean.com/search' },
+		credentials: { baseUrl: 'http://127.0.0.1:PORT/search' },
 		message: /cannot be used: it has the path "\/search", but Glean's API lives at the root of its host/,
 		fix: /Base URL/,
 	},
 	{
-		name: 'a Base URL with a user name and password',
+		name: 'a Base URL with a user name and password (not repeated in the error)',
 		parameters: sendMessage(),
-		credentials: { baseUrl: 'https://me:secret@acme-be.glean.com' },
-		message: /cannot be used: it contains a user name or password$/,
+		credentials: { baseUrl: 'http://me:s3cret@127.0.0.1:PORT' },
+		message: 'Item 0: the credential\'s Base URL "http://…@127.0.0.1:PORT" cannot be used: it contains a user name or password',
 		fix: /Base URL/,
 	},
 	{
@@ -117,9 +118,11 @@ const rows: BadInputRow[] = [
 	{
 		name: 'Timeout 0',
 		parameters: sendMessage({ options: { timeoutMillis: 0 } }),
-		message: 'Item 0: "Timeout (Ms)" is 0, but must be a whole number of milliseconds, 1 or more (e.g. 60000)',
+		message: 'Item 0: "Timeout (Ms)" is 0, but must be a whole number of milliseconds from 1 to 3600000 (an hour), e.g. 60000',
 		fix: /Set "Timeout \(Ms\)"/,
 	},
+	// Longer than an hour would also overflow the timers.
+	{ name: 'a Timeout over an hour', parameters: sendMessage({ options: { timeoutMillis: 2_147_483_647 } }), message: /^Item 0: "Timeout \(Ms\)" is 2147483647/, fix: /from 1 to 3600000/ },
 	{ name: 'a fractional Timeout', parameters: sendMessage({ options: { timeoutMillis: 0.5 } }), message: /^Item 0: "Timeout \(Ms\)" is 0\.5/, fix: /Set "Timeout \(Ms\)"/ },
 	{
 		name: 'Retry → Max Attempts 0',
@@ -130,26 +133,36 @@ const rows: BadInputRow[] = [
 	{
 		name: 'a negative Retry → Max Total Wait',
 		parameters: { resource: 'file', operation: 'get', fileIds: 'FILE_1', options: { retry: { settings: { maxAttempts: 3, maxWaitSeconds: -1 } } } },
-		message: 'Item 0: "Retry → Max Total Wait (Seconds)" is -1, but must be a number of seconds, 0 or more',
+		message: 'Item 0: "Retry → Max Total Wait (Seconds)" is -1, but must be a number of seconds from 0 to 3600',
 		fix: /Set "Retry → Max Total Wait/,
+	},
+	{
+		name: 'a Retry → Max Total Wait over an hour',
+		parameters: sendMessage({ options: { retry: { settings: { maxAttempts: 3, maxWaitSeconds: 3601 } } } }),
+		message: /^Item 0: "Retry → Max Total Wait \(Seconds\)" is 3601/,
+		fix: /from 0 to 3600/,
 	},
 ];
 
 describe('bad input never reaches Glean', () => {
 	test.each(rows.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
+		const port = new URL(setup.glean.baseUrl).port;
+		const withPort = (text: string) => text.replace('PORT', port);
+		const credentials = Object.fromEntries(Object.entries(row.credentials ?? {}).map(([key, value]) => [key, withPort(value)]));
 		const { error, items } = await runGleanNode({
 			parameters: row.parameters,
 			items: row.items,
-			credentials: { baseUrl: setup.glean.baseUrl, apiToken: TOKEN, ...row.credentials },
+			credentials: { baseUrl: setup.glean.baseUrl, apiToken: TOKEN, ...credentials },
 		});
 		expect(setup.glean.requests).toEqual([]);
 		expect(items).toEqual([]);
 		expect(error?.name).toBe('NodeOperationError');
-		if (typeof row.message === 'string') expect(error?.message).toBe(row.message);
+		if (typeof row.message === 'string') expect(error?.message).toBe(withPort(row.message));
 		else expect(error?.message).toMatch(row.message);
 		expect(error?.description).toMatch(row.fix);
 		expect(error?.description).toMatch(/Nothing was sent to Glean\.$/);
 		expect(error?.context?.itemIndex).toBe(0);
+		expect(`${error?.message} ${error?.description}`).not.toMatch(/s3cret|bad-input-secret/);
 	});
 
 	test('the error names the failing item; with Continue On Fail the items around it are sent', async () => {

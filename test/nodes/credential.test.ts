@@ -54,3 +54,11 @@ test('a global token passes the test only with Act As', async () => {
 	expect(response.status).toBe(200);
 	expect(glean.requests[1].headers['x-glean-actas']).toBe('admin@example.com');
 });
+
+test('a Base URL that would send the token in plain text gets no token: the test fails before any request', async () => {
+	await expect(testCredential({ baseUrl: 'http://acme-be.glean.invalid', apiToken: 'cred-token' })).rejects.toThrow(
+		'The Base URL cannot be used: it uses plain http, which would send the API token unencrypted; only localhost and 127.0.0.1 may use http. The API token was not sent.',
+	);
+	await expect(testCredential({ baseUrl: `${glean.baseUrl}/search`, apiToken: 'cred-token' })).rejects.toThrow(/it has the path "\/search"/);
+	expect(glean.requests).toEqual([]);
+});

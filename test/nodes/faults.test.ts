@@ -150,16 +150,17 @@ const faultRows: FaultRow[] = [
 		scenario: () => ({ kind: 'drop' }),
 		appliesTo: allOperations,
 		outcome: retriedIfIdempotent,
-		error: /^Could not reach Glean at http:\/\/127\.0\.0\.1:\d+: /,
-		description: /Not tried again/,
+		error: /^The connection to Glean at http:\/\/127\.0\.0\.1:\d+ failed: the connection was closed before Glean answered$/,
+		description: /Not tried again: this message is saved to a chat, and Glean may already have stored it/,
 	},
 	{
 		fault: 'redirect to another host',
 		scenario: (operation) => ({ kind: 'redirect', status: 307, location: `${elsewhere.baseUrl}/rest/api/v1/${operation.endpoint}` }),
 		appliesTo: allOperations,
 		outcome: () => 'error',
-		// The other host saw no token, so it refused: the 401 comes from there.
-		error: /^Glean answered 401: Invalid Secret$/,
+		// Not followed at all: the other host sees neither the token nor the question, files or Act As user.
+		error: /^Glean answered 307, a redirect to http:\/\/127\.0\.0\.1:\d+\/rest\/api\/v1\/\S+, which the node does not follow$/,
+		description: /Set "Base URL" in the Glean Chat API credential to the API host/,
 	},
 	{
 		fault: 'reset mid-stream, inside a line',
@@ -265,10 +266,7 @@ describe('fault suite', () => {
 			}
 		}
 		row.waits?.(clock.waits);
-		if (row.fault.startsWith('redirect')) {
-			expect(elsewhere.requests).toHaveLength(1);
-			expect(elsewhere.requests[0].headers.authorization).toBeUndefined();
-		}
+		if (row.fault.startsWith('redirect')) expect(elsewhere.requests).toEqual([]);
 		expect(JSON.stringify(items)).not.toContain(TOKEN);
 	});
 });
@@ -276,8 +274,12 @@ describe('fault suite', () => {
 describe('a silent Glean without a Timeout option', () => {
 	// The limit is 5 minutes; shortened here so the test takes a moment.
 	let restore: () => void;
+	beforeAll(async () => {
+		// One answered request first, so the emulator's first spec check (slow) does not count as silence.
+		await runCase(operationCases[0]);
+	});
 	beforeEach(() => {
-		restore = useSilenceLimit(300);
+		restore = useSilenceLimit(500);
 	});
 	afterEach(() => restore());
 
@@ -287,7 +289,7 @@ describe('a silent Glean without a Timeout option', () => {
 			glean.enqueue(operation.endpoint, { kind: 'silent' });
 			const { items } = await runCase(operation);
 			expect(items).toHaveLength(1);
-			expect(items[0].json.error).toBe('Glean sent nothing for 0.3 s, so the node stopped waiting');
+			expect(items[0].json.error).toBe('Glean sent nothing for 0.5 s, so the node stopped waiting');
 			expect(glean.requestsTo(operation.endpoint)).toHaveLength(1);
 			expect(clock.waits).toEqual([]);
 		},
@@ -297,7 +299,7 @@ describe('a silent Glean without a Timeout option', () => {
 		const operation = operationCases[0];
 		glean.enqueue('chat', { kind: 'ndjson', body, chunking: { sizes: [atLineBoundary, body.length] }, delayMs: 30_000 });
 		const { items } = await runCase(operation);
-		expect(items[0].json.error).toMatch(/^Glean's answer stopped before it was complete: Glean sent nothing for 0\.3 s, so the node stopped waiting, after \d+ line\(s\) of the answer/);
+		expect(items[0].json.error).toMatch(/^Glean's answer stopped before it was complete: Glean sent nothing for 0\.5 s, so the node stopped waiting, after \d+ line\(s\) of the answer/);
 		expect(items[0].json.partial).toBe(true);
 	});
 });

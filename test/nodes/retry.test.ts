@@ -105,6 +105,35 @@ describe('retries', () => {
 		expect(error?.description).toContain('Not tried again: this message is saved to a chat');
 	});
 
+	test('a saved message keeps the "not tried again" warning after earlier retries, and for a lost connection or a timeout', async () => {
+		const saved = sendMessage({ saveChat: true });
+		setup.glean.enqueue('chat', { kind: 'text', status: 503, text: 'Service Unavailable' }, { kind: 'text', status: 500, text: 'Internal Server Error' });
+		let { error } = await runGleanNode({ parameters: saved, credentials: credentials() });
+		expect(error?.message).toBe('Glean answered 500: Internal Server Error (after 2 attempts)');
+		expect(error?.description).toContain('stopped: a 500 answer is not tried again for a message saved to a chat');
+		expect(error?.description).toContain('Glean may already have stored it');
+
+		setup.glean.enqueue('chat', { kind: 'text', status: 503, text: 'Service Unavailable' }, { kind: 'drop' });
+		({ error } = await runGleanNode({ parameters: saved, credentials: credentials() }));
+		expect(error?.message).toMatch(/^The connection to Glean at \S+ failed: the connection was closed before Glean answered \(after 2 attempts\)$/);
+		expect(error?.description).toContain('Glean may already have stored it');
+		expect(error?.description).not.toMatch(/retry the request immediately/);
+
+		setup.glean.enqueue('chat', { kind: 'silent' });
+		({ error } = await runGleanNode({ parameters: sendMessage({ saveChat: true, timeoutMillis: 100 }), credentials: credentials() }));
+		expect(error?.message).toBe('Glean did not finish answering within 350 ms (the 100 ms timeout plus a margin)');
+		expect(error?.description).toContain('Glean may already have stored it');
+		expect(setup.glean.requestsTo('chat')).toHaveLength(5);
+	});
+
+	test('a huge error body is cut, not kept whole in the error', async () => {
+		setup.glean.enqueue('chat', { kind: 'text', status: 400, text: `Bad Request\n${'x'.repeat(1_000_000)}` });
+		const { error } = await runGleanNode({ parameters: sendMessage(), credentials: credentials() });
+		expect(error?.message).toBe('Glean answered 400: Bad Request');
+		expect(error?.description?.length).toBeLessThan(70_000);
+		expect(error?.description).toMatch(/x…$/);
+	});
+
 	test('each retry is logged as a warning, without the token', async () => {
 		const logger = Container.get(Logger);
 		const warn = jest.spyOn(logger, 'warn');

@@ -5,7 +5,7 @@ import { GleanChatApi } from '../../credentials/GleanChatApi.credentials';
 import { parseIdList } from '../../nodes/GleanChat/helpers/idList';
 import { timezoneOffsetMinutes } from '../../nodes/GleanChat/helpers/timezone';
 import { normalizeBaseUrl } from '../../nodes/GleanChat/transport/baseUrl';
-import { redact } from '../../nodes/GleanChat/transport';
+import { redact, redactDeep, StreamRedactor } from '../../nodes/GleanChat/transport';
 
 const BASE_URL_CASES: Array<[string, string]> = [
 	['acme', 'https://acme-be.glean.com'],
@@ -102,11 +102,31 @@ describe('redact', () => {
 		);
 	});
 
-	test('only whole occurrences, so a short token cannot garble the words around it', () => {
-		expect(redact('The connection was aborted; t=t', 't')).toBe('The connection was aborted; [redacted]=[redacted]');
+	test('every occurrence, also inside a word, JSON-escaped or URL-encoded', () => {
+		const token = 'tok/en+9=';
+		expect(redact(`{"error":"bad header:\\n${token}"} x${token}y`, token)).toBe('{"error":"bad header:\\n[redacted]"} x[redacted]y');
+		expect(redact(`Authorization=Bearer%20${encodeURIComponent(token)}&a=1`, token)).toBe('Authorization=Bearer%20[redacted]&a=1');
+		expect(redact(JSON.stringify({ echo: 'tok"en' }), 'tok"en')).toBe('{"echo":"[redacted]"}');
 	});
 
 	test('a token with regular-expression characters is matched literally', () => {
 		expect(redact('token a+b.c/d= and axb.c/d=', 'a+b.c/d=')).toBe('token [redacted] and axb.c/d=');
+	});
+
+	// Answers may legitimately explain "Authorization: Bearer <token>"; only the real token goes.
+	test('redactDeep replaces the token in any string of a JSON value, and copies nothing when there is none', () => {
+		const clean = { answer: 'fine', list: [{ text: 'ok' }] };
+		expect(redactDeep(clean, 'secret-1')).toBe(clean);
+		const dirty = { answer: 'a secret-1 b', list: [{ text: 'ok' }, { text: 'Bearer x' }], n: 3 };
+		expect(redactDeep(dirty, 'secret-1')).toEqual({ answer: 'a [redacted] b', list: [{ text: 'ok' }, { text: 'Bearer x' }], n: 3 });
+		expect(dirty.answer).toBe('a secret-1 b');
+	});
+
+	test('StreamRedactor holds back only what may begin the token, across pieces', () => {
+		const redactor = new StreamRedactor('SECRET-42');
+		const forwarded = ['The key is SEC', 'RET', '-42 and SE', 'CRETS are', ' fine S'].map((piece) => redactor.push(piece));
+		expect(forwarded).toEqual(['The key is ', '', '[redacted] and ', 'SECRETS are', ' fine ']);
+		expect(redactor.flush()).toBe('S');
+		expect(forwarded.join('') + 'S').toBe('The key is [redacted] and SECRETS are fine S');
 	});
 });

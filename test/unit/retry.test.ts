@@ -80,7 +80,12 @@ describe('what is retried', () => {
 			budget.attempts = 2;
 			expect(budget.decide({ kind: 'status', statusCode: 429, retryAfter: '2' }, true)).toMatchObject({ retry: false });
 			budget.attempts = 3;
-			expect(budget.decide({ kind: 'status', statusCode: 503 }, true)).toEqual({ retry: false, why: 'gave up after 3 attempts' });
+			expect(budget.decide({ kind: 'status', statusCode: 503 }, true)).toEqual({ retry: false, why: 'gave up after 3 attempts', limited: true });
+			expect(budget.decide({ kind: 'status', statusCode: 500 }, false)).toEqual({
+				retry: false,
+				why: 'a 500 answer is not tried again for a message saved to a chat',
+				limited: false,
+			});
 		} finally {
 			Object.assign(retryClock, original);
 		}
@@ -138,5 +143,20 @@ describe('Base URL and Act As checks', () => {
 		['ann lee@example.com', false],
 	])('%s is an e-mail address: %p', (text, expected) => {
 		expect(isEmailAddress(text)).toBe(expected);
+	});
+});
+
+describe('the real retry wait', () => {
+	test("uses n8n's sleep: an aborted execution signal ends it at once with the abort reason", async () => {
+		const cancel = new AbortController();
+		cancel.abort(new Error('execution cancelled'));
+		await expect(retryClock.sleep(60_000, cancel.signal)).rejects.toThrow('execution cancelled');
+	});
+
+	test('ends when the signal aborts during the wait', async () => {
+		const cancel = new AbortController();
+		const waiting = retryClock.sleep(60_000, cancel.signal);
+		cancel.abort(new Error('stop'));
+		await expect(waiting).rejects.toThrow('stop');
 	});
 });

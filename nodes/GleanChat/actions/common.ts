@@ -61,9 +61,9 @@ export const retryOption: INodeProperties = {
 					name: 'maxWaitSeconds',
 					type: 'number',
 					default: 120,
-					typeOptions: { minValue: 0 },
+					typeOptions: { minValue: 0, maxValue: 3600 },
 					description:
-						'The most all waits between tries may add up to. A Retry-After from Glean longer than what is left ends the retries at once.',
+						'The most all waits between tries may add up to (at most an hour). A Retry-After from Glean longer than what is left ends the retries at once.',
 				},
 			],
 		},
@@ -79,8 +79,8 @@ export function readRetryPolicy(context: IExecuteFunctions, itemIndex: number, o
 	if (typeof maxAttempts !== 'number' || !Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 10) {
 		throw invalidOption(context, itemIndex, 'Retry → Max Attempts', maxAttempts, 'a whole number from 1 (no retries) to 10');
 	}
-	if (typeof maxWaitSeconds !== 'number' || !Number.isFinite(maxWaitSeconds) || maxWaitSeconds < 0) {
-		throw invalidOption(context, itemIndex, 'Retry → Max Total Wait (Seconds)', maxWaitSeconds, 'a number of seconds, 0 or more');
+	if (typeof maxWaitSeconds !== 'number' || !Number.isFinite(maxWaitSeconds) || maxWaitSeconds < 0 || maxWaitSeconds > 3600) {
+		throw invalidOption(context, itemIndex, 'Retry → Max Total Wait (Seconds)', maxWaitSeconds, 'a number of seconds from 0 to 3600');
 	}
 	return { maxAttempts, maxWaitMillis: Math.round(maxWaitSeconds * 1000) };
 }

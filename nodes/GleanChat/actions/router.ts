@@ -4,6 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import * as application from './application';
 import * as chat from './chat';
 import * as file from './file';
+import { itemToken, redact, redactDeep } from '../transport';
 import type { GleanChatOperations, GleanChatResource } from './node.type';
 
 type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
@@ -46,16 +47,31 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			const results = await execute.call(this, itemIndex);
-			for (const result of results) returnData.push({ ...result, pairedItem: { item: itemIndex } });
+			// Glean's answers are shown as they are, but never with the token in them.
+			const token = await itemToken.call(this, itemIndex);
+			for (const result of results) {
+				returnData.push({ ...result, json: redactDeep(result.json, token), pairedItem: { item: itemIndex } });
+			}
 		} catch (error) {
+			const token = await itemToken.call(this, itemIndex);
 			if (this.continueOnFail()) {
-				returnData.push({ json: errorItemJson(error), pairedItem: { item: itemIndex } });
+				returnData.push({ json: redactDeep(errorItemJson(error), token), pairedItem: { item: itemIndex } });
 				continue;
 			}
-			throw withItemIndex(this, error, itemIndex);
+			throw redactError(withItemIndex(this, error, itemIndex), token);
 		}
 	}
 	return [returnData];
+}
+
+/** The last guard on a failing item: its message, description and partial answer without the token. */
+function redactError(error: Error, token: string): Error {
+	error.message = redact(error.message, token);
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		if (error.description) error.description = redact(error.description, token);
+		if (error.context.partialAnswer !== undefined) error.context.partialAnswer = redactDeep(error.context.partialAnswer, token);
+	}
+	return error;
 }
 
 function errorItemJson(error: unknown): IDataObject {

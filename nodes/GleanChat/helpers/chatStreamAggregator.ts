@@ -43,6 +43,8 @@ export interface ChatStreamAggregatorOptions {
 	keepRaw?: boolean;
 	/** Called with each piece of answer text as soon as it is read. */
 	onAnswerDelta?: (text: string) => void;
+	/** Cleans text quoted in `formatError` (e.g. removes a secret) before it is cut short. */
+	cleanQuote?: (text: string) => string;
 }
 
 interface AnswerMessage {
@@ -74,6 +76,8 @@ export class ChatStreamAggregator {
 	private readonly keepRaw: boolean;
 
 	private readonly onAnswerDelta?: (text: string) => void;
+
+	private readonly cleanQuote: (text: string) => string;
 
 	private lineCount = 0;
 
@@ -108,6 +112,7 @@ export class ChatStreamAggregator {
 	constructor(options: ChatStreamAggregatorOptions = {}) {
 		this.keepRaw = options.keepRaw ?? false;
 		this.onAnswerDelta = options.onAnswerDelta;
+		this.cleanQuote = options.cleanQuote ?? ((text) => text);
 	}
 
 	/** Feeds one chunk of the NDJSON body. */
@@ -215,7 +220,7 @@ export class ChatStreamAggregator {
 			parsed = undefined;
 		}
 		if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-			this.malformed = `line ${this.lineCount} is not a JSON object: ${excerpt(line)}`;
+			this.malformed = `line ${this.lineCount} is not a JSON object: ${excerpt(this.cleanQuote(line))}`;
 			return;
 		}
 		this.addResponse(parsed as GleanChatResponse);

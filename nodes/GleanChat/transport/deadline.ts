@@ -68,30 +68,66 @@ export class Deadline {
 }
 
 /**
- * A response stream as the operations read it: with a deadline, each read races it (destroying
+ * Fails when no byte has arrived for `idleMillis`. One timer, re-armed only when it wakes, so
+ * reading a stream of many small chunks costs one timestamp per chunk.
+ */
+class SilenceWatch {
+	/** Resolves with the silence error once the stream has been quiet too long; never settles once stopped. */
+	readonly silent: Promise<SilenceError>;
+
+	private lastActivity = Date.now();
+
+	private readonly stopper = new AbortController();
+
+	constructor(private readonly idleMillis: number) {
+		this.silent = this.watch().catch(async () => await new Promise<never>(() => {}));
+	}
+
+	touch(): void {
+		this.lastActivity = Date.now();
+	}
+
+	stop(): void {
+		this.stopper.abort();
+	}
+
+	private async watch(): Promise<SilenceError> {
+		for (;;) {
+			const wait = this.lastActivity + this.idleMillis - Date.now();
+			if (wait <= 0) return new SilenceError(this.idleMillis);
+			await sleep(wait, this.stopper.signal);
+		}
+	}
+}
+
+/**
+ * A response stream as the operations read it: each read races the deadline (when there is
+ * one) and the silence limit, failing with ClientTimeoutError or SilenceError. Destroying
  * n8n's response stream only takes effect at its next chunk, which a stalled server never
- * sends); without one, a failure after the idle limit of silence is reported as that, not as
- * a lost connection. Finishing or stopping early releases the timer and the connection.
+ * sends, and the HTTP client's own idle timeout does not cover a body. Finishing or stopping
+ * early releases the timers and the connection.
  */
 export async function* guardStream(
 	stream: ByteStream & { destroy?: (error?: Error) => void },
 	{ deadline, idleMillis }: { deadline?: Deadline; idleMillis: number },
 ): ByteStream {
 	const chunks = stream[Symbol.asyncIterator]();
-	let lastChunkAt = Date.now();
+	const silence = new SilenceWatch(idleMillis);
+	const limits: Array<Promise<never>> = [
+		silence.silent.then(async (error) => await Promise.reject(error)),
+		...(deadline ? [deadline.expired.then(async (error) => await Promise.reject(error))] : []),
+	];
+	// Handled here so an expiry nobody is waiting for is not an unhandled rejection.
+	for (const limit of limits) limit.catch(() => {});
 	try {
 		for (;;) {
-			const read = deadline ? deadline.race(chunks.next()) : chunks.next();
-			// The operation reading the stream turns these into the item's NodeOperationError.
-			const next = await read.catch(async (error: unknown) => {
-				const silent = !(error instanceof ClientTimeoutError) && Date.now() - lastChunkAt >= idleMillis;
-				return await Promise.reject(silent ? new SilenceError(idleMillis) : error);
-			});
+			const next = await Promise.race([chunks.next(), ...limits]);
 			if (next.done) return;
-			lastChunkAt = Date.now();
+			silence.touch();
 			yield next.value;
 		}
 	} finally {
+		silence.stop();
 		deadline?.stop();
 		stream.destroy?.();
 	}

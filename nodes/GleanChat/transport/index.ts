@@ -10,10 +10,12 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { baseUrlProblem, normalizeBaseUrl } from './baseUrl';
 import { ClientTimeoutError, Deadline, guardStream, SilenceError, silenceLimit } from './deadline';
-import type { AttemptFailure, RetryPolicy } from './retry';
+import type { AttemptFailure, RetryDecision, RetryPolicy } from './retry';
+import { redact } from './redact';
 import { DEFAULT_RETRY_POLICY, RetryBudget, retryClock, seconds } from './retry';
 
 export { ClientTimeoutError, SilenceError } from './deadline';
+export { redact, redactDeep, StreamRedactor } from './redact';
 export type { RetryPolicy } from './retry';
 export { DEFAULT_RETRY_POLICY } from './retry';
 
@@ -103,11 +105,19 @@ export async function gleanApiStreamRequest(
 	return response as GleanResponse<ByteStream>;
 }
 
-/** Reads a whole byte stream as UTF-8 text. */
-export async function readText(stream: ByteStream): Promise<string> {
+/** Reads a byte stream as UTF-8 text, up to `maxBytes` (then stops reading and marks the cut with …). */
+export async function readText(stream: ByteStream, maxBytes = Infinity): Promise<string> {
 	const decoder = new TextDecoder('utf-8');
 	const parts: string[] = [];
-	for await (const chunk of stream) parts.push(decoder.decode(chunk, { stream: true }));
+	let bytes = 0;
+	for await (const chunk of stream) {
+		if (bytes + chunk.length > maxBytes) {
+			parts.push(decoder.decode(chunk.subarray(0, maxBytes - bytes), { stream: true }), '…');
+			break;
+		}
+		bytes += chunk.length;
+		parts.push(decoder.decode(chunk, { stream: true }));
+	}
 	parts.push(decoder.decode());
 	return parts.join('');
 }
@@ -142,7 +152,9 @@ async function send(
 		qs: withoutEmptyValues(call.qs),
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		// The token must not follow a redirect to another host.
+		// Glean's API never redirects; following one would send the question, the files and
+		// the Act As user (and, to the same origin, the token) somewhere the user did not set.
+		disableFollowRedirect: true,
 		sendCredentialsOnCrossOriginRedirect: false,
 		// Stops the request, and a stream being read, when the execution is cancelled.
 		abortSignal: this.getExecutionCancelSignal(),
@@ -161,19 +173,24 @@ async function send(
 		let response: GleanResponse<unknown> | undefined;
 		let failure: AttemptFailure;
 		let connectionError: unknown;
+		const request = this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options) as Promise<{
+			statusCode: number;
+			headers?: GleanResponse<unknown>['headers'];
+			body: unknown;
+		}>;
 		try {
-			const request = this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options) as Promise<{
-				statusCode: number;
-				headers?: GleanResponse<unknown>['headers'];
-				body: unknown;
-			}>;
 			const raw = deadline ? await deadline.race(request) : await request;
 			response = { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body };
 		} catch (error) {
 			deadline?.stop();
-			if (error instanceof ClientTimeoutError) throw timeoutError(this.getNode(), error, itemIndex);
+			if (error instanceof ClientTimeoutError) {
+				// An answer that arrives after the node gave up is closed, not left open.
+				void request.then((late) => destroyBody(late.body), () => {});
+				throw timeoutError(this.getNode(), error, itemIndex, idempotent);
+			}
 			connectionError = error;
 		}
+		let gleanText = '';
 		if (response) {
 			if (response.statusCode < 300) {
 				if (isByteStream(response.body)) {
@@ -182,6 +199,8 @@ async function send(
 				deadline?.stop();
 				return response;
 			}
+			// Read the refused answer (so the connection can be reused), within the time limit and a size cap.
+			gleanText = redact((await errorBodyText(response.body, deadline, options.timeout)).trim(), token);
 			deadline?.stop();
 			failure = { kind: 'status', statusCode: response.statusCode, retryAfter: headerValue(response.headers, 'retry-after') };
 		} else {
@@ -190,24 +209,42 @@ async function send(
 
 		const decision = budget.decide(failure, idempotent);
 		if (!decision.retry) {
-			const note = retryNote(budget, decision.why, failure, idempotent);
-			if (response) throw await gleanError.call(this, response, itemIndex, token, note, budget.attempts);
-			if (errorCode(connectionError) === 'ECONNABORTED') throw silenceError(this.getNode(), options.timeout ?? silenceLimit.millis, itemIndex);
+			const note = retryNote(budget, decision, failure, idempotent);
+			if (response) throw gleanError(this.getNode(), response, gleanText, token, itemIndex, note, budget.attempts);
+			if (errorCode(connectionError) === 'ECONNABORTED') {
+				throw silenceError(this.getNode(), options.timeout ?? silenceLimit.millis, itemIndex, idempotent);
+			}
 			throw connectionFailure(this.getNode(), connectionError, baseUrl, token, itemIndex, note, budget.attempts);
 		}
-		// Read the refused answer, so the connection can be reused, and say what happens next.
-		const said = response ? firstLine(redact((await bodyText(response.body)).trim(), token)) : '';
 		const what =
 			failure.kind === 'status'
-				? `Glean answered ${failure.statusCode}${said ? ` (${said})` : ''}`
+				? `Glean answered ${failure.statusCode}${gleanText ? ` (${firstLine(gleanText)})` : ''}`
 				: `the connection to Glean failed (${failure.code ?? 'unknown error'})`;
 		this.logger.warn(
 			`Glean Chat: ${what} for item ${itemIndex}; trying again in ${seconds(decision.waitMillis)} (attempt ${budget.attempts + 1} of ${budget.policy.maxAttempts})`,
 			{ itemIndex, statusCode: failure.kind === 'status' ? failure.statusCode : undefined },
 		);
-		await retryClock.sleep(decision.waitMillis, this.getExecutionCancelSignal() ?? new AbortController().signal);
+		const cancelSignal = this.getExecutionCancelSignal() ?? new AbortController().signal;
+		await retryClock.sleep(decision.waitMillis, cancelSignal);
+		// Also when an older n8n's sleep ignores the signal: a cancelled execution sends nothing more.
+		cancelSignal.throwIfAborted();
 		budget.waitedMillis += decision.waitMillis;
 	}
+}
+
+/** Error bodies are short text; more than this is cut (and not waited for). */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+async function errorBodyText(body: unknown, deadline: Deadline | undefined, idleMillis: number | undefined): Promise<string> {
+	if (isByteStream(body)) {
+		return await readText(guardStream(body, { deadline, idleMillis: idleMillis ?? silenceLimit.millis }), MAX_ERROR_BODY_BYTES);
+	}
+	const text = await bodyText(body);
+	return text.length > MAX_ERROR_BODY_BYTES ? `${text.slice(0, MAX_ERROR_BODY_BYTES)}…` : text;
+}
+
+function destroyBody(body: unknown): void {
+	(body as { destroy?: () => void } | undefined)?.destroy?.();
 }
 
 /** The credential's Base URL and token, refused before any request when they cannot be right. */
@@ -228,7 +265,9 @@ async function checkedCredentials(
 	const baseUrl = normalizeBaseUrl(rawBaseUrl);
 	const problem = baseUrlProblem(baseUrl);
 	if (problem !== undefined) {
-		throw new NodeOperationError(node, `Item ${itemIndex}: the credential's Base URL "${rawBaseUrl}" cannot be used: ${problem}`, {
+		// Quoted without any user name and password it may hold.
+		const shown = rawBaseUrl.replace(/\/\/[^/@]*@/, '//…@');
+		throw new NodeOperationError(node, `Item ${itemIndex}: the credential's Base URL "${shown}" cannot be used: ${problem}`, {
 			itemIndex,
 			description:
 				'Set "Base URL" in the Glean Chat API credential to your Glean API host, e.g. https://acme-be.glean.com or just "acme". Nothing was sent to Glean.',
@@ -264,39 +303,81 @@ function errorCode(error: unknown): string | undefined {
 	return undefined;
 }
 
-/** What the retries did, for the final error's description; empty when there was nothing to try. */
-function retryNote(budget: RetryBudget, why: string, failure: AttemptFailure, idempotent: boolean): string {
-	if (budget.attempts > 1 || why !== 'not retryable') {
-		return `The node tried ${budget.attempts} time(s), waiting ${seconds(budget.waitedMillis)} in all, and stopped: ${why}. The retry limits are in the node's "Retry" option.`;
+const SAVED_CHAT_NOTE =
+	'Not tried again: this message is saved to a chat, and Glean may already have stored it, so sending it again could post the question twice. Check the chat in Glean before running the item again.';
+
+/** What the retries did, and why a saved message was not repeated, for the final error's description. */
+function retryNote(
+	budget: RetryBudget,
+	decision: Extract<RetryDecision, { retry: false }>,
+	failure: AttemptFailure,
+	idempotent: boolean,
+): string {
+	const parts: string[] = [];
+	if (budget.attempts > 1 || decision.limited) {
+		parts.push(
+			`The node tried ${budget.attempts} time(s), waiting ${seconds(budget.waitedMillis)} in all, and stopped: ${decision.why}. The retry limits are in the node's "Retry" option.`,
+		);
 	}
-	const mightRetry =
-		failure.kind === 'connection' || (failure.kind === 'status' && failure.statusCode >= 500);
-	if (!idempotent && mightRetry) {
-		return 'Not tried again: this message is saved to a chat, and sending it twice could post the question twice. Check the chat in Glean before running the item again.';
-	}
-	return '';
+	const mayHaveActed = failure.kind === 'connection' || (failure.kind === 'status' && failure.statusCode >= 500 && failure.statusCode !== 503);
+	if (!idempotent && mayHaveActed) parts.push(SAVED_CHAT_NOTE);
+	return parts.join('\n\n');
 }
 
-function timeoutError(node: INode, error: ClientTimeoutError, itemIndex: number): NodeApiError {
+function timeoutError(node: INode, error: ClientTimeoutError, itemIndex: number, idempotent: boolean): NodeApiError {
 	return new NodeApiError(node, { message: error.message } as JsonObject, {
 		message: error.message,
-		description: 'Glean did not answer in time, so the node stopped waiting. Raise "Timeout (Ms)" in the node\'s options or use a faster agent.',
+		description: [
+			'Glean did not answer in time, so the node stopped waiting. Raise "Timeout (Ms)" in the node\'s options or use a faster agent.',
+			idempotent ? '' : SAVED_CHAT_NOTE,
+		]
+			.filter((part) => part !== '')
+			.join('\n\n'),
 		itemIndex,
 	});
 }
 
 /** The socket stayed silent past its idle limit (the HTTP client's ECONNABORTED). */
-function silenceError(node: INode, idleMillis: number, itemIndex: number): NodeApiError {
+function silenceError(node: INode, idleMillis: number, itemIndex: number, idempotent: boolean): NodeApiError {
 	const { message } = new SilenceError(idleMillis);
 	return new NodeApiError(node, { message } as JsonObject, {
 		message,
-		description:
+		description: [
 			'Glean may be overloaded, or a proxy holds the connection. Run the item again later; to wait a different time, set "Timeout (Ms)" in the node\'s options (Send Message).',
+			idempotent ? '' : SAVED_CHAT_NOTE,
+		]
+			.filter((part) => part !== '')
+			.join('\n\n'),
 		itemIndex,
 	});
 }
 
-/** A connection failure rebuilt from its message alone, so no request configuration (and with it the Authorization header) travels along. */
+/** What a connection error code means, in words (n8n's own text suggests retrying, which is not always safe). */
+function connectionProblem(code: string | undefined): { reached: boolean; reason: string } | undefined {
+	switch (code) {
+		case 'ECONNREFUSED':
+			return { reached: false, reason: 'the connection was refused' };
+		case 'ENOTFOUND':
+			return { reached: false, reason: 'the host name was not found' };
+		case 'EAI_AGAIN':
+			return { reached: false, reason: 'the host name could not be looked up right now' };
+		case 'ETIMEDOUT':
+			return { reached: false, reason: 'the connection timed out' };
+		case 'ENETUNREACH':
+		case 'EHOSTUNREACH':
+			return { reached: false, reason: 'the network cannot reach the host' };
+		case 'ECONNRESET':
+		case 'EPIPE':
+		case 'UND_ERR_SOCKET':
+			return { reached: true, reason: 'the connection was closed before Glean answered' };
+		default:
+			return code !== undefined && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)
+				? { reached: false, reason: `its TLS certificate was not accepted (${code})` }
+				: undefined;
+	}
+}
+
+/** A connection failure rebuilt from its code or message alone, so no request configuration (and with it the Authorization header) travels along. */
 function connectionFailure(
 	node: INode,
 	error: unknown,
@@ -306,11 +387,15 @@ function connectionFailure(
 	note: string,
 	attempts: number,
 ): NodeApiError {
-	const reason = redact(error instanceof Error ? error.message : String(error), token);
+	const known = connectionProblem(errorCode(error));
+	const reason = known?.reason ?? redact(error instanceof Error ? error.message : String(error), token);
+	const where = known?.reached ? `The connection to Glean at ${baseUrl} failed` : `Could not reach Glean at ${baseUrl}`;
 	return new NodeApiError(node, { message: reason } as JsonObject, {
-		message: `Could not reach Glean at ${baseUrl}: ${reason}${attempts > 1 ? ` (after ${attempts} attempts)` : ''}`,
+		message: `${where}: ${reason}${attempts > 1 ? ` (after ${attempts} attempts)` : ''}`,
 		description: [
-			'Check the Base URL in the Glean Chat API credential and that this n8n instance can reach that host.',
+			known?.reached
+				? 'Glean or a proxy in between closed the connection. If it keeps happening, check proxies and firewalls between n8n and Glean.'
+				: 'Check the Base URL in the Glean Chat API credential and that this n8n instance can reach that host.',
 			note,
 		]
 			.filter((part) => part !== '')
@@ -319,19 +404,19 @@ function connectionFailure(
 	});
 }
 
-async function gleanError(
-	this: IExecuteFunctions,
+function gleanError(
+	node: INode,
 	response: GleanResponse<unknown>,
-	itemIndex: number,
+	gleanText: string,
 	token: string,
+	itemIndex: number,
 	retryNote: string,
 	attempts: number,
-): Promise<NodeApiError> {
-	const gleanText = redact((await bodyText(response.body)).trim(), token);
+): NodeApiError {
 	const { statusCode } = response;
 	const denied = permissionDenied(gleanText);
 	if (statusCode === 403 && denied) {
-		return new NodeApiError(this.getNode(), { httpCode: '403', body: gleanText } as JsonObject, {
+		return new NodeApiError(node, { httpCode: '403', body: gleanText } as JsonObject, {
 			message: `Glean answered 403: you do not have access${denied.owner ? `; it belongs to ${denied.owner}` : ''}`,
 			description: denied.pending
 				? 'An access request is already pending with the owner.'
@@ -340,10 +425,20 @@ async function gleanError(
 			itemIndex,
 		});
 	}
+	if (statusCode < 400) {
+		const location = redact(headerValue(response.headers, 'location') ?? '', token);
+		return new NodeApiError(node, { httpCode: String(statusCode) } as JsonObject, {
+			message: `Glean answered ${statusCode}, a redirect${location ? ` to ${location}` : ''}, which the node does not follow`,
+			description:
+				'Glean\'s API does not redirect, so the Base URL probably points at the Glean web app or a proxy. Set "Base URL" in the Glean Chat API credential to the API host, e.g. https://acme-be.glean.com. Not following redirects keeps the token, the Act As user and your data with the host you configured.',
+			httpCode: String(statusCode),
+			itemIndex,
+		});
+	}
 	const hint = errorHint(statusCode, gleanText);
 	const quoted = gleanText === '' ? '' : `: ${firstLine(gleanText)}`;
 	return new NodeApiError(
-		this.getNode(),
+		node,
 		{ httpCode: String(statusCode), body: gleanText } as JsonObject,
 		{
 			message: `Glean answered ${statusCode}${quoted}${attempts > 1 ? ` (after ${attempts} attempts)` : ''}`,
@@ -417,22 +512,20 @@ function isByteStream(value: unknown): value is ByteStream {
 	);
 }
 
-/** `redact` with the token of the item's credential, for text an operation shows to users. */
-export async function redactSecrets(this: IExecuteFunctions, itemIndex: number, text: string): Promise<string> {
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
-	return redact(text, String(credentials.apiToken ?? ''));
+/** The API token of the item's credential ('' when there is none), to redact what users see. */
+export async function itemToken(this: IExecuteFunctions, itemIndex: number): Promise<string> {
+	try {
+		const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
+		return String(credentials.apiToken ?? '');
+	} catch {
+		// No usable credential: nothing was sent with one, so there is nothing to hide.
+		return '';
+	}
 }
 
-/** Removes the token (and anything shaped like a bearer header) from text shown to users. */
-export function redact(text: string, token: string): string {
-	let result = text;
-	const secret = token.trim();
-	if (secret !== '') {
-		// Whole occurrences only, so a short token cannot garble ordinary words around it.
-		const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-		result = result.replace(new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`, 'g'), '[redacted]');
-	}
-	return result.replace(/(Bearer\s+)[^\s"',;]+/gi, '$1[redacted]');
+/** `redact` with the token of the item's credential, for text an operation shows to users. */
+export async function redactSecrets(this: IExecuteFunctions, itemIndex: number, text: string): Promise<string> {
+	return redact(text, await itemToken.call(this, itemIndex));
 }
 
 function firstLine(text: string): string {

@@ -80,7 +80,8 @@ export function backoffMillis(retryNumber: number, random: number): number {
 
 export type RetryDecision =
 	| { retry: true; waitMillis: number; reason: 'retry-after' | 'backoff' }
-	| { retry: false; why: string };
+	/** `limited`: the failure could be retried, but the limits say no more. */
+	| { retry: false; why: string; limited: boolean };
 
 /** The tries and waits of one call so far, and whether the next failure may be tried again. */
 export class RetryBudget {
@@ -91,9 +92,9 @@ export class RetryBudget {
 	constructor(readonly policy: RetryPolicy) {}
 
 	decide(failure: AttemptFailure, idempotent: boolean): RetryDecision {
-		if (!isRetryable(failure, idempotent)) return { retry: false, why: 'not retryable' };
+		if (!isRetryable(failure, idempotent)) return { retry: false, why: notRetried(failure, idempotent), limited: false };
 		if (this.attempts >= this.policy.maxAttempts) {
-			return { retry: false, why: `gave up after ${this.attempts} attempts` };
+			return { retry: false, why: `gave up after ${this.attempts} attempts`, limited: true };
 		}
 		const remaining = this.policy.maxWaitMillis - this.waitedMillis;
 		const retryAfter =
@@ -104,16 +105,23 @@ export class RetryBudget {
 				return {
 					retry: false,
 					why: `Glean asked to wait ${seconds(retryAfter)} (Retry-After), more than the ${seconds(Math.max(0, remaining))} left of the retry wait limit, after ${this.attempts} attempt(s)`,
+					limited: true,
 				};
 			}
 			return { retry: true, waitMillis: retryAfter, reason: 'retry-after' };
 		}
 		if (remaining <= 0) {
-			return { retry: false, why: `gave up after ${this.attempts} attempts: the retry wait limit is used up` };
+			return { retry: false, why: `gave up after ${this.attempts} attempts: the retry wait limit is used up`, limited: true };
 		}
 		const waitMillis = Math.min(backoffMillis(this.attempts, retryClock.random()), remaining);
 		return { retry: true, waitMillis, reason: 'backoff' };
 	}
+}
+
+function notRetried(failure: AttemptFailure, idempotent: boolean): string {
+	const what = failure.kind === 'status' ? `a ${failure.statusCode} answer` : 'this connection error';
+	const savedChat = !idempotent && (failure.kind === 'connection' || failure.statusCode >= 500);
+	return `${what} is not tried again${savedChat ? ' for a message saved to a chat' : ''}`;
 }
 
 export function seconds(millis: number): string {

@@ -9,7 +9,16 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { ChatStreamAggregator } from '../../helpers/chatStreamAggregator';
 import { parseIdList } from '../../helpers/idList';
 import type { GleanCall, GleanResponse } from '../../transport';
-import { ClientTimeoutError, gleanApiRequest, SilenceError, gleanApiStreamRequest, readText, redactSecrets } from '../../transport';
+import {
+	ClientTimeoutError,
+	gleanApiRequest,
+	gleanApiStreamRequest,
+	itemToken,
+	readText,
+	redact,
+	SilenceError,
+	StreamRedactor,
+} from '../../transport';
 import {
 	actAsOption,
 	gleanQuery,
@@ -198,8 +207,9 @@ const properties: INodeProperties[] = [
 			name: 'timeoutMillis',
 			type: 'number',
 			default: 60000,
-			typeOptions: { minValue: 1 },
-			description: 'Glean stops and answers 408 when the answer takes longer than this',
+			typeOptions: { minValue: 1, maxValue: 3600000 },
+			description:
+				'Glean stops and answers 408 when the answer takes longer than this (at most an hour); the node itself gives up a little later',
 		},
 		timezoneOffsetOption,
 	]),
@@ -242,22 +252,31 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	};
 
 	// Answer deltas are forwarded live only when n8n streams this run to its caller.
-	const liveDeltas: string[] | undefined = stream && this.isStreaming() ? [] : undefined;
+	// Anything quoted from Glean is shown without the token (the router redacts the output items).
+	const token = await itemToken.call(this, itemIndex);
+	const clean = (text: string) => redact(text, token);
+	const live: LiveDeltas | undefined = stream && this.isStreaming() ? { pending: [], redactor: new StreamRedactor(token) } : undefined;
 	const aggregator = new ChatStreamAggregator({
 		keepRaw: !simplify,
-		onAnswerDelta: liveDeltas ? (text) => liveDeltas.push(text) : undefined,
+		onAnswerDelta: live
+			? (text) => {
+					const safe = live.redactor.push(text);
+					if (safe !== '') live.pending.push(safe);
+				}
+			: undefined,
+		cleanQuote: clean,
 	});
 	const response = stream
-		? await readStreamedAnswer.call(this, call, aggregator, liveDeltas, itemIndex)
+		? await readStreamedAnswer.call(this, call, aggregator, live, clean, itemIndex)
 		: await gleanApiRequest.call(this, call, itemIndex);
 
 	if (response.statusCode === 202) {
-		return [{ json: queuedItem(await jsonBody.call(this, response.body, itemIndex), chatId) }];
+		return [{ json: queuedItem(await jsonBody.call(this, response.body, clean, itemIndex), chatId) }];
 	}
-	if (!stream) aggregator.addResponse(await jsonBody.call(this, response.body, itemIndex));
+	if (!stream) aggregator.addResponse(await jsonBody.call(this, response.body, clean, itemIndex));
 
 	if (aggregator.error !== undefined) {
-		const gleanError = await redactSecrets.call(this, itemIndex, aggregator.error);
+		const gleanError = clean(aggregator.error);
 		throw answerError(this.getNode(), itemIndex, `Glean reported an error while answering: ${gleanError}`, aggregator, {
 			description: 'Glean stopped with this message. Try again, rephrase the question, or pick another agent.',
 		});
@@ -266,11 +285,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	return [{ json: answer as unknown as IDataObject }];
 }
 
+/** An hour: longer than any agent run, and far below what the timers can count. */
+const MAX_TIMEOUT_MILLIS = 3_600_000;
+
 /** Option values Glean would refuse or misread are errors before anything is sent. */
 function checkOptions(context: IExecuteFunctions, itemIndex: number, options: IDataObject): void {
 	const timeoutMillis = options.timeoutMillis;
-	if (timeoutMillis !== undefined && (typeof timeoutMillis !== 'number' || !Number.isInteger(timeoutMillis) || timeoutMillis < 1)) {
-		throw invalidOption(context, itemIndex, 'Timeout (Ms)', timeoutMillis, 'a whole number of milliseconds, 1 or more (e.g. 60000)');
+	if (
+		timeoutMillis !== undefined &&
+		(typeof timeoutMillis !== 'number' || !Number.isInteger(timeoutMillis) || timeoutMillis < 1 || timeoutMillis > MAX_TIMEOUT_MILLIS)
+	) {
+		throw invalidOption(context, itemIndex, 'Timeout (Ms)', timeoutMillis, 'a whole number of milliseconds from 1 to 3600000 (an hour), e.g. 60000');
 	}
 	if (options.fileIds !== undefined && parseIdList(options.fileIds).length === 0) {
 		throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: the "File IDs" option has no ID`, {
@@ -334,81 +359,97 @@ function documentSpec(idOrUrl: string): IDataObject {
 	return /^https?:\/\//i.test(idOrUrl) ? { url: idOrUrl } : { id: idOrUrl };
 }
 
+/** Answer text waiting to be forwarded live, and the redactor it passes through first. */
+interface LiveDeltas {
+	pending: string[];
+	redactor: StreamRedactor;
+}
+
 async function readStreamedAnswer(
 	this: IExecuteFunctions,
 	call: GleanCall,
 	aggregator: ChatStreamAggregator,
-	liveDeltas: string[] | undefined,
+	live: LiveDeltas | undefined,
+	clean: (text: string) => string,
 	itemIndex: number,
 ): Promise<GleanResponse<unknown>> {
 	const response = await gleanApiStreamRequest.call(this, call, itemIndex);
 	if (response.statusCode === 202) {
 		return { ...response, body: await readText(response.body) };
 	}
-	if (liveDeltas) await this.sendChunk('begin', itemIndex);
-	const forwardDeltas = async () => {
-		if (!liveDeltas || liveDeltas.length === 0) return;
-		for (const delta of liveDeltas) await this.sendChunk('item', itemIndex, delta);
-		liveDeltas.length = 0;
-	};
-	let failure: string | undefined;
-	let description = 'The stream ended abnormally, so the answer may be cut short. Run the item again.';
 	const chunks = response.body[Symbol.asyncIterator]();
-	for (;;) {
-		let next: IteratorResult<Uint8Array>;
-		try {
-			next = await chunks.next();
-		} catch (error) {
-			if (error instanceof ClientTimeoutError || error instanceof SilenceError) {
-				failure = `${error.message}, after ${aggregator.lines} line(s) of the answer`;
-				description =
-					error instanceof ClientTimeoutError
-						? 'Glean did not finish in time, so the node stopped waiting. Raise "Timeout (Ms)" in the node\'s options or use a faster agent.'
-						: 'Glean stopped sending in the middle of the answer. Run the item again later; a faster agent may help.';
+	try {
+		if (live) await this.sendChunk('begin', itemIndex);
+		const forwardDeltas = async () => {
+			if (!live || live.pending.length === 0) return;
+			for (const delta of live.pending) await this.sendChunk('item', itemIndex, delta);
+			live.pending.length = 0;
+		};
+		let failure: string | undefined;
+		let description = 'The stream ended abnormally, so the answer may be cut short. Run the item again.';
+		for (;;) {
+			let next: IteratorResult<Uint8Array>;
+			try {
+				next = await chunks.next();
+			} catch (error) {
+				if (error instanceof ClientTimeoutError || error instanceof SilenceError) {
+					failure = `${error.message}, after ${aggregator.lines} line(s) of the answer`;
+					description =
+						error instanceof ClientTimeoutError
+							? 'Glean did not finish in time, so the node stopped waiting. Raise "Timeout (Ms)" in the node\'s options or use a faster agent.'
+							: 'Glean stopped sending in the middle of the answer. Run the item again later; a faster agent may help.';
+					break;
+				}
+				const cause = error instanceof Error ? error.message : String(error);
+				failure = `the connection to Glean was lost after ${aggregator.lines} line(s) of the answer (${cause.replace(/^Error: /, '')})`;
 				break;
 			}
-			const cause = error instanceof Error ? error.message : String(error);
-			failure = `the connection to Glean was lost after ${aggregator.lines} line(s) of the answer (${cause.replace(/^Error: /, '')})`;
-			break;
+			if (next.done) {
+				aggregator.end();
+				break;
+			}
+			aggregator.write(next.value);
+			if (aggregator.formatError !== undefined) break;
+			await forwardDeltas();
 		}
-		if (next.done) {
-			aggregator.end();
-			break;
+		if (aggregator.formatError !== undefined) {
+			failure ??= `Glean sent an answer that could not be read (${aggregator.formatError})`;
+		} else if (failure === undefined && aggregator.lines === 0) {
+			failure = 'Glean ended the answer without sending anything';
 		}
-		aggregator.write(next.value);
-		if (aggregator.formatError !== undefined) break;
+		if (failure !== undefined) {
+			// Glean's own words may be quoted; the token never is.
+			failure = clean(failure);
+			if (live) await this.sendChunk('error', itemIndex, failure);
+			throw answerError(this.getNode(), itemIndex, `Glean's answer stopped before it was complete: ${failure}`, aggregator, {
+				description,
+			});
+		}
+		// The last line may only have been read by end(); text held back by the redactor ends here too.
+		if (live) {
+			const rest = live.redactor.flush();
+			if (rest !== '') live.pending.push(rest);
+		}
 		await forwardDeltas();
-	}
-	if (aggregator.formatError !== undefined) {
+		if (live) {
+			const gleanError = aggregator.error;
+			if (gleanError === undefined) await this.sendChunk('end', itemIndex);
+			else await this.sendChunk('error', itemIndex, clean(gleanError));
+		}
+		return { ...response, body: undefined };
+	} finally {
+		// Releases the connection and the time limit however reading ended, a throw included.
 		await chunks.return?.();
-		failure ??= `Glean sent an answer that could not be read (${aggregator.formatError})`;
-	} else if (failure === undefined && aggregator.lines === 0) {
-		failure = 'Glean ended the answer without sending anything';
 	}
-	if (failure !== undefined) {
-		// Glean's own words may be quoted; the token never is.
-		failure = await redactSecrets.call(this, itemIndex, failure);
-		if (liveDeltas) await this.sendChunk('error', itemIndex, failure);
-		throw answerError(
-			this.getNode(),
-			itemIndex,
-			`Glean's answer stopped before it was complete: ${failure}`,
-			aggregator,
-			{ description },
-		);
-	}
-	// The last line may only have been read by end().
-	await forwardDeltas();
-	if (liveDeltas) {
-		const gleanError = aggregator.error;
-		if (gleanError === undefined) await this.sendChunk('end', itemIndex);
-		else await this.sendChunk('error', itemIndex, await redactSecrets.call(this, itemIndex, gleanError));
-	}
-	return { ...response, body: undefined };
 }
 
 /** Glean's JSON answer; text that is not JSON usually means the Base URL is not the API host. */
-async function jsonBody(this: IExecuteFunctions, body: unknown, itemIndex: number): Promise<IDataObject> {
+async function jsonBody(
+	this: IExecuteFunctions,
+	body: unknown,
+	clean: (text: string) => string,
+	itemIndex: number,
+): Promise<IDataObject> {
 	if (typeof body !== 'string') return (body ?? {}) as IDataObject;
 	if (body.trim() === '') return {};
 	try {
@@ -416,7 +457,7 @@ async function jsonBody(this: IExecuteFunctions, body: unknown, itemIndex: numbe
 	} catch {
 		throw new NodeOperationError(this.getNode(), 'Glean’s answer was not JSON', {
 			itemIndex,
-			description: `It began with: ${await redactSecrets.call(this, itemIndex, body.slice(0, 80))}… Check that the credential's Base URL is the API host (https://<instance>-be.glean.com), not the Glean web app.`,
+			description: `It began with: ${clean(body).slice(0, 80)}… Check that the credential's Base URL is the API host (https://<instance>-be.glean.com), not the Glean web app.`,
 		});
 	}
 }
