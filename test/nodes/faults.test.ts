@@ -279,7 +279,7 @@ describe('a silent Glean without a Timeout option', () => {
 		await runCase(operationCases[0]);
 	});
 	beforeEach(() => {
-		restore = useSilenceLimit(500);
+		restore = useSilenceLimit(1000);
 	});
 	afterEach(() => restore());
 
@@ -289,7 +289,7 @@ describe('a silent Glean without a Timeout option', () => {
 			glean.enqueue(operation.endpoint, { kind: 'silent' });
 			const { items } = await runCase(operation);
 			expect(items).toHaveLength(1);
-			expect(items[0].json.error).toBe('Glean sent nothing for 0.5 s, so the node stopped waiting');
+			expect(items[0].json.error).toBe('Glean sent nothing for 1.0 s, so the node stopped waiting');
 			expect(glean.requestsTo(operation.endpoint)).toHaveLength(1);
 			expect(clock.waits).toEqual([]);
 		},
@@ -299,7 +299,7 @@ describe('a silent Glean without a Timeout option', () => {
 		const operation = operationCases[0];
 		glean.enqueue('chat', { kind: 'ndjson', body, chunking: { sizes: [atLineBoundary, body.length] }, delayMs: 30_000 });
 		const { items } = await runCase(operation);
-		expect(items[0].json.error).toMatch(/^Glean's answer stopped before it was complete: Glean sent nothing for 0\.5 s, so the node stopped waiting, after \d+ line\(s\) of the answer/);
+		expect(items[0].json.error).toMatch(/^Glean's answer stopped before it was complete: Glean sent nothing for 1\.0 s, so the node stopped waiting, after \d+ line\(s\) of the answer/);
 		expect(items[0].json.partial).toBe(true);
 	});
 });
