@@ -39,6 +39,9 @@ export interface RecordedRequest {
 	problems: string[];
 	/** Resolves when the connection closes: `true` when the client left before the answer ended. */
 	closed: Promise<boolean>;
+	/** When the request arrived, and when its connection closed (performance.now()). */
+	receivedAt: number;
+	closedAt?: number;
 }
 
 /** How a streamed body is cut into writes. */
@@ -120,6 +123,14 @@ export class GleanEmulator {
 	/** Consulted after scripted scenarios, before the default answer. */
 	faults?: FaultInjector;
 
+	/** A pause before answering each request (a slow Glean), fixed or per request. */
+	responseDelayMs: number | ((request: RecordedRequest) => number) = 0;
+
+	/** Requests being answered right now, and the most there were at once. */
+	inFlight = 0;
+
+	maxInFlight = 0;
+
 	private readonly streamDelayMs: number;
 
 	private readonly scenarios = new Map<string, Scenario[]>();
@@ -181,6 +192,8 @@ export class GleanEmulator {
 		this.applications.clear();
 		this.requireActAs = false;
 		this.faults = undefined;
+		this.responseDelayMs = 0;
+		this.maxInFlight = 0;
 	}
 
 	async stop(): Promise<void> {
@@ -193,6 +206,9 @@ export class GleanEmulator {
 
 	private async listen(): Promise<void> {
 		this.server = createServer((request, response) => {
+			this.inFlight++;
+			this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+			response.once('close', () => this.inFlight--);
 			this.handle(request, response).catch((error: unknown) => {
 				if (!response.headersSent) {
 					response.writeHead(500, { 'Content-Type': 'text/plain' });
@@ -207,8 +223,10 @@ export class GleanEmulator {
 
 	private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
 		const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+		const receivedAt = performance.now();
 		const rawBody = await readAll(request);
 		const recorded: RecordedRequest = {
+			receivedAt,
 			method: request.method ?? 'GET',
 			path: url.pathname,
 			endpoint: GleanSpec.endpointOf(url.pathname),
@@ -216,7 +234,12 @@ export class GleanEmulator {
 			headers: request.headers,
 			rawBody,
 			problems: [],
-			closed: new Promise((resolve) => response.on('close', () => resolve(!response.writableFinished))),
+			closed: new Promise((resolve) =>
+				response.on('close', () => {
+					recorded.closedAt = performance.now();
+					resolve(!response.writableFinished);
+				}),
+			),
 		};
 		this.requests.push(recorded);
 		for (const waiter of this.waiters.filter((entry) => entry.endpoint === recorded.endpoint)) {
@@ -236,6 +259,8 @@ export class GleanEmulator {
 			return sendText(response, 400, `Bad Request\n${recorded.problems.join('\n')}`);
 		}
 
+		const delay = typeof this.responseDelayMs === 'function' ? this.responseDelayMs(recorded) : this.responseDelayMs;
+		if (delay > 0) await pause(delay, response);
 		const scripted = this.scenarios.get(recorded.endpoint)?.shift() ?? this.faults?.(recorded);
 		if (scripted) return await play(response, scripted);
 		return await play(response, this.defaultAnswer(recorded));

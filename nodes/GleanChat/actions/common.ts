@@ -100,9 +100,21 @@ export function invalidOption(
 	);
 }
 
+export const MAX_CONCURRENCY = 50;
+
+export const concurrencyOption: INodeProperties = {
+	displayName: 'Concurrency',
+	name: 'concurrency',
+	type: 'number',
+	default: 1,
+	typeOptions: { minValue: 1, maxValue: 50 },
+	description:
+		'How many items to send to Glean at the same time. Outputs keep the input order. Glean allows about one chat message every two seconds per user: above that, its 429 answers make every parallel request pause together.',
+};
+
 /**
- * An "Options" collection: the operation's options plus "Retry", which every operation has,
- * sorted by name as n8n's editor convention wants.
+ * An "Options" collection: the operation's options plus "Concurrency" and "Retry", which every
+ * operation has, sorted by name as n8n's editor convention wants.
  */
 export function optionsCollection(options: INodeProperties[]): INodeProperties {
 	return {
@@ -111,7 +123,7 @@ export function optionsCollection(options: INodeProperties[]): INodeProperties {
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...options, retryOption].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [...options, concurrencyOption, retryOption].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
 

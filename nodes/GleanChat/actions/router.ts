@@ -5,6 +5,7 @@ import * as application from './application';
 import * as chat from './chat';
 import * as file from './file';
 import { itemToken, redact, redactDeep } from '../transport';
+import { invalidOption, MAX_CONCURRENCY } from './common';
 import type { GleanChatOperations, GleanChatResource } from './node.type';
 
 type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
@@ -27,9 +28,9 @@ const operations: { [R in GleanChatResource]: Record<GleanChatOperations[R], Ope
 };
 
 /**
- * Owns the item loop: runs the chosen operation once per input item, pairs every output with
- * its input, and turns failures into error items when "Continue On Fail" is on. Operations
- * hold none of that.
+ * Owns the item loop: runs the chosen operation once per input item (up to "Concurrency" at a
+ * time), keeps the outputs in input order, pairs every output with its input, and turns
+ * failures into error items when "Continue On Fail" is on. Operations hold none of that.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -42,26 +43,59 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			`The operation "${operation}" of resource "${resource}" is not supported by this version of Glean Chat`,
 		);
 	}
+	const concurrency = readConcurrency(this);
 
-	const returnData: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+	const runItem = async (itemIndex: number): Promise<INodeExecutionData[]> => {
 		try {
 			const results = await execute.call(this, itemIndex);
 			// Glean's answers are shown as they are, but never with the token in them.
 			const token = await itemToken.call(this, itemIndex);
-			for (const result of results) {
-				returnData.push({ ...result, json: redactDeep(result.json, token), pairedItem: { item: itemIndex } });
-			}
+			return results.map((result) => ({ ...result, json: redactDeep(result.json, token), pairedItem: { item: itemIndex } }));
 		} catch (error) {
 			const token = await itemToken.call(this, itemIndex);
 			if (this.continueOnFail()) {
-				returnData.push({ json: redactDeep(errorItemJson(error), token), pairedItem: { item: itemIndex } });
-				continue;
+				return [{ json: redactDeep(errorItemJson(error), token), pairedItem: { item: itemIndex } }];
 			}
 			throw redactError(withItemIndex(this, error, itemIndex), token);
 		}
+	};
+
+	const outputs: INodeExecutionData[][] = new Array(items.length);
+	if (concurrency === 1) {
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) outputs[itemIndex] = await runItem(itemIndex);
+	} else {
+		// A pool of workers taking the next item in turn. After a failure (without Continue On
+		// Fail) no new item starts; the ones under way finish, then the earliest failure is thrown.
+		interface ItemFailure {
+			itemIndex: number;
+			error: unknown;
+		}
+		const pool: { next: number; failure?: ItemFailure } = { next: 0 };
+		const worker = async () => {
+			while (pool.failure === undefined && pool.next < items.length) {
+				const itemIndex = pool.next++;
+				try {
+					outputs[itemIndex] = await runItem(itemIndex);
+				} catch (error) {
+					// Another worker may have failed meanwhile; the earliest item's error wins.
+					const earlier = pool.failure as ItemFailure | undefined;
+					if (earlier === undefined || itemIndex < earlier.itemIndex) pool.failure = { itemIndex, error };
+				}
+			}
+		};
+		await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+		if (pool.failure !== undefined) throw pool.failure.error;
 	}
-	return [returnData];
+	return [outputs.flat()];
+}
+
+/** "Concurrency" is one setting for the whole node run, read from the first item. */
+function readConcurrency(context: IExecuteFunctions): number {
+	const value = context.getNodeParameter('options.concurrency', 0, 1) as unknown;
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_CONCURRENCY) {
+		throw invalidOption(context, 0, 'Concurrency', value, `a whole number from 1 to ${MAX_CONCURRENCY}`);
+	}
+	return value;
 }
 
 /** The last guard on a failing item: its message, description and partial answer without the token. */

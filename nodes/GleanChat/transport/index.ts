@@ -164,7 +164,11 @@ async function send(
 
 	const idempotent = call.idempotent !== false;
 	const budget = new RetryBudget(call.retry ?? DEFAULT_RETRY_POLICY);
+	const gate = sharedBackoff(this);
+	const cancelSignal = this.getExecutionCancelSignal() ?? new AbortController().signal;
 	for (;;) {
+		// Another item of this run may have been told to back off: wait with it.
+		await gate.wait(cancelSignal);
 		budget.attempts++;
 		const deadline = call.timeoutMillis !== undefined ? new Deadline(call.timeoutMillis) : undefined;
 		// The socket's idle limit: a backstop behind the deadline, or on its own the longest
@@ -224,12 +228,44 @@ async function send(
 			`Glean Chat: ${what} for item ${itemIndex}; trying again in ${seconds(decision.waitMillis)} (attempt ${budget.attempts + 1} of ${budget.policy.maxAttempts})`,
 			{ itemIndex, statusCode: failure.kind === 'status' ? failure.statusCode : undefined },
 		);
-		const cancelSignal = this.getExecutionCancelSignal() ?? new AbortController().signal;
-		await retryClock.sleep(decision.waitMillis, cancelSignal);
-		// Also when an older n8n's sleep ignores the signal: a cancelled execution sends nothing more.
-		cancelSignal.throwIfAborted();
 		budget.waitedMillis += decision.waitMillis;
+		if (failure.kind === 'status' && (failure.statusCode === 429 || failure.statusCode === 503)) {
+			// Glean is rate limiting or overloaded: every item of this run waits, so parallel
+			// items do not turn one 429 into a storm of them. The wait happens at the loop's top.
+			gate.backOff(decision.waitMillis);
+		} else {
+			await retryClock.sleep(decision.waitMillis, cancelSignal);
+			// Also when an older n8n's sleep ignores the signal: a cancelled execution sends nothing more.
+			cancelSignal.throwIfAborted();
+		}
 	}
+}
+
+/**
+ * One backoff shared by all items of a node run (the same execution context), so that with
+ * "Concurrency" above 1 a 429 pauses every request, not just the one that got it.
+ */
+class SharedBackoff {
+	private openAt = 0;
+
+	backOff(waitMillis: number): void {
+		this.openAt = Math.max(this.openAt, retryClock.now() + waitMillis);
+	}
+
+	async wait(signal: AbortSignal): Promise<void> {
+		for (let remaining = this.openAt - retryClock.now(); remaining > 0; remaining = this.openAt - retryClock.now()) {
+			await retryClock.sleep(remaining, signal);
+			signal.throwIfAborted();
+		}
+	}
+}
+
+const backoffs = new WeakMap<IExecuteFunctions, SharedBackoff>();
+
+function sharedBackoff(context: IExecuteFunctions): SharedBackoff {
+	let backoff = backoffs.get(context);
+	if (!backoff) backoffs.set(context, (backoff = new SharedBackoff()));
+	return backoff;
 }
 
 /** Error bodies are short text; more than this is cut (and not waited for). */
