@@ -65,6 +65,8 @@ export type Scenario =
 			delayMs?: number;
 			/** Close the connection after this many bytes instead of ending cleanly. */
 			dropAfterBytes?: number;
+			/** Called just before each write (benchmarks time the first). */
+			onWrite?: (index: number) => void;
 			contentType?: string;
 	  }
 	| { kind: 'bytes'; status?: number; data: Buffer; headers: Record<string, string> }
@@ -85,6 +87,8 @@ export interface EmulatorOptions {
 	requireActAs?: boolean;
 	/** Pause between the lines of default streamed answers (to watch them arrive). */
 	streamDelayMs?: number;
+	/** Answer every chat request with this instead of the in-memory Glean (benchmarks). */
+	chatAnswer?: Scenario;
 }
 
 export interface StoredChat {
@@ -133,6 +137,8 @@ export class GleanEmulator {
 
 	private readonly streamDelayMs: number;
 
+	private readonly fixedChatAnswer?: Scenario;
+
 	private readonly scenarios = new Map<string, Scenario[]>();
 
 	private readonly waiters: Array<{ endpoint: string; resolve: (request: RecordedRequest) => void }> = [];
@@ -147,6 +153,7 @@ export class GleanEmulator {
 		this.token = options.token ?? 'test-token';
 		this.requireActAs = options.requireActAs ?? false;
 		this.streamDelayMs = options.streamDelayMs ?? 0;
+		this.fixedChatAnswer = options.chatAnswer;
 		sharedSpec ??= new GleanSpec();
 		this.spec = sharedSpec;
 	}
@@ -313,7 +320,7 @@ export class GleanEmulator {
 		const body = (request.body ?? {}) as Record<string, unknown>;
 		switch (request.endpoint) {
 			case 'chat':
-				return this.chatAnswer(body);
+				return this.fixedChatAnswer ?? this.chatAnswer(body);
 			case 'listchats':
 				return {
 					kind: 'json',
@@ -523,12 +530,14 @@ async function playStream(response: ServerResponse, scenario: Extract<Scenario, 
 	const limit = scenario.dropAfterBytes ?? body.length;
 	let offset = 0;
 	let first = true;
+	let writes = 0;
 	for (const size of chunkSizes(body, scenario.chunking ?? 'lines')) {
 		if (offset >= limit) break;
 		const end = Math.min(offset + size, limit);
 		if (!first && scenario.delayMs) await pause(scenario.delayMs, response);
 		first = false;
 		if (response.destroyed) return;
+		scenario.onWrite?.(writes++);
 		await new Promise<void>((resolve, reject) =>
 			response.write(body.subarray(offset, end), (error) => (error ? reject(error) : resolve())),
 		);

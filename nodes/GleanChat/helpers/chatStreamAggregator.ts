@@ -8,6 +8,7 @@ import type {
 import { citationKey, compact, simplifyCitation, stringOrUndefined } from './citations';
 import type { SimplifiedCitation } from './citations';
 import { NdjsonLineSplitter } from './ndjsonLineSplitter';
+import { TextAccumulator } from './textAccumulator';
 
 /**
  * Aggregates Glean's chat answer, streamed (NDJSON, one ChatResponse per line) or whole (one
@@ -48,14 +49,15 @@ export interface ChatStreamAggregatorOptions {
 }
 
 interface AnswerMessage {
-	textParts: string[];
-	markdownParts: string[];
+	text: TextAccumulator;
+	/** Where inline citations stand in the text (offset in `text`), for the markdown. */
+	markers: Array<{ at: number; number: number }>;
 }
 
 interface RawFragment {
 	fields: GleanFragment;
 	/** Text of this fragment and of the plain-text deltas merged into it. */
-	textParts?: string[];
+	text?: TextAccumulator;
 }
 
 interface RawMessage {
@@ -89,11 +91,11 @@ export class ChatStreamAggregator {
 
 	private readonly citations: SimplifiedCitation[] = [];
 
-	private readonly steps = new Map<string, ChatStep & { textParts: string[] }>();
+	private readonly steps = new Map<string, ChatStep & { textParts: TextAccumulator }>();
 
 	private readonly completedStepIds = new Set<string>();
 
-	private readonly errorParts: string[] = [];
+	private readonly errorParts = new TextAccumulator();
 
 	private hasError = false;
 
@@ -127,8 +129,10 @@ export class ChatStreamAggregator {
 
 	/** Feeds a whole ChatResponse (a non-streamed answer, or one already parsed line). */
 	addResponse(response: GleanChatResponse): void {
-		for (const [key, value] of Object.entries(response)) {
+		// for…in, not Object.entries: this runs once per streamed line.
+		for (const key in response) {
 			if (key === 'messages') continue;
+			const value = response[key];
 			if (key === 'chatId' && typeof value === 'string' && value !== '') this.chatId = value;
 			else if (key === 'followUpPrompts' && Array.isArray(value) && value.length > 0)
 				this.followUpPrompts = value.filter((prompt): prompt is string => typeof prompt === 'string');
@@ -158,7 +162,7 @@ export class ChatStreamAggregator {
 	/** Glean's text when the answer carried an ERROR message. */
 	get error(): string | undefined {
 		if (!this.hasError) return undefined;
-		const text = this.errorParts.join('').trim();
+		const text = this.errorParts.toString().trim();
 		return text === '' ? 'Glean reported an error without details' : text;
 	}
 
@@ -171,8 +175,9 @@ export class ChatStreamAggregator {
 		const answerParts: string[] = [];
 		const markdownParts: string[] = [];
 		for (const message of this.answerMessages.values()) {
-			answerParts.push(message.textParts.join(''));
-			markdownParts.push(message.markdownParts.join(''));
+			const text = message.text.toString();
+			answerParts.push(text);
+			markdownParts.push(withMarkers(text, message.markers));
 		}
 		const answer = answerParts.join('');
 		const result: SimplifiedChatAnswer = {
@@ -180,7 +185,7 @@ export class ChatStreamAggregator {
 			citations: this.citations.map((citation) => ({ ...citation })),
 			followUpPrompts: [...this.followUpPrompts],
 			steps: [...this.steps.values()].map(({ textParts, ...step }) => {
-				const text = textParts.join('').trim();
+				const text = textParts.toString().trim();
 				const complete =
 					step.complete === true || (step.stepId !== undefined && this.completedStepIds.has(step.stepId));
 				return { ...step, text, ...(complete ? { complete: true } : {}) };
@@ -201,7 +206,7 @@ export class ChatStreamAggregator {
 			const merged: GleanChatMessage = { ...message.fields };
 			if (message.fragments.length > 0) {
 				merged.fragments = message.fragments.map((fragment) =>
-					fragment.textParts ? { ...fragment.fields, text: fragment.textParts.join('') } : fragment.fields,
+					fragment.text ? { ...fragment.fields, text: fragment.text.toString() } : fragment.fields,
 				);
 			}
 			if (message.citations.length > 0) merged.citations = message.citations;
@@ -257,19 +262,18 @@ export class ChatStreamAggregator {
 	private addAnswerFragments(key: string, fragments: GleanFragment[]): void {
 		let answer = this.answerMessages.get(key);
 		if (answer === undefined) {
-			answer = { textParts: [], markdownParts: [] };
+			answer = { text: new TextAccumulator(), markers: [] };
 			this.answerMessages.set(key, answer);
 		}
 		for (const fragment of fragments) {
 			if (!fragment || typeof fragment !== 'object') continue;
 			if (typeof fragment.text === 'string' && fragment.text !== '') {
-				answer.textParts.push(fragment.text);
-				answer.markdownParts.push(fragment.text);
+				answer.text.push(fragment.text);
 				this.onAnswerDelta?.(fragment.text);
 			}
 			if (fragment.citation && typeof fragment.citation === 'object') {
 				const number = this.addCitation(fragment.citation);
-				if (number !== undefined) answer.markdownParts.push(`[${number}]`);
+				if (number !== undefined) answer.markers.push({ at: answer.text.length, number });
 			}
 		}
 	}
@@ -296,7 +300,7 @@ export class ChatStreamAggregator {
 			return;
 		}
 		if (step === undefined) {
-			step = { type: 'plan', text: '', textParts: [] };
+			step = { type: 'plan', text: '', textParts: new TextAccumulator() };
 			if (stepId !== undefined) step.stepId = stepId;
 			this.steps.set(key, step);
 		}
@@ -351,10 +355,12 @@ export class ChatStreamAggregator {
 		for (const fragment of fragments) {
 			if (!fragment || typeof fragment !== 'object') continue;
 			const last = raw.fragments[raw.fragments.length - 1];
-			if (isPlainText(fragment) && last?.textParts) {
-				last.textParts.push(fragment.text as string);
+			if (isPlainText(fragment) && last?.text) {
+				last.text.push(fragment.text as string);
 			} else if (isPlainText(fragment)) {
-				raw.fragments.push({ fields: fragment, textParts: [fragment.text as string] });
+				const text = new TextAccumulator();
+				text.push(fragment.text as string);
+				raw.fragments.push({ fields: fragment, text });
 			} else {
 				raw.fragments.push({ fields: fragment });
 			}
@@ -371,6 +377,19 @@ function isPlainText(fragment: GleanFragment): boolean {
 
 function pickAgent(config: GleanAgentConfig): { agent?: string; mode?: string } {
 	return compact({ agent: stringOrUndefined(config.agent), mode: stringOrUndefined(config.mode) });
+}
+
+/** The text with `[n]` where each inline citation stood. */
+function withMarkers(text: string, markers: AnswerMessage['markers']): string {
+	if (markers.length === 0) return text;
+	const parts: string[] = [];
+	let from = 0;
+	for (const { at, number } of markers) {
+		parts.push(text.slice(from, at), `[${number}]`);
+		from = at;
+	}
+	parts.push(text.slice(from));
+	return parts.join('');
 }
 
 function buildMarkdown(answerWithMarkers: string, citations: SimplifiedCitation[]): string {

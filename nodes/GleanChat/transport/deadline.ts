@@ -101,11 +101,13 @@ class SilenceWatch {
 }
 
 /**
- * A response stream as the operations read it: each read races the deadline (when there is
- * one) and the silence limit, failing with ClientTimeoutError or SilenceError. Destroying
- * n8n's response stream only takes effect at its next chunk, which a stalled server never
- * sends, and the HTTP client's own idle timeout does not cover a body. Finishing or stopping
- * early releases the timers and the connection.
+ * A response stream as the operations read it: a read fails with ClientTimeoutError once the
+ * deadline (when there is one) passes, or with SilenceError once no byte has come for
+ * `idleMillis`. Destroying n8n's response stream only takes effect at its next chunk, which a
+ * stalled server never sends, and the HTTP client's idle timeout does not cover a body; so the
+ * pending read itself is failed. (Racing each read against the long-lived limit promises would
+ * leave one reaction per chunk on them, keeping every chunk alive until the stream ends.)
+ * Finishing or stopping early releases the timers and the connection.
  */
 export async function* guardStream(
 	stream: ByteStream & { destroy?: (error?: Error) => void },
@@ -113,20 +115,28 @@ export async function* guardStream(
 ): ByteStream {
 	const chunks = stream[Symbol.asyncIterator]();
 	const silence = new SilenceWatch(idleMillis);
-	const limits: Array<Promise<never>> = [
-		silence.silent.then(async (error) => await Promise.reject(error)),
-		...(deadline ? [deadline.expired.then(async (error) => await Promise.reject(error))] : []),
-	];
-	// Handled here so an expiry nobody is waiting for is not an unhandled rejection.
-	for (const limit of limits) limit.catch(() => {});
+	let limitReached: Error | undefined;
+	let failPendingRead: ((error: Error) => void) | undefined;
+	const reach = (error: Error) => {
+		limitReached ??= error;
+		failPendingRead?.(error);
+	};
+	void silence.silent.then(reach);
+	void deadline?.expired.then(reach);
 	try {
 		for (;;) {
-			const next = await Promise.race([chunks.next(), ...limits]);
+			const next = await new Promise<IteratorResult<Uint8Array>>((resolve, reject) => {
+				if (limitReached) return reject(limitReached);
+				failPendingRead = reject;
+				chunks.next().then(resolve, reject);
+			});
+			failPendingRead = undefined;
 			if (next.done) return;
 			silence.touch();
 			yield next.value;
 		}
 	} finally {
+		failPendingRead = undefined;
 		silence.stop();
 		deadline?.stop();
 		stream.destroy?.();
