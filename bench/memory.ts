@@ -59,8 +59,10 @@ export async function b2Memory(runs: number): Promise<string> {
 					'peak heap growth': mb(median(samples.map((sample) => sample.peakHeapGrowth))),
 					'goal (3x answer + 30 MB)': reader.startsWith('ours') ? `${mb(goal)}: ${peakRss <= goal ? 'met' : 'MISSED'}` : '',
 				});
-				if (reader === 'ours' && scenario.deltaWords === 1) flat.push(`${emulator.lines.toLocaleString('en')} lines: ${mb(peakRss)}`);
-				if (reader === 'ours' && scenario.sameAnswerAs !== undefined) flat.push(`${emulator.lines.toLocaleString('en')} lines: ${mb(peakRss)}`);
+				if (reader === 'ours' && (scenario.deltaWords === 1 || scenario.sameAnswerAs !== undefined)) {
+					const peakHeap = median(samples.map((sample) => sample.peakHeapGrowth));
+					flat.push(`${emulator.lines.toLocaleString('en')} lines: ${mb(peakRss)} RSS, ${mb(peakHeap)} heap`);
+				}
 			}
 		} finally {
 			emulator.stop();
@@ -71,6 +73,6 @@ export async function b2Memory(runs: number): Promise<string> {
 		'',
 		table(rows),
 		'',
-		`Flat in the number of lines: the same answer text as ${flat.join(' and as ')} of peak RSS growth. Raw output (Simplify off) keeps every message's fields and merged fragments, so it needs more.`,
+		`Flat in the number of lines: the same answer text read as ${flat.join(', and as ')} of peak growth (an RSS growth of 0 means the process reused memory it already had). Raw output (Simplify off) keeps every message's fields and merged fragments, so it may need more.`,
 	].join('\n');
 }
