@@ -17,20 +17,24 @@ export interface VirtualClock {
 	restore(): void;
 }
 
-export function useVirtualRetryClock({ seed = 1, startAt = Date.UTC(2026, 10, 27, 3, 0, 0) } = {}): VirtualClock {
+export function useVirtualRetryClock({
+	seed = 1,
+	startAt = Date.UTC(2026, 10, 27, 3, 0, 0),
+	random,
+}: { seed?: number; startAt?: number; random?: () => number } = {}): VirtualClock {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { retryClock } = require(join(PACKAGE_DIR, 'dist/nodes/GleanChat/transport/retry.js')) as {
 		retryClock: typeof RetryClock;
 	};
 	const original = { ...retryClock };
-	const random = seededRandom(seed);
+	const randomNumber = random ?? seededRandom(seed);
 	let now = startAt;
 	const clock: VirtualClock = {
 		waits: [],
 		restore: () => Object.assign(retryClock, original),
 	};
 	retryClock.now = () => now;
-	retryClock.random = random;
+	retryClock.random = randomNumber;
 	retryClock.sleep = async (millis, signal) => {
 		clock.waits.push(millis);
 		now += millis;

@@ -5,6 +5,7 @@ import type { RecordedRequest } from '../emulator/gleanEmulator';
 import { gleanTestSetup } from '../harness/gleanTestSetup';
 import { runGleanNode } from '../harness/n8nHarness';
 import { operationCases } from '../harness/operationCases';
+import { useVirtualRetryClock } from '../harness/virtualClock';
 
 /**
  * Options → Concurrency: up to N items' requests at once, outputs in input order with exact
@@ -112,6 +113,60 @@ describe('Concurrency', () => {
 		expect(error?.context?.itemIndex).toBe(1);
 		// q0..q2 started together; after q1 failed, nothing new began.
 		expect(setup.glean.requestsTo('chat').map(questionOf).sort()).toEqual(['q0', 'q1', 'q2']);
+	});
+
+	test('against a rate limit (1 request per 50 ms), 10 parallel items all get through, without a storm of 429s', async () => {
+		// Glean's limiter in miniature: a request within 50 ms of the last one let through is refused.
+		let nextAllowed = 0;
+		let refused = 0;
+		setup.glean.faults = (request) => {
+			if (request.receivedAt < nextAllowed) {
+				refused++;
+				return { kind: 'text', status: 429, text: 'Too Many Requests', headers: { 'Retry-After': '0.05' } };
+			}
+			nextAllowed = request.receivedAt + 50;
+			return undefined;
+		};
+		const { items, error } = await runGleanNode({
+			parameters: sendMessage({ concurrency: 10, retry: { settings: { maxAttempts: 10, maxWaitSeconds: 60 } } }),
+			items: Array.from({ length: 10 }, (_, index) => ({ json: { q: `q${index}` } })),
+			credentials: credentials(),
+			continueOnFail: true,
+		});
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.error)).toEqual(Array.from({ length: 10 }, () => undefined));
+		// All retrying at the same instant after each pause would let one through per round: 9 + 8 + … + 1 = 45 refusals.
+		expect(refused).toBeLessThan(30);
+	});
+
+	test('with others waiting, a 429 pause gets a random share on top, and every wait counts against the item\'s limit', async () => {
+		// Virtual time, and the random share fixed at one half.
+		const clock = useVirtualRetryClock({ random: () => 0.5 });
+		try {
+			const run = async (maxWaitSeconds: number) => {
+				setup.glean.reset();
+				setup.glean.responseDelayMs = (request) => (questionOf(request) === 'q1' ? 30 : 0);
+				setup.glean.enqueue('chat', { kind: 'text', status: 429, text: 'Too Many Requests', headers: { 'Retry-After': '1' } });
+				const { items } = await runGleanNode({
+					parameters: sendMessage({ concurrency: 2, retry: { settings: { maxAttempts: 5, maxWaitSeconds } } }),
+					items: [{ json: { q: 'q0' } }, { json: { q: 'q1' } }],
+					credentials: credentials(),
+					continueOnFail: true,
+				});
+				return items;
+			};
+			// q0 is told to wait 1 s while q1 is under way: 1 s + half of a 1 s window = 1.5 s.
+			let items = await run(1);
+			expect(items[0].json.error).toBe(
+				"Glean is rate limiting these requests: the next try would be in 1.5 s, more than the 1.0 s left of this item's retry wait limit (after 1 attempts)",
+			);
+			expect(items[1].json.answer).toEqual(expect.any(String));
+			items = await run(2);
+			expect(items.map((item) => item.json.error)).toEqual([undefined, undefined]);
+			expect(clock.waits).toEqual([1500]);
+		} finally {
+			clock.restore();
+		}
 	});
 
 	test('one 429 pauses every parallel request for its Retry-After: no retry storm', async () => {

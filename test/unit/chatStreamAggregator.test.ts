@@ -121,6 +121,21 @@ describe('ChatStreamAggregator line handling', () => {
 		expect(result.answer).toContain('signed off 🚀');
 	});
 
+	test('a UTF-8 byte-order mark before the first line is not part of it', () => {
+		const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(toNdjson(lines))]);
+		const aggregator = aggregate([body.subarray(0, 2), body.subarray(2)]);
+		expect(aggregator.formatError).toBeUndefined();
+		expect(aggregator.toSimplified()).toEqual(expected);
+	});
+
+	test('text chunks that split an emoji between its two UTF-16 halves', () => {
+		const text = toNdjson(lines);
+		const rocket = text.indexOf('🚀');
+		const result = aggregate([text.slice(0, rocket + 1), text.slice(rocket + 1)]).toSimplified();
+		expect(result.answer).toContain('signed off 🚀');
+		expect(result).toEqual(expected);
+	});
+
 	test('the streamed and the whole answer simplify to the same item', () => {
 		const fromWhole = new ChatStreamAggregator();
 		fromWhole.addResponse(conversationResponse(conversation));

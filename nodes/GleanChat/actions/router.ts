@@ -89,13 +89,17 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	return [outputs.flat()];
 }
 
-/** "Concurrency" is one setting for the whole node run, read from the first item. */
+/**
+ * "Concurrency" is one setting for the whole node run, read from the first item. When n8n
+ * streams the run to a chat, items go one at a time: n8n's chat shows the pieces of a node's
+ * stream as one message, so parallel answers would be mixed together.
+ */
 function readConcurrency(context: IExecuteFunctions): number {
 	const value = context.getNodeParameter('options.concurrency', 0, 1) as unknown;
 	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_CONCURRENCY) {
 		throw invalidOption(context, 0, 'Concurrency', value, `a whole number from 1 to ${MAX_CONCURRENCY}`);
 	}
-	return value;
+	return context.isStreaming() ? 1 : value;
 }
 
 /** The last guard on a failing item: its message, description and partial answer without the token. */

@@ -8,29 +8,57 @@
 export class NdjsonLineSplitter {
 	private pending: Buffer[] = [];
 
+	/** A UTF-8 byte-order mark is not part of the first line (TextDecoder dropped it too). */
+	private firstLine = true;
+
+	/** Half of a UTF-16 surrogate pair that ended a text chunk, waiting for its other half. */
+	private highSurrogate = '';
+
 	/** Calls `onLine` for every complete, non-blank line in `chunk` (without its line ending). */
 	push(chunk: Uint8Array | string, onLine: (line: string) => void): void {
-		const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : asBuffer(chunk);
+		const bytes = typeof chunk === 'string' ? this.textBytes(chunk) : asBuffer(chunk);
 		let start = 0;
 		for (let newline = bytes.indexOf(0x0a); newline !== -1; newline = bytes.indexOf(0x0a, start)) {
 			if (this.pending.length > 0) {
 				this.pending.push(bytes.subarray(start, newline));
-				emit(Buffer.concat(this.pending).toString('utf8'), onLine);
+				this.emit(Buffer.concat(this.pending).toString('utf8'), onLine);
 				this.pending = [];
 			} else {
-				emit(bytes.toString('utf8', start, newline), onLine);
+				this.emit(bytes.toString('utf8', start, newline), onLine);
 			}
 			start = newline + 1;
 		}
 		if (start < bytes.length) this.pending.push(bytes.subarray(start));
 	}
 
+	private emit(line: string, onLine: (line: string) => void): void {
+		let text = line.endsWith('\r') ? line.slice(0, -1) : line;
+		if (this.firstLine && text !== '') {
+			this.firstLine = false;
+			if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+		}
+		if (text.trim() !== '') onLine(text);
+	}
+
+	private textBytes(text: string): Buffer {
+		let whole = this.highSurrogate + text;
+		this.highSurrogate = '';
+		const last = whole.charCodeAt(whole.length - 1);
+		if (last >= 0xd800 && last <= 0xdbff) {
+			this.highSurrogate = whole.slice(-1);
+			whole = whole.slice(0, -1);
+		}
+		return Buffer.from(whole, 'utf8');
+	}
+
 	/** Flushes the last line, which may lack a newline. */
 	end(onLine: (line: string) => void): void {
+		if (this.highSurrogate !== '') this.pending.push(Buffer.from(this.highSurrogate, 'utf8'));
+		this.highSurrogate = '';
 		if (this.pending.length === 0) return;
 		const line = Buffer.concat(this.pending).toString('utf8');
 		this.pending = [];
-		emit(line, onLine);
+		this.emit(line, onLine);
 	}
 }
 
@@ -39,7 +67,4 @@ function asBuffer(chunk: Uint8Array): Buffer {
 	return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
 
-function emit(line: string, onLine: (line: string) => void): void {
-	const trimmed = line.endsWith('\r') ? line.slice(0, -1) : line;
-	if (trimmed.trim() !== '') onLine(trimmed);
-}
+

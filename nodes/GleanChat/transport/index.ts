@@ -13,6 +13,8 @@ import { ClientTimeoutError, Deadline, guardStream, SilenceError, silenceLimit }
 import type { AttemptFailure, RetryDecision, RetryPolicy } from './retry';
 import { redact } from './redact';
 import { DEFAULT_RETRY_POLICY, RetryBudget, retryClock, seconds } from './retry';
+import type { SharedBackoff } from './sharedBackoff';
+import { sharedBackoff } from './sharedBackoff';
 
 export { ClientTimeoutError, SilenceError } from './deadline';
 export { redact, redactDeep, StreamRedactor } from './redact';
@@ -140,7 +142,7 @@ async function send(
 	itemIndex: number,
 	mode: Pick<IHttpRequestOptions, 'json' | 'encoding'>,
 ): Promise<GleanResponse<unknown>> {
-	const { baseUrl, token } = await checkedCredentials.call(this, call, itemIndex);
+	const { baseUrl, token, user } = await checkedCredentials.call(this, call, itemIndex);
 	const headers: IDataObject = {};
 	const actAs = call.actAs?.trim();
 	if (actAs) headers['X-Glean-ActAs'] = actAs;
@@ -164,11 +166,44 @@ async function send(
 
 	const idempotent = call.idempotent !== false;
 	const budget = new RetryBudget(call.retry ?? DEFAULT_RETRY_POLICY);
-	const gate = sharedBackoff(this);
+	const backoff = sharedBackoff(this, `${baseUrl}\n${token}\n${user}`);
 	const cancelSignal = this.getExecutionCancelSignal() ?? new AbortController().signal;
+	backoff.enter();
+	try {
+		return await sendWithRetries.call(this, { call, options, itemIndex, baseUrl, token, budget, idempotent, backoff, cancelSignal });
+	} finally {
+		backoff.leave();
+	}
+}
+
+interface SendState {
+	call: GleanCall;
+	options: IHttpRequestOptions;
+	itemIndex: number;
+	baseUrl: string;
+	token: string;
+	budget: RetryBudget;
+	idempotent: boolean;
+	backoff: SharedBackoff;
+	cancelSignal: AbortSignal;
+}
+
+async function sendWithRetries(
+	this: IExecuteFunctions,
+	{ call, options, itemIndex, baseUrl, token, budget, idempotent, backoff, cancelSignal }: SendState,
+): Promise<GleanResponse<unknown>> {
 	for (;;) {
-		// Another item of this run may have been told to back off: wait with it.
-		await gate.wait(cancelSignal);
+		// This request, or another of the run for the same user, was told to back off: wait,
+		// and count the wait against this item's retry limit.
+		const pause = backoff.delay();
+		if (pause > 0) {
+			const left = budget.policy.maxWaitMillis - budget.waitedMillis;
+			if (pause > left) throw sharedPauseError(this.getNode(), pause, left, budget, itemIndex);
+			await retryClock.sleep(pause, cancelSignal);
+			// Also when an older n8n's sleep ignores the signal: a cancelled execution sends nothing more.
+			cancelSignal.throwIfAborted();
+			budget.waitedMillis += pause;
+		}
 		budget.attempts++;
 		const deadline = call.timeoutMillis !== undefined ? new Deadline(call.timeoutMillis) : undefined;
 		// The socket's idle limit: a backstop behind the deadline, or on its own the longest
@@ -228,44 +263,28 @@ async function send(
 			`Glean Chat: ${what} for item ${itemIndex}; trying again in ${seconds(decision.waitMillis)} (attempt ${budget.attempts + 1} of ${budget.policy.maxAttempts})`,
 			{ itemIndex, statusCode: failure.kind === 'status' ? failure.statusCode : undefined },
 		);
-		budget.waitedMillis += decision.waitMillis;
 		if (failure.kind === 'status' && (failure.statusCode === 429 || failure.statusCode === 503)) {
-			// Glean is rate limiting or overloaded: every item of this run waits, so parallel
-			// items do not turn one 429 into a storm of them. The wait happens at the loop's top.
-			gate.backOff(decision.waitMillis);
+			// Glean is rate limiting or overloaded: every request of this run for the same user
+			// waits, so parallel items do not turn one 429 into a storm. The wait is at the loop's top.
+			backoff.backOff(decision.waitMillis);
 		} else {
 			await retryClock.sleep(decision.waitMillis, cancelSignal);
-			// Also when an older n8n's sleep ignores the signal: a cancelled execution sends nothing more.
 			cancelSignal.throwIfAborted();
+			budget.waitedMillis += decision.waitMillis;
 		}
 	}
 }
 
-/**
- * One backoff shared by all items of a node run (the same execution context), so that with
- * "Concurrency" above 1 a 429 pauses every request, not just the one that got it.
- */
-class SharedBackoff {
-	private openAt = 0;
-
-	backOff(waitMillis: number): void {
-		this.openAt = Math.max(this.openAt, retryClock.now() + waitMillis);
-	}
-
-	async wait(signal: AbortSignal): Promise<void> {
-		for (let remaining = this.openAt - retryClock.now(); remaining > 0; remaining = this.openAt - retryClock.now()) {
-			await retryClock.sleep(remaining, signal);
-			signal.throwIfAborted();
-		}
-	}
-}
-
-const backoffs = new WeakMap<IExecuteFunctions, SharedBackoff>();
-
-function sharedBackoff(context: IExecuteFunctions): SharedBackoff {
-	let backoff = backoffs.get(context);
-	if (!backoff) backoffs.set(context, (backoff = new SharedBackoff()));
-	return backoff;
+/** The run's shared pause is longer than what this item may still wait. */
+function sharedPauseError(node: INode, pause: number, left: number, budget: RetryBudget, itemIndex: number): NodeApiError {
+	const message = `Glean is rate limiting these requests: the next try would be in ${seconds(pause)}, more than the ${seconds(Math.max(0, left))} left of this item's retry wait limit`;
+	return new NodeApiError(node, { message, httpCode: '429' } as JsonObject, {
+		message: budget.attempts > 0 ? `${message} (after ${budget.attempts} attempts)` : message,
+		description:
+			'Glean answered 429 (or 503) to a request of this node run for the same user, and all of them wait it out together. Raise "Max Total Wait" in the node\'s "Retry" option, lower "Concurrency", or run the workflow later.',
+		httpCode: '429',
+		itemIndex,
+	});
 }
 
 /** Error bodies are short text; more than this is cut (and not waited for). */
@@ -288,7 +307,7 @@ async function checkedCredentials(
 	this: IExecuteFunctions,
 	call: GleanCall,
 	itemIndex: number,
-): Promise<{ baseUrl: string; token: string }> {
+): Promise<{ baseUrl: string; token: string; user: string }> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
 	const node = this.getNode();
 	const rawBaseUrl = String(credentials.baseUrl ?? '').trim();
@@ -323,7 +342,8 @@ async function checkedCredentials(
 			description: `Glean acts for a user named by e-mail, e.g. name@example.com; this item has "${actAs}". Fix the option (or its expression) or remove it. Nothing was sent to Glean.`,
 		});
 	}
-	return { baseUrl, token: String(credentials.apiToken ?? '') };
+	// Glean's rate limits count per user: the Act As user when there is one.
+	return { baseUrl, token: String(credentials.apiToken ?? ''), user: actAs || credentialActAs };
 }
 
 export function isEmailAddress(text: string): boolean {
