@@ -2,7 +2,7 @@
  * A Glean emulator in its own process, answering every chat request with one prepared NDJSON
  * answer, so that serving 50 MB costs the measured process neither CPU nor memory.
  * Argument: JSON {megabytes, deltaWords, sameAnswerAs, chunkBytes, responseDelayMs, token} (see answerStream). Prints one JSON line
- * {baseUrl, lines, answerBytes, streamBytes} when ready; exits when its parent does.
+ * {baseUrl, lines, answerBytes, answerSha256, streamBytes} when ready; exits when its parent does.
  */
 import { GleanEmulator } from '../test/emulator/gleanEmulator';
 import { answerStream } from './lib/answerStream';
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
 	});
 	glean.responseDelayMs = config.responseDelayMs ?? 0;
 	process.stdout.write(
-		`${JSON.stringify({ baseUrl: glean.baseUrl, lines: stream?.lines ?? 0, answerBytes: stream?.answerBytes ?? 0, streamBytes: stream?.body.length ?? 0 })}\n`,
+		`${JSON.stringify({ baseUrl: glean.baseUrl, lines: stream?.lines ?? 0, answerBytes: stream?.answerBytes ?? 0, answerSha256: stream?.answerSha256 ?? '', streamBytes: stream?.body.length ?? 0 })}\n`,
 	);
 	process.on('disconnect', () => process.exit(0));
 }

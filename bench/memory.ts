@@ -16,6 +16,7 @@ const run = promisify(execFile);
 
 interface Measurement {
 	answerBytes: number;
+	answerSha256: string;
 	peakRssGrowth: number;
 	peakHeapGrowth: number;
 }
@@ -36,7 +37,7 @@ const READER_NAMES: Record<string, string> = {
 
 const SCENARIOS = [
 	{ label: "Glean's 1-word deltas", megabytes: 50, deltaWords: 1, readers: ['ours', 'oursRaw', 'limit', 'sdk'] },
-	{ label: '20-word deltas, a 10x longer answer', megabytes: 50, deltaWords: 20, readers: ['ours', 'oursRaw'] },
+	{ label: '20-word deltas, a 10x longer answer', megabytes: 50, deltaWords: 20, readers: ['ours', 'oursRaw', 'limit'] },
 	{ label: 'the first answer in 20-word deltas', megabytes: 50, deltaWords: 20, sameAnswerAs: 50, readers: ['ours'] },
 ];
 
@@ -49,6 +50,7 @@ export async function b2Memory(runs: number): Promise<string> {
 			for (const reader of scenario.readers) {
 				const samples: Measurement[] = [];
 				for (let index = 0; index < runs; index++) samples.push(await measure(emulator.baseUrl, emulator.token, reader));
+				if (samples.some((sample) => sample.answerSha256 !== emulator.answerSha256)) throw new Error(`${reader} did not read the answer the stream carries`);
 				const peakRss = median(samples.map((sample) => sample.peakRssGrowth));
 				const goal = 3 * emulator.answerBytes + 30 * 1024 * 1024;
 				rows.push({

@@ -4,6 +4,7 @@
  * (sampled every 2 ms) over what this process used just before. Run with --expose-gc.
  */
 import { GleanEmulator } from '../test/emulator/gleanEmulator';
+import { sha256 } from './lib/answerStream';
 import { readWithNode, readWithSdk, readWithUndici } from './lib/readers';
 
 const READERS = {
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
 	process.stdout.write(
 		`${JSON.stringify({
 			answerBytes: Buffer.byteLength(answer),
+			answerSha256: sha256(answer),
 			peakRssGrowth: peakRss - before.rss,
 			peakHeapGrowth: peakHeap - before.heapUsed,
 		})}\n`,

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import type { Conversation } from '../../test/emulator/conversation';
 import { conversationLines, defaultConversation, toNdjson } from '../../test/emulator/conversation';
 
@@ -17,6 +19,8 @@ export interface AnswerStream {
 	answerBytes: number;
 	/** The answer text itself, to check what every reader assembled. */
 	answer: string;
+	/** Its SHA-256, for checking it across processes. */
+	answerSha256: string;
 }
 
 /**
@@ -51,7 +55,11 @@ function streamFor(paragraphs: number, deltaWords: number): AnswerStream {
 	if (deltaWords > 1) lines = mergeDeltas(lines, deltaWords);
 	const body = Buffer.from(toNdjson(lines));
 	const answer = PARAGRAPH.repeat(paragraphs);
-	return { body, lines: lines.length, answerBytes: Buffer.byteLength(answer), answer };
+	return { body, lines: lines.length, answerBytes: Buffer.byteLength(answer), answer, answerSha256: sha256(answer) };
+}
+
+export function sha256(text: string): string {
+	return createHash('sha256').update(text).digest('hex');
 }
 
 type Line = Record<string, unknown>;

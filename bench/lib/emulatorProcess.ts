@@ -6,6 +6,8 @@ export interface EmulatorProcess {
 	token: string;
 	lines: number;
 	answerBytes: number;
+	/** SHA-256 of the answer text, to check what a reader assembled. */
+	answerSha256: string;
 	streamBytes: number;
 	stop(): void;
 }

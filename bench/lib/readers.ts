@@ -71,19 +71,25 @@ export async function readWithUndici(target: Target, onFirstText?: () => void): 
 		collectText(JSON.parse(line) as Line, parts);
 		if (before === 0 && parts.length > 0) onFirstText?.();
 	};
-	// Lines are found in the bytes (a newline byte never occurs inside a UTF-8 character), and
-	// only a line cut by a chunk boundary is copied.
-	let carry: Buffer | undefined;
+	// Lines are found in the bytes (a newline byte never occurs inside a UTF-8 character); only
+	// the pieces of a line cut by chunk boundaries are joined, when its newline arrives.
+	let carry: Buffer[] = [];
 	for await (const data of body) {
-		const chunk = carry ? Buffer.concat([carry, data as Buffer]) : (data as Buffer);
+		const chunk = data as Buffer;
 		let start = 0;
-		for (let newline = chunk.indexOf(10, start); newline !== -1; newline = chunk.indexOf(10, start)) {
-			parse(chunk.toString('utf8', start, newline));
+		for (let newline = chunk.indexOf(10); newline !== -1; newline = chunk.indexOf(10, start)) {
+			if (carry.length > 0) {
+				carry.push(chunk.subarray(start, newline));
+				parse(Buffer.concat(carry).toString('utf8'));
+				carry = [];
+			} else {
+				parse(chunk.toString('utf8', start, newline));
+			}
 			start = newline + 1;
 		}
-		carry = start < chunk.length ? chunk.subarray(start) : undefined;
+		if (start < chunk.length) carry.push(chunk.subarray(start));
 	}
-	if (carry) parse(carry.toString('utf8'));
+	if (carry.length > 0) parse(Buffer.concat(carry).toString('utf8'));
 	return parts.join('');
 }
 
