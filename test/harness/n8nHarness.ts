@@ -232,6 +232,8 @@ export interface RunOptions {
 	cancel?: AbortSignal;
 	/** Called with each streamed chunk as n8n emits it. */
 	onChunk?: (chunk: StructuredChunk) => void;
+	/** The workflow's static data; pass the same object to later runs to carry it across executions, as n8n does. */
+	staticData?: IDataObject;
 }
 
 export interface RunResult {
@@ -288,6 +290,7 @@ export async function runGleanNode(options: RunOptions): Promise<RunResult> {
 		active: false,
 		nodeTypes,
 		settings: { timezone: options.timezone ?? 'UTC' },
+		staticData: options.staticData,
 	});
 
 	const mode = options.mode ?? 'manual';

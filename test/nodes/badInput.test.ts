@@ -136,6 +136,12 @@ const rows: BadInputRow[] = [
 		message: 'Item 0: "Retry → Max Total Wait (Seconds)" is -1, but must be a number of seconds from 0 to 3600',
 		fix: /Set "Retry → Max Total Wait/,
 	},
+	{
+		name: 'Session Expiry 0',
+		parameters: sendMessage({ options: { sessionKey: 's1', sessionExpiryMinutes: 0 } }),
+		message: 'Item 0: "Session Expiry (Minutes)" is 0, but must be a number of minutes above 0',
+		fix: /Set "Session Expiry/,
+	},
 	{ name: 'Concurrency 0', parameters: sendMessage({ options: { concurrency: 0 } }), message: 'Item 0: "Concurrency" is 0, but must be a whole number from 1 to 50', fix: /Set "Concurrency"/ },
 	{ name: 'Concurrency over 50', parameters: { resource: 'file', operation: 'get', fileIds: 'FILE_1', options: { concurrency: 51 } }, message: /^Item 0: "Concurrency" is 51/, fix: /from 1 to 50/ },
 	{

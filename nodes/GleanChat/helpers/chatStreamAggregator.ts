@@ -166,6 +166,11 @@ export class ChatStreamAggregator {
 		return text === '' ? 'Glean reported an error without details' : text;
 	}
 
+	/** The chat ID Glean sent with the answer, if any. */
+	get chatIdOfAnswer(): string | undefined {
+		return this.chatId;
+	}
+
 	/** Whether any answer text, citation or step has been read. */
 	get hasContent(): boolean {
 		return this.answerMessages.size > 0 || this.steps.size > 0 || this.citations.length > 0;

@@ -30,6 +30,7 @@ import {
 	timezoneOffsetOption,
 } from '../common';
 import { answerError } from '../errors';
+import { rememberChat, rememberedChat } from './chatSessions';
 
 const restrictionFilters = (kind: 'inclusions' | 'exclusions'): INodeProperties => ({
 	displayName: kind === 'inclusions' ? 'Only Use Sources' : 'Never Use Sources',
@@ -195,6 +196,23 @@ const properties: INodeProperties[] = [
 		restrictionFilters('exclusions'),
 		restrictionFilters('inclusions'),
 		{
+			displayName: 'Session Key',
+			name: 'sessionKey',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. {{ $json.sessionId }}',
+			description:
+				'Continue the Glean chat remembered for this key, e.g. the sessionId of a Chat Trigger, so each chat session is one Glean conversation. The node remembers the chat in the workflow’s static data (saved by n8n for active workflows). A Chat ID parameter wins over it.',
+		},
+		{
+			displayName: 'Session Expiry (Minutes)',
+			name: 'sessionExpiryMinutes',
+			type: 'number',
+			default: 60,
+			typeOptions: { minValue: 1 },
+			description: 'How long a session key keeps its Glean chat after its last message',
+		},
+		{
 			displayName: 'Save Chat',
 			name: 'saveChat',
 			type: 'boolean',
@@ -232,13 +250,18 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				'Fill "Message" with the question for Glean, or map it from the input with an expression such as {{ $json.question }}. Nothing was sent to Glean.',
 		});
 	}
-	const chatId = textParameter(this, itemIndex, 'chatId').trim();
 	const stream = this.getNodeParameter('stream', itemIndex, true) as boolean;
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	checkOptions(this, itemIndex, options);
+	const session = sessionOf(options);
+	let chatId = textParameter(this, itemIndex, 'chatId').trim();
+	const fromSession = chatId === '' && session !== undefined ? rememberedChat(this, session.key, session.expiryMinutes) : undefined;
+	if (fromSession !== undefined) chatId = fromSession;
 
 	const body = chatRequestBody(message, chatId, stream, options);
+	// A session needs the chat saved, to get the chat ID that continues it.
+	if (session !== undefined) body.saveChat = true;
 	const call: GleanCall = {
 		method: 'POST',
 		endpoint: 'chat',
@@ -282,7 +305,19 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 	const answer = simplify ? aggregator.toSimplified() : aggregator.toRaw();
+	if (session !== undefined) {
+		const answeredChatId = aggregator.chatIdOfAnswer ?? chatId;
+		if (answeredChatId !== '') rememberChat(this, session.key, answeredChatId, session.expiryMinutes);
+	}
 	return [{ json: answer as unknown as IDataObject }];
+}
+
+/** The item's session key and expiry, when the Session Key option is set and not empty. */
+function sessionOf(options: IDataObject): { key: string; expiryMinutes: number } | undefined {
+	const key = typeof options.sessionKey === 'string' || typeof options.sessionKey === 'number' ? String(options.sessionKey).trim() : '';
+	if (key === '') return undefined;
+	const expiryMinutes = typeof options.sessionExpiryMinutes === 'number' ? options.sessionExpiryMinutes : 60;
+	return { key, expiryMinutes };
 }
 
 /** An hour: longer than any agent run, and far below what the timers can count. */
@@ -296,6 +331,10 @@ function checkOptions(context: IExecuteFunctions, itemIndex: number, options: ID
 		(typeof timeoutMillis !== 'number' || !Number.isInteger(timeoutMillis) || timeoutMillis < 1 || timeoutMillis > MAX_TIMEOUT_MILLIS)
 	) {
 		throw invalidOption(context, itemIndex, 'Timeout (Ms)', timeoutMillis, 'a whole number of milliseconds from 1 to 3600000 (an hour), e.g. 60000');
+	}
+	const expiry = options.sessionExpiryMinutes;
+	if (expiry !== undefined && (typeof expiry !== 'number' || !Number.isFinite(expiry) || expiry <= 0)) {
+		throw invalidOption(context, itemIndex, 'Session Expiry (Minutes)', expiry, 'a number of minutes above 0');
 	}
 	if (options.fileIds !== undefined && parseIdList(options.fileIds).length === 0) {
 		throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: the "File IDs" option has no ID`, {

@@ -1,0 +1,55 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+/**
+ * Which Glean chat belongs to which session key (e.g. a Chat Trigger's sessionId), kept in the
+ * workflow's static data, so a chat widget holds a real conversation with no extra nodes. n8n
+ * saves static data after production executions (an active workflow), not after manual test
+ * runs. Entries expire, and the map keeps at most MAX_SESSIONS, the least recently used going first.
+ */
+
+export const MAX_SESSIONS = 1000;
+
+interface SessionEntry {
+	chatId: string;
+	/** When the session was last used, in ms since the epoch. */
+	usedAt: number;
+}
+
+function sessions(context: IExecuteFunctions): Record<string, SessionEntry> {
+	const staticData = context.getWorkflowStaticData('node');
+	staticData.gleanChatSessions ??= {};
+	return staticData.gleanChatSessions as IDataObject as unknown as Record<string, SessionEntry>;
+}
+
+/** The chat ID remembered for `key`, unless it expired (then it is forgotten). */
+export function rememberedChat(context: IExecuteFunctions, key: string, expiryMinutes: number, now = Date.now()): string | undefined {
+	const store = sessions(context);
+	const entry = store[key];
+	if (!entry) return undefined;
+	if (now - entry.usedAt > expiryMinutes * 60_000) {
+		delete store[key];
+		return undefined;
+	}
+	return entry.chatId;
+}
+
+/** Remembers `chatId` for `key`; drops expired entries and, beyond MAX_SESSIONS, the least recently used. */
+export function rememberChat(context: IExecuteFunctions, key: string, chatId: string, expiryMinutes: number, now = Date.now()): void {
+	const store = sessions(context);
+	store[key] = { chatId, usedAt: now };
+	const keys = Object.keys(store);
+	for (const other of keys) {
+		if (now - store[other].usedAt > expiryMinutes * 60_000) delete store[other];
+	}
+	const left = Object.keys(store);
+	if (left.length > MAX_SESSIONS) {
+		left
+			.sort((a, b) => store[a].usedAt - store[b].usedAt)
+			.slice(0, left.length - MAX_SESSIONS)
+			.forEach((old) => delete store[old]);
+	}
+}
+
+export function forgetChat(context: IExecuteFunctions, key: string): void {
+	delete sessions(context)[key];
+}

@@ -1,0 +1,112 @@
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { gleanTestSetup } from '../harness/gleanTestSetup';
+import { runGleanNode } from '../harness/n8nHarness';
+
+/**
+ * Options → Session Key: the node remembers which Glean chat belongs to which key in the
+ * workflow's static data, and continues it on the next message, across executions.
+ */
+
+const TOKEN = 'sessions-secret-token';
+const setup = gleanTestSetup(TOKEN);
+
+const sendMessage = (options: INodeParameters = {}): INodeParameters => ({
+	resource: 'chat',
+	operation: 'sendMessage',
+	message: '={{ $json.chatInput }}',
+	options: { sessionKey: '={{ $json.sessionId }}', ...options },
+});
+
+type ChatRequest = { chatId?: string; saveChat?: boolean; messages: Array<{ fragments: Array<{ text: string }> }> };
+const sent = () => setup.glean.requestsTo('chat').map((request) => request.body as ChatRequest);
+
+describe('Session Key', () => {
+	test('two interleaved sessions across executions each continue their own Glean chat', async () => {
+		const staticData: IDataObject = {};
+		const run = async (messages: Array<[string, string]>) =>
+			await runGleanNode({
+				parameters: sendMessage(),
+				items: messages.map(([sessionId, chatInput]) => ({ json: { sessionId, chatInput } })),
+				credentials: setup.credentials(),
+				staticData,
+			});
+
+		const first = await run([['alice', 'A1'], ['bob', 'B1']]);
+		const [aliceChat, bobChat] = first.items.map((item) => item.json.chatId as string);
+		expect(aliceChat).toEqual(expect.any(String));
+		expect(bobChat).not.toBe(aliceChat);
+		// New sessions start new chats, saved so they can be continued.
+		expect(sent().map((body) => [body.chatId, body.saveChat])).toEqual([
+			[undefined, true],
+			[undefined, true],
+		]);
+
+		// Next executions, in another order: each message lands in its own session's chat.
+		await run([['bob', 'B2']]);
+		await run([['alice', 'A2'], ['bob', 'B3']]);
+		expect(sent().slice(2).map((body) => [body.messages[0].fragments[0].text, body.chatId])).toEqual([
+			['B2', bobChat],
+			['A2', aliceChat],
+			['B3', bobChat],
+		]);
+		const history = (chatId: string) =>
+			setup.glean.chats
+				.get(chatId)!
+				.messages.filter((message) => message.author === 'USER')
+				.map((message) => (message.fragments as Array<{ text: string }>)[0].text);
+		expect(history(aliceChat)).toEqual(['A1', 'A2']);
+		expect(history(bobChat)).toEqual(['B1', 'B2', 'B3']);
+	});
+
+	test('an expired session starts a new chat', async () => {
+		const staticData: IDataObject = {};
+		const run = async () =>
+			await runGleanNode({
+				parameters: sendMessage({ sessionExpiryMinutes: 30 }),
+				items: [{ json: { sessionId: 'carol', chatInput: 'Hi' } }],
+				credentials: setup.credentials(),
+				staticData,
+			});
+		const first = (await run()).items[0].json.chatId;
+		// Make the remembered session 31 minutes old.
+		const sessions = (staticData['node:Glean Chat'] as IDataObject).gleanChatSessions as Record<string, { usedAt: number }>;
+		sessions.carol.usedAt -= 31 * 60_000;
+		const second = (await run()).items[0].json.chatId;
+		expect(second).not.toBe(first);
+		expect(sent().map((body) => body.chatId)).toEqual([undefined, undefined]);
+	});
+
+	test('the remembered sessions stay bounded: beyond 1,000 the least recently used go', async () => {
+		const staticData: IDataObject = {
+			'node:Glean Chat': {
+				gleanChatSessions: Object.fromEntries(
+					Array.from({ length: 1000 }, (_, index) => [`s${index}`, { chatId: `old-${index}`, usedAt: Date.now() - 60_000 + index }]),
+				),
+			},
+		};
+		await runGleanNode({
+			parameters: sendMessage(),
+			items: [{ json: { sessionId: 'newcomer', chatInput: 'Hello' } }],
+			credentials: setup.credentials(),
+			staticData,
+		});
+		const sessions = (staticData['node:Glean Chat'] as IDataObject).gleanChatSessions as Record<string, unknown>;
+		expect(Object.keys(sessions)).toHaveLength(1000);
+		expect(sessions.s0).toBeUndefined();
+		expect(sessions.newcomer).toEqual({ chatId: expect.any(String), usedAt: expect.any(Number) });
+	});
+
+	test('a Chat ID parameter wins over the session', async () => {
+		const staticData: IDataObject = {};
+		await runGleanNode({ parameters: sendMessage(), items: [{ json: { sessionId: 'dan', chatInput: 'one' } }], credentials: setup.credentials(), staticData });
+		const other = (await runGleanNode({ parameters: sendMessage(), items: [{ json: { sessionId: 'erin', chatInput: 'x' } }], credentials: setup.credentials(), staticData })).items[0].json.chatId as string;
+		await runGleanNode({
+			parameters: { ...sendMessage(), chatId: other },
+			items: [{ json: { sessionId: 'dan', chatInput: 'two' } }],
+			credentials: setup.credentials(),
+			staticData,
+		});
+		expect(sent()[2].chatId).toBe(other);
+	});
+});
