@@ -48,6 +48,7 @@ export const PACKAGE_DIR = packageRoot();
 export const NODE_TYPE = 'n8n-nodes-glean-chat.gleanChat';
 export const CREDENTIAL_TYPE = 'gleanChatApi';
 const INPUT_NODE_TYPE = 'test.items';
+const AGENT_NODE_TYPE = 'test.agent';
 
 /** An input item; `files` become binary data stored by n8n before the Glean Chat node runs. */
 export interface TestItem extends INodeExecutionData {
@@ -84,6 +85,54 @@ class ItemsNode implements INodeType {
 	}
 }
 
+/**
+ * A test-only AI Agent: asks the first tool connected to its ai_tool input, with the arguments
+ * in its `args` parameter, the way an agent's model would, and outputs what the tool returned.
+ */
+class AgentStubNode implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Agent',
+		name: AGENT_NODE_TYPE,
+		group: ['transform'],
+		version: 1,
+		description: 'Calls a connected tool',
+		defaults: { name: 'Agent' },
+		inputs: [NodeConnectionTypes.Main, NodeConnectionTypes.AiTool],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [{ displayName: 'Args', name: 'args', type: 'json', default: '{}' }],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const connected = (await this.getInputConnectionData(NodeConnectionTypes.AiTool, 0)) as ConnectedTool | ConnectedTool[];
+		const tool = Array.isArray(connected) ? connected[0] : connected;
+		const args = JSON.parse(this.getNodeParameter('args', 0) as string) as IDataObject;
+		const result = await tool.invoke(args);
+		return [[{ json: { toolName: tool.name, toolDescription: tool.description, result: typeof result === 'string' ? result : JSON.stringify(result) } }]];
+	}
+}
+
+interface ConnectedTool {
+	name: string;
+	description: string;
+	invoke(args: IDataObject): Promise<unknown>;
+}
+
+/**
+ * The AI-tool variant of a node that is `usableAsTool`, as n8n's loader makes it (the same
+ * node, named `<name>Tool`, with an ai_tool output and no main input).
+ */
+function toolVariant(type: INodeType): INodeType {
+	const tool = Object.create(type) as INodeType;
+	tool.description = {
+		...type.description,
+		name: `${type.description.name}Tool`,
+		displayName: `${type.description.displayName} Tool`,
+		inputs: [],
+		outputs: [NodeConnectionTypes.AiTool],
+	};
+	return tool;
+}
+
 export interface LoadedPackage {
 	loader: PackageDirectoryLoader;
 	nodeTypes: INodeTypes;
@@ -100,8 +149,12 @@ export async function loadPackage(): Promise<LoadedPackage> {
 		const types: Record<string, INodeType | IVersionedNodeType> = {
 			[INPUT_NODE_TYPE]: new ItemsNode(),
 		};
+		types[AGENT_NODE_TYPE] = new AgentStubNode();
 		for (const [name, data] of Object.entries(loader.nodeTypes)) {
 			types[`${loader.packageName}.${name}`] = data.type;
+			if ((data.type as INodeType).description?.usableAsTool) {
+				types[`${loader.packageName}.${name}Tool`] = toolVariant(data.type as INodeType);
+			}
 		}
 		const nodeTypes: INodeTypes = {
 			getByName: (type) => lookup(types, type),
@@ -234,6 +287,12 @@ export interface RunOptions {
 	onChunk?: (chunk: StructuredChunk) => void;
 	/** The workflow's static data; pass the same object to later runs to carry it across executions, as n8n does. */
 	staticData?: IDataObject;
+	/**
+	 * Run Glean Chat as an AI Agent's tool instead: Items → Agent, Glean Chat Tool → Agent's
+	 * ai_tool input; the agent calls the tool with these arguments. Its output is in
+	 * `outputs.Agent`.
+	 */
+	asToolWith?: IDataObject;
 }
 
 export interface RunResult {
@@ -275,6 +334,12 @@ export async function runGleanNode(options: RunOptions): Promise<RunResult> {
 	const connections: IConnections = {
 		Items: { main: [[{ node: GLEAN_NODE_NAME, type: NodeConnectionTypes.Main, index: 0 }]] },
 	};
+	if (options.asToolWith) {
+		nodes[1] = { ...nodes[1], type: `${NODE_TYPE}Tool` };
+		nodes.push({ id: 'agent-node', name: 'Agent', type: AGENT_NODE_TYPE, typeVersion: 1, position: [400, 200], parameters: { args: JSON.stringify(options.asToolWith) } });
+		connections.Items = { main: [[{ node: 'Agent', type: NodeConnectionTypes.Main, index: 0 }]] };
+		connections[GLEAN_NODE_NAME] = { [NodeConnectionTypes.AiTool]: [[{ node: 'Agent', type: NodeConnectionTypes.AiTool, index: 0 }]] };
+	}
 	let previous = GLEAN_NODE_NAME;
 	(options.then ?? []).forEach((parameters, index) => {
 		const name = `${GLEAN_NODE_NAME} ${index + 2}`;

@@ -28,8 +28,10 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Send Message',
 				value: 'sendMessage',
-				action: 'Send a message',
-				description: 'Ask Glean a question and get its answer with citations',
+				// Also the tool description an AI Agent's model reads ("… in Glean Chat").
+				action: 'Ask a question answered from company knowledge',
+				description:
+					'Ask Glean a question; it answers from the company documents, wikis, tickets and chats the user may see, with numbered sources',
 			},
 		],
 		default: 'sendMessage',

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import type { SimplifiedChatAnswer } from '../../helpers/chatStreamAggregator';
 import { ChatStreamAggregator } from '../../helpers/chatStreamAggregator';
 import { parseIdList } from '../../helpers/idList';
 import type { GleanCall, GleanResponse } from '../../transport';
@@ -304,12 +305,27 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			description: 'Glean stopped with this message. Try again, rephrase the question, or pick another agent.',
 		});
 	}
-	const answer = simplify ? aggregator.toSimplified() : aggregator.toRaw();
+	// An AI Agent calling Glean as a tool gets the answer and its sources, not progress steps.
+	const answer = this.isToolExecution?.() ? toolAnswer(aggregator.toSimplified()) : simplify ? aggregator.toSimplified() : aggregator.toRaw();
 	if (session !== undefined) {
 		const answeredChatId = aggregator.chatIdOfAnswer ?? chatId;
 		if (answeredChatId !== '') rememberChat(this, session.key, answeredChatId, session.expiryMinutes);
 	}
 	return [{ json: answer as unknown as IDataObject }];
+}
+
+/**
+ * What a model needs from Glean's answer: the text with numbered citation markers, and the
+ * numbered sources with their links. Steps, follow-up prompts and timings would only fill the
+ * agent's context.
+ */
+function toolAnswer(answer: SimplifiedChatAnswer): IDataObject {
+	const result: IDataObject = {
+		answer: answer.citations.length > 0 ? answer.markdown.slice(0, answer.markdown.lastIndexOf('\n\n**Sources**')) : answer.answer,
+		sources: answer.citations.map((citation, index) => ({ number: index + 1, title: citation.title, url: citation.url })),
+	};
+	if (answer.chatId !== undefined) result.chatId = answer.chatId;
+	return result;
 }
 
 /** The item's session key and expiry, when the Session Key option is set and not empty. */
