@@ -87,7 +87,8 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. What changed in our roadmap docs this week?',
 		typeOptions: { rows: 4 },
-		description: 'The question or instruction for Glean',
+		description:
+			'The question or instruction for Glean, self-contained and in plain language. Glean answers from the company documents, wikis, tickets and chats the user can access.',
 	},
 	{
 		displayName: 'Chat ID',
@@ -306,12 +307,21 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 	// An AI Agent calling Glean as a tool gets the answer and its sources, not progress steps.
-	const answer = this.isToolExecution?.() ? toolAnswer(aggregator.toSimplified()) : simplify ? aggregator.toSimplified() : aggregator.toRaw();
+	const answer = runAsTool(this) ? toolAnswer(aggregator.toSimplified()) : simplify ? aggregator.toSimplified() : aggregator.toRaw();
 	if (session !== undefined) {
 		const answeredChatId = aggregator.chatIdOfAnswer ?? chatId;
 		if (answeredChatId !== '') rememberChat(this, session.key, answeredChatId, session.expiryMinutes);
 	}
 	return [{ json: answer as unknown as IDataObject }];
+}
+
+/**
+ * Whether an AI Agent runs this node as its tool: n8n says so through isToolExecution() when it
+ * calls the tool itself, and the tool variant n8n makes of the node (type `…gleanChatTool`) is
+ * only ever run as a tool, also when n8n's engine runs it like a regular node.
+ */
+function runAsTool(context: IExecuteFunctions): boolean {
+	return context.isToolExecution?.() === true || context.getNode().type.endsWith('gleanChatTool');
 }
 
 /**
