@@ -36,3 +36,14 @@ test('an agent asks Glean through the tool and gets a compact answer with its so
 	const [request] = setup.glean.requestsTo('chat');
 	expect((request.body as { messages: Array<{ fragments: Array<{ text: string }> }> }).messages[0].fragments[0].text).toBe(question);
 });
+
+test('in a run n8n streams to a chat, the tool sends nothing live: the user sees the agent\'s reply, not Glean\'s raw answer', async () => {
+	const { chunks, outputs } = await runGleanNode({
+		parameters: { resource: 'chat', operation: 'sendMessage', message: "={{ $fromAI('question', 'The question for Glean', 'string') }}" },
+		credentials: setup.credentials(),
+		asToolWith: { question: 'Hi?' },
+		streaming: true,
+	});
+	expect(chunks.filter((chunk) => chunk.metadata.nodeName === 'Glean Chat')).toEqual([]);
+	expect(outputs.Agent[0].json.result).toEqual(expect.stringContaining('"sources"'));
+});

@@ -94,19 +94,60 @@ describe('Session Key', () => {
 		const sessions = (staticData['node:Glean Chat'] as IDataObject).gleanChatSessions as Record<string, unknown>;
 		expect(Object.keys(sessions)).toHaveLength(1000);
 		expect(sessions.s0).toBeUndefined();
-		expect(sessions.newcomer).toEqual({ chatId: expect.any(String), usedAt: expect.any(Number) });
+		expect(sessions.newcomer).toEqual({ chatId: expect.any(String), usedAt: expect.any(Number), expiryMinutes: 60 });
 	});
 
-	test('a Chat ID parameter wins over the session', async () => {
-		const staticData: IDataObject = {};
-		await runGleanNode({ parameters: sendMessage(), items: [{ json: { sessionId: 'dan', chatInput: 'one' } }], credentials: setup.credentials(), staticData });
-		const other = (await runGleanNode({ parameters: sendMessage(), items: [{ json: { sessionId: 'erin', chatInput: 'x' } }], credentials: setup.credentials(), staticData })).items[0].json.chatId as string;
+	test('each session expires by its own setting: a short one on another item does not clear it', async () => {
+		const staticData: IDataObject = {
+			'node:Glean Chat': { gleanChatSessions: { long: { chatId: 'chat-long', usedAt: Date.now() - 50 * 60_000, expiryMinutes: 120 } } },
+		};
 		await runGleanNode({
-			parameters: { ...sendMessage(), chatId: other },
-			items: [{ json: { sessionId: 'dan', chatInput: 'two' } }],
+			parameters: sendMessage({ sessionExpiryMinutes: 30 }),
+			items: [{ json: { sessionId: 'short', chatInput: 'q' } }],
 			credentials: setup.credentials(),
 			staticData,
 		});
-		expect(sent()[2].chatId).toBe(other);
+		const sessions = (staticData['node:Glean Chat'] as IDataObject).gleanChatSessions as Record<string, { chatId: string }>;
+		expect(Object.keys(sessions).sort()).toEqual(['long', 'short']);
+	});
+
+	test('a Chat ID parameter wins for its message, and the session keeps its own chat', async () => {
+		const staticData: IDataObject = {};
+		const ask = async (sessionId: string, chatInput: string, chatId?: string) =>
+			await runGleanNode({
+				parameters: chatId ? { ...sendMessage(), chatId } : sendMessage(),
+				items: [{ json: { sessionId, chatInput } }],
+				credentials: setup.credentials(),
+				staticData,
+			});
+		const dansChat = (await ask('dan', 'one')).items[0].json.chatId as string;
+		const other = (await ask('erin', 'x')).items[0].json.chatId as string;
+		await ask('dan', 'two', other);
+		await ask('dan', 'three');
+		expect(sent().map((body) => body.chatId)).toEqual([undefined, undefined, other, dansChat]);
+	});
+
+	test('a remembered chat Glean no longer has fails that message, and the next one starts a new chat', async () => {
+		const staticData: IDataObject = {};
+		const ask = async () =>
+			await runGleanNode({ parameters: sendMessage(), items: [{ json: { sessionId: 'fay', chatInput: 'q' } }], credentials: setup.credentials(), staticData, continueOnFail: true });
+		const chatId = (await ask()).items[0].json.chatId as string;
+		setup.glean.chats.delete(chatId);
+		expect((await ask()).items[0].json.error).toBe('Glean answered 404: Chat not found');
+		const fresh = (await ask()).items[0].json.chatId;
+		expect(fresh).toEqual(expect.any(String));
+		expect(fresh).not.toBe(chatId);
+		expect(sent().map((body) => body.chatId)).toEqual([undefined, chatId, undefined]);
+	});
+
+	test('a queued answer (202) still ties the session to the chat Glean named', async () => {
+		const staticData: IDataObject = {};
+		setup.glean.chats.set('chat-q', { id: 'chat-q', name: 'q', createTime: 1, updateTime: 1, messages: [] });
+		setup.glean.enqueue('chat', { kind: 'json', status: 202, json: { chatId: 'chat-q', queuedRequestId: 'r1', isSavedToChatHistory: true } });
+		const ask = async () =>
+			await runGleanNode({ parameters: sendMessage(), items: [{ json: { sessionId: 'gus', chatInput: 'q' } }], credentials: setup.credentials(), staticData });
+		expect((await ask()).items[0].json).toMatchObject({ queued: true, chatId: 'chat-q' });
+		await ask();
+		expect(sent().map((body) => body.chatId)).toEqual([undefined, 'chat-q']);
 	});
 });

@@ -13,7 +13,12 @@ interface SessionEntry {
 	chatId: string;
 	/** When the session was last used, in ms since the epoch. */
 	usedAt: number;
+	/** Its own expiry: items may set different ones. */
+	expiryMinutes?: number;
 }
+
+const expired = (entry: SessionEntry, now: number, fallbackMinutes: number) =>
+	now - entry.usedAt > (entry.expiryMinutes ?? fallbackMinutes) * 60_000;
 
 function sessions(context: IExecuteFunctions): Record<string, SessionEntry> {
 	const staticData = context.getWorkflowStaticData('node');
@@ -26,7 +31,7 @@ export function rememberedChat(context: IExecuteFunctions, key: string, expiryMi
 	const store = sessions(context);
 	const entry = store[key];
 	if (!entry) return undefined;
-	if (now - entry.usedAt > expiryMinutes * 60_000) {
+	if (expired({ ...entry, expiryMinutes }, now, expiryMinutes)) {
 		delete store[key];
 		return undefined;
 	}
@@ -36,10 +41,9 @@ export function rememberedChat(context: IExecuteFunctions, key: string, expiryMi
 /** Remembers `chatId` for `key`; drops expired entries and, beyond MAX_SESSIONS, the least recently used. */
 export function rememberChat(context: IExecuteFunctions, key: string, chatId: string, expiryMinutes: number, now = Date.now()): void {
 	const store = sessions(context);
-	store[key] = { chatId, usedAt: now };
-	const keys = Object.keys(store);
-	for (const other of keys) {
-		if (now - store[other].usedAt > expiryMinutes * 60_000) delete store[other];
+	store[key] = { chatId, usedAt: now, expiryMinutes };
+	for (const other of Object.keys(store)) {
+		if (expired(store[other], now, expiryMinutes)) delete store[other];
 	}
 	const left = Object.keys(store);
 	if (left.length > MAX_SESSIONS) {

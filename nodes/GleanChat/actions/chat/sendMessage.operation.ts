@@ -31,7 +31,7 @@ import {
 	timezoneOffsetOption,
 } from '../common';
 import { answerError } from '../errors';
-import { rememberChat, rememberedChat } from './chatSessions';
+import { forgetChat, rememberChat, rememberedChat } from './chatSessions';
 
 const restrictionFilters = (kind: 'inclusions' | 'exclusions'): INodeProperties => ({
 	displayName: kind === 'inclusions' ? 'Only Use Sources' : 'Never Use Sources',
@@ -280,7 +280,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// Anything quoted from Glean is shown without the token (the router redacts the output items).
 	const token = await itemToken.call(this, itemIndex);
 	const clean = (text: string) => redact(text, token);
-	const live: LiveDeltas | undefined = stream && this.isStreaming() ? { pending: [], redactor: new StreamRedactor(token) } : undefined;
+	// Not as an agent's tool: the chat's user should see the agent's reply, not Glean's raw answer.
+	const live: LiveDeltas | undefined =
+		stream && this.isStreaming() && !runAsTool(this) ? { pending: [], redactor: new StreamRedactor(token) } : undefined;
 	const aggregator = new ChatStreamAggregator({
 		keepRaw: !simplify,
 		onAnswerDelta: live
@@ -291,12 +293,28 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			: undefined,
 		cleanQuote: clean,
 	});
-	const response = stream
-		? await readStreamedAnswer.call(this, call, aggregator, live, clean, itemIndex)
-		: await gleanApiRequest.call(this, call, itemIndex);
+	// The session keeps the chat it continued, or the new one Glean started; not a Chat ID given
+	// for this message only.
+	const remember = (answeredChatId: string | undefined) => {
+		if (session !== undefined && (fromSession !== undefined || chatId === '') && answeredChatId) {
+			rememberChat(this, session.key, answeredChatId, session.expiryMinutes);
+		}
+	};
+	const response = await (
+		stream ? readStreamedAnswer.call(this, call, aggregator, live, clean, itemIndex) : gleanApiRequest.call(this, call, itemIndex)
+	).catch(async (error: unknown) => {
+		// A remembered chat Glean no longer accepts (deleted, or another user's): the next message starts a new one.
+		const status = (error as { httpCode?: string | null }).httpCode;
+		if (session !== undefined && fromSession !== undefined && (status === '400' || status === '403' || status === '404')) {
+			forgetChat(this, session.key);
+		}
+		return await Promise.reject(error);
+	});
 
 	if (response.statusCode === 202) {
-		return [{ json: queuedItem(await jsonBody.call(this, response.body, clean, itemIndex), chatId) }];
+		const queued = queuedItem(await jsonBody.call(this, response.body, clean, itemIndex), chatId);
+		remember(typeof queued.chatId === 'string' ? queued.chatId : undefined);
+		return [{ json: queued }];
 	}
 	if (!stream) aggregator.addResponse(await jsonBody.call(this, response.body, clean, itemIndex));
 
@@ -308,10 +326,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	// An AI Agent calling Glean as a tool gets the answer and its sources, not progress steps.
 	const answer = runAsTool(this) ? toolAnswer(aggregator.toSimplified()) : simplify ? aggregator.toSimplified() : aggregator.toRaw();
-	if (session !== undefined) {
-		const answeredChatId = aggregator.chatIdOfAnswer ?? chatId;
-		if (answeredChatId !== '') rememberChat(this, session.key, answeredChatId, session.expiryMinutes);
-	}
+	remember(aggregator.chatIdOfAnswer ?? chatId);
 	return [{ json: answer as unknown as IDataObject }];
 }
 
