@@ -45,7 +45,7 @@ export class Deadline {
 
 	constructor(readonly timeoutMillis: number) {
 		this.limitMillis = clientLimitMillis(timeoutMillis);
-		// n8n's sleep, not setTimeout: it ends quietly when stop() aborts it.
+		// n8n's sleep (timers are banned in community nodes): it ends quietly when stop() aborts it.
 		this.expired = sleep(this.limitMillis, this.stopper.signal).then(
 			() => new ClientTimeoutError(this.limitMillis, this.timeoutMillis),
 			async () => await new Promise<never>(() => {}),
