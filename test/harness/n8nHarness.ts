@@ -250,11 +250,15 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		throw new Error('Not used by these tests');
 	}
 
+	/** How often a credential was read (in n8n, each read decrypts it). */
+	decryptions = 0;
+
 	async getDecrypted(
 		_additionalData: IWorkflowExecuteAdditionalData,
 		_nodeCredentials: INodeCredentialsDetails,
 		type: string,
 	): Promise<ICredentialDataDecryptedObject> {
+		this.decryptions++;
 		if (type !== this.credentialType.name) throw new Error(`No test credentials of type ${type}`);
 		return withCredentialDefaults(this.credentialType, this.data);
 	}
@@ -304,6 +308,8 @@ export interface RunResult {
 	/** The node's error when the run failed. */
 	error?: Error & { description?: string | null; context?: IDataObject; httpCode?: string | null };
 	chunks: StructuredChunk[];
+	/** How often the run read the credential. */
+	credentialReads: number;
 }
 
 export const GLEAN_NODE_NAME = 'Glean Chat';
@@ -383,9 +389,10 @@ export async function runGleanNode(options: RunOptions): Promise<RunResult> {
 		finishedRun = run;
 	});
 
+	const credentialsHelper = new TestCredentialsHelper(credentialType, options.credentials);
 	const additionalData = {
 		hooks,
-		credentialsHelper: new TestCredentialsHelper(credentialType, options.credentials),
+		credentialsHelper,
 		streamingEnabled: options.streaming === true,
 		currentNodeExecutionIndex: 0,
 		restApiUrl: 'http://127.0.0.1/rest',
@@ -440,6 +447,7 @@ export async function runGleanNode(options: RunOptions): Promise<RunResult> {
 		outputs,
 		error: (taskData?.error ?? run.data.resultData.error) as RunResult['error'],
 		chunks,
+		credentialReads: credentialsHelper.decryptions,
 	};
 }
 

@@ -428,6 +428,16 @@ describe('Send Message with several items', () => {
 		);
 	});
 
+	test('the credential is read once per item by the node (n8n\'s request helper reads it once more)', async () => {
+		const { credentialReads, items } = await runGleanNode({
+			parameters: sendMessage({ message: '={{ $json.q }}' }),
+			items: [{ json: { q: 'a' } }, { json: { q: 'b' } }, { json: { q: 'c' } }],
+			credentials: credentials(),
+		});
+		expect(items).toHaveLength(3);
+		expect(credentialReads).toBe(3 * 2);
+	});
+
 	test('Continue On Fail: the failing item becomes an error item and the rest go on', async () => {
 		glean.enqueue('chat', { kind: 'ndjson', body: conversationLines(defaultConversation('a')) });
 		glean.enqueue('chat', { kind: 'text', status: 401, text: 'Invalid Secret\nNot allowed' });

@@ -75,7 +75,7 @@ describe('what is retried', () => {
 		try {
 			const budget = new RetryBudget({ maxAttempts: 3, maxWaitMillis: 5000 });
 			budget.attempts = 1;
-			expect(budget.decide({ kind: 'status', statusCode: 429, retryAfter: '4' }, true)).toEqual({ retry: true, waitMillis: 4000, reason: 'retry-after' });
+			expect(budget.decide({ kind: 'status', statusCode: 429, retryAfter: '4' }, true)).toEqual({ retry: true, waitMillis: 4000 });
 			budget.waitedMillis = 4000;
 			budget.attempts = 2;
 			expect(budget.decide({ kind: 'status', statusCode: 429, retryAfter: '2' }, true)).toMatchObject({ retry: false });

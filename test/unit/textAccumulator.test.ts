@@ -10,7 +10,7 @@ describe('TextAccumulator', () => {
 		text.push('');
 		expect(text.toString()).toBe(pieces.join(''));
 		expect(text.length).toBe(pieces.join('').length);
-		// Read twice: the same string, not a new copy.
+		// Reading again gives the same text (the whole is kept as the one block).
 		expect(text.toString()).toBe(text.toString());
 	});
 

@@ -1,4 +1,5 @@
 import type {
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -308,7 +309,7 @@ async function checkedCredentials(
 	call: GleanCall,
 	itemIndex: number,
 ): Promise<{ baseUrl: string; token: string; user: string }> {
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
+	const credentials = await itemCredentials.call(this, itemIndex);
 	const node = this.getNode();
 	const rawBaseUrl = String(credentials.baseUrl ?? '').trim();
 	if (rawBaseUrl === '') {
@@ -568,10 +569,24 @@ function isByteStream(value: unknown): value is ByteStream {
 	);
 }
 
+const credentialsByRun = new WeakMap<IExecuteFunctions, Map<number, Promise<ICredentialDataDecryptedObject>>>();
+
+/**
+ * The item's credential, read once per item of a node run: the transport, the operation and
+ * the router all need it, and in n8n every read decrypts it again.
+ */
+async function itemCredentials(this: IExecuteFunctions, itemIndex: number): Promise<ICredentialDataDecryptedObject> {
+	let byItem = credentialsByRun.get(this);
+	if (!byItem) credentialsByRun.set(this, (byItem = new Map()));
+	let credentials = byItem.get(itemIndex);
+	if (!credentials) byItem.set(itemIndex, (credentials = this.getCredentials(CREDENTIAL_TYPE, itemIndex)));
+	return await credentials;
+}
+
 /** The API token of the item's credential ('' when there is none), to redact what users see. */
 export async function itemToken(this: IExecuteFunctions, itemIndex: number): Promise<string> {
 	try {
-		const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
+		const credentials = await itemCredentials.call(this, itemIndex);
 		return String(credentials.apiToken ?? '');
 	} catch {
 		// No usable credential: nothing was sent with one, so there is nothing to hide.

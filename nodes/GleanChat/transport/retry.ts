@@ -79,7 +79,7 @@ export function backoffMillis(retryNumber: number, random: number): number {
 }
 
 export type RetryDecision =
-	| { retry: true; waitMillis: number; reason: 'retry-after' | 'backoff' }
+	| { retry: true; waitMillis: number }
 	/** `limited`: the failure could be retried, but the limits say no more. */
 	| { retry: false; why: string; limited: boolean };
 
@@ -108,13 +108,13 @@ export class RetryBudget {
 					limited: true,
 				};
 			}
-			return { retry: true, waitMillis: retryAfter, reason: 'retry-after' };
+			return { retry: true, waitMillis: retryAfter };
 		}
 		if (remaining <= 0) {
 			return { retry: false, why: `gave up after ${this.attempts} attempts: the retry wait limit is used up`, limited: true };
 		}
 		const waitMillis = Math.min(backoffMillis(this.attempts, retryClock.random()), remaining);
-		return { retry: true, waitMillis, reason: 'backoff' };
+		return { retry: true, waitMillis };
 	}
 }
 
