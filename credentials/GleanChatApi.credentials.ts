@@ -111,5 +111,36 @@ export class GleanChatApi implements ICredentialType {
 			url: '/rest/api/v1/listchats',
 			method: 'POST',
 		},
+		// Without these, n8n's dialog shows only the HTTP reason (e.g. "Unauthorized").
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'Glean rejected the API token (401). Check that it is complete and not expired or revoked; for a token from your identity provider, set Token Type to OAuth Access Token.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message: 'Glean refused this token (403). Give it the CHAT scope, and check that the Act As user may use Glean Chat.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 400,
+					message: 'Glean refused the request (400). A global token needs Act As (Email): the user whose chats and permissions to use.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message: "No Glean API answered at this Base URL (404). Use your Glean API host, e.g. https://acme-be.glean.com (Glean's admin console shows it).",
+				},
+			},
+		],
 	};
 }

@@ -89,6 +89,8 @@ export interface EmulatorOptions {
 	streamDelayMs?: number;
 	/** Answer every chat request with this instead of the in-memory Glean (benchmarks). */
 	chatAnswer?: Scenario;
+	/** Listen on this loopback port (default: any free port). `npm run dev` keeps one, so its saved credential stays valid. */
+	port?: number;
 }
 
 export interface StoredChat {
@@ -127,6 +129,9 @@ export class GleanEmulator {
 	/** Consulted after scripted scenarios, before the default answer. */
 	faults?: FaultInjector;
 
+	/** Called with each request as it arrives (`npm run dev` prints them). */
+	onRequest?: (request: RecordedRequest) => void;
+
 	/** A pause before answering each request (a slow Glean), fixed or per request. */
 	responseDelayMs: number | ((request: RecordedRequest) => number) = 0;
 
@@ -160,7 +165,7 @@ export class GleanEmulator {
 
 	static async start(options: EmulatorOptions = {}): Promise<GleanEmulator> {
 		const emulator = new GleanEmulator(options);
-		await emulator.listen();
+		await emulator.listen(options.port ?? 0);
 		return emulator;
 	}
 
@@ -211,7 +216,7 @@ export class GleanEmulator {
 		await new Promise<void>((resolve) => server.close(() => resolve()));
 	}
 
-	private async listen(): Promise<void> {
+	private async listen(port: number): Promise<void> {
 		this.server = createServer((request, response) => {
 			this.inFlight++;
 			this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
@@ -225,7 +230,10 @@ export class GleanEmulator {
 				}
 			});
 		});
-		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+		await new Promise<void>((resolve, reject) => {
+			this.server!.once('error', reject);
+			this.server!.listen(port, '127.0.0.1', resolve);
+		});
 	}
 
 	private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -249,6 +257,7 @@ export class GleanEmulator {
 			),
 		};
 		this.requests.push(recorded);
+		this.onRequest?.(recorded);
 		for (const waiter of this.waiters.filter((entry) => entry.endpoint === recorded.endpoint)) {
 			this.waiters.splice(this.waiters.indexOf(waiter), 1);
 			waiter.resolve(recorded);

@@ -1,0 +1,166 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { GleanEmulator } from '../emulator/gleanEmulator';
+import { OpenAiEmulator } from '../emulator/openAiEmulator';
+import { packageRoot } from '../harness/paths';
+import { ensureN8n } from './n8nInstall';
+import { N8nInstance, type Owner } from './n8nInstance';
+
+/**
+ * The real n8n with this package, a Glean emulator, an OpenAI emulator (for the AI Agent
+ * example), a signed-in owner, ready credentials pointing at both emulators, and the example
+ * workflows imported. `npm run dev` keeps one open on port 5678; `npm run test:n8n` makes a
+ * fresh one and runs the examples through it.
+ */
+
+export const OWNER: Owner = { email: 'dev@glean-chat.local', password: 'GleanChat-dev-1', firstName: 'Glean', lastName: 'Developer' };
+
+export const GLEAN_CREDENTIAL = 'Glean Chat (local emulator)';
+
+export const OPENAI_CREDENTIAL = 'OpenAI (local emulator)';
+
+/** The file the upload example reads; the example's path is replaced by this folder's copy. */
+export const REPORT_FILE = 'quarterly-report.pdf';
+
+export interface LocalN8nOptions {
+	userFolder: string;
+	n8nPort: number;
+	brokerPort: number;
+	/** 0: any free port. */
+	gleanPort?: number;
+	openAiPort?: number;
+	gleanToken: string;
+	/** Pause between streamed lines, so answers visibly stream in the editor. */
+	streamDelayMs?: number;
+	log?: (line: string) => void;
+}
+
+export interface ImportedExample {
+	file: string;
+	id: string;
+	versionId: string;
+	workflow: ExampleWorkflow;
+}
+
+export interface ExampleWorkflow {
+	name: string;
+	nodes: Array<{ name: string; type: string; parameters: Record<string, unknown>; credentials?: Record<string, { id: string; name: string }> }>;
+	connections: object;
+	settings?: object;
+	pinData?: object;
+}
+
+export interface LocalN8n {
+	n8n: N8nInstance;
+	glean: GleanEmulator;
+	openAi: OpenAiEmulator;
+	filesFolder: string;
+	examples: ImportedExample[];
+	stop(): Promise<void>;
+}
+
+export async function startLocalN8n(options: LocalN8nOptions): Promise<LocalN8n> {
+	const log = options.log ?? console.log;
+	const installed = ensureN8n(log);
+	const filesFolder = join(options.userFolder, 'files');
+	mkdirSync(filesFolder, { recursive: true });
+	writeFileSync(join(filesFolder, REPORT_FILE), sampleReport());
+
+	const glean = await GleanEmulator.start({ port: options.gleanPort, token: options.gleanToken, streamDelayMs: options.streamDelayMs });
+	const openAi = await OpenAiEmulator.start(options.openAiPort);
+	let n8n: N8nInstance | undefined;
+	try {
+		n8n = await N8nInstance.start({
+			n8n: installed,
+			userFolder: options.userFolder,
+			port: options.n8nPort,
+			brokerPort: options.brokerPort,
+			filesFolder,
+			logFile: join(options.userFolder, 'n8n.log'),
+		});
+		await n8n.signIn(OWNER);
+		const credentials = await n8n.credentialIdsByName();
+		const gleanData = { baseUrl: glean.baseUrl, apiToken: options.gleanToken, authType: 'token', actAs: '' };
+		const openAiData = { apiKey: 'sk-local-emulator', url: openAi.baseUrl };
+		const ids = {
+			gleanChatApi: credentials.get(GLEAN_CREDENTIAL) ?? (await n8n.createCredential(GLEAN_CREDENTIAL, 'gleanChatApi', gleanData)),
+			openAiApi: credentials.get(OPENAI_CREDENTIAL) ?? (await n8n.createCredential(OPENAI_CREDENTIAL, 'openAiApi', openAiData)),
+		};
+		const examples = await importExamples(n8n, ids, filesFolder);
+		const running = n8n;
+		return {
+			n8n: running,
+			glean,
+			openAi,
+			filesFolder,
+			examples,
+			stop: async () => {
+				await running.stop();
+				await glean.stop();
+				await openAi.stop();
+			},
+		};
+	} catch (error) {
+		await n8n?.stop();
+		await glean.stop();
+		await openAi.stop();
+		throw error;
+	}
+}
+
+/**
+ * Imports every workflow in examples/ that the instance does not have yet, as a user would:
+ * the same JSON, with the credential placeholders pointed at the local credentials and the
+ * upload example's file path pointed at the local copy of the report.
+ */
+async function importExamples(n8n: N8nInstance, credentialIds: Record<string, string>, filesFolder: string): Promise<ImportedExample[]> {
+	const examplesDir = join(packageRoot(), 'examples');
+	const existing = await n8n.workflowIdsByName();
+	const imported: ImportedExample[] = [];
+	for (const file of readdirSync(examplesDir).filter((name) => name.endsWith('.json')).sort()) {
+		const workflow = JSON.parse(readFileSync(join(examplesDir, file), 'utf8')) as ExampleWorkflow;
+		for (const node of workflow.nodes) {
+			for (const [type, credential] of Object.entries(node.credentials ?? {})) {
+				if (!credentialIds[type]) throw new Error(`${file}: no local credential of type ${type}`);
+				credential.id = credentialIds[type];
+			}
+			if (node.type === 'n8n-nodes-base.readWriteFile') node.parameters.fileSelector = join(filesFolder, REPORT_FILE);
+		}
+		const id = existing.get(workflow.name);
+		if (id) {
+			const stored = await n8n.rest<{ versionId: string }>('GET', `/rest/workflows/${id}`);
+			imported.push({ file, id, versionId: stored.versionId, workflow });
+			continue;
+		}
+		const { pinData: _pinData, ...body } = workflow;
+		const created = await n8n.createWorkflow(body);
+		imported.push({ file, id: created.id, versionId: created.versionId, workflow });
+	}
+	return imported;
+}
+
+/** A small, valid PDF (over Glean's 1,024-byte minimum) standing in for a quarterly report. */
+function sampleReport(): Buffer {
+	const text = 'Quarterly report Q3 2026. Revenue grew 12 percent. Open risks: Atlas launch date, hiring in EMEA.';
+	const stream = `BT /F1 12 Tf 72 720 Td (${text}) Tj ET`;
+	const objects = [
+		'<< /Type /Catalog /Pages 2 0 R >>',
+		'<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+		'<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+		`<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+		'<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+	];
+	let body = '%PDF-1.4\n';
+	const offsets: number[] = [];
+	objects.forEach((object, index) => {
+		offsets.push(body.length);
+		body += `${index + 1} 0 obj\n${object}\nendobj\n`;
+	});
+	// Padding in a comment keeps the file valid and above the minimum size.
+	body += `% ${'Notes for the quarter. '.repeat(50)}\n`;
+	const xref = body.length;
+	body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('')}`;
+	body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+	return Buffer.from(body, 'latin1');
+}

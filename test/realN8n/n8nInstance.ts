@@ -1,0 +1,310 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { packageRoot } from '../harness/paths';
+import { type InstalledN8n, seedMigratedDatabase } from './n8nInstall';
+
+/**
+ * One real n8n application process (`n8n start`) with this package installed the way n8n
+ * loads community nodes: the `npm pack` tarball unpacked into
+ * `<user folder>/.n8n/nodes/node_modules/n8n-nodes-glean-chat`. It is driven through the same
+ * REST API the editor uses (owner sign-up, credentials, workflows, manual runs, executions).
+ */
+
+export const PACKAGE_NAME = 'n8n-nodes-glean-chat';
+
+export interface N8nInstanceOptions {
+	n8n: InstalledN8n;
+	/** N8N_USER_FOLDER. Kept as is: a new folder gives a new instance, an old one keeps its data. */
+	userFolder: string;
+	port: number;
+	/** n8n's task broker port (default 5679); parallel instances need their own. */
+	brokerPort: number;
+	/** Folder the Read/Write Files node may read (N8N_RESTRICT_FILE_ACCESS_TO). */
+	filesFolder: string;
+	/** Where n8n's own log goes. */
+	logFile: string;
+}
+
+export interface Owner {
+	email: string;
+	password: string;
+	firstName: string;
+	lastName: string;
+}
+
+export interface ExecutionResult {
+	id: string;
+	status: string;
+	/** `resultData` of the run: per node name, its runs. */
+	runData: Record<string, Array<{ data?: Record<string, Array<Array<{ json: Record<string, unknown> }> | null>>; error?: { message: string; description?: string } }>>;
+	error?: { message: string; description?: string; node?: { name: string } };
+	lastNodeExecuted?: string;
+}
+
+/** A fixed key, so credentials saved by one run of `npm run dev` decrypt in the next. */
+const ENCRYPTION_KEY = 'n8n-nodes-glean-chat-local-only-key';
+
+/** Sent with every REST call: n8n ties its auth cookie to the browser id it was issued for. */
+const BROWSER_ID = 'glean-chat-real-n8n-tests';
+
+export class N8nInstance {
+	readonly baseUrl: string;
+
+	private process?: ChildProcess;
+
+	private cookie = '';
+
+	private exited?: Promise<number | null>;
+
+	private constructor(readonly options: N8nInstanceOptions) {
+		this.baseUrl = `http://127.0.0.1:${options.port}`;
+	}
+
+	/** Packs the package, installs it into the user folder, starts n8n and waits until it is ready. */
+	static async start(options: N8nInstanceOptions): Promise<N8nInstance> {
+		installPackedPackage(options.userFolder);
+		const instance = new N8nInstance(options);
+		await instance.spawn();
+		return instance;
+	}
+
+	private async spawn(): Promise<void> {
+		const { n8n, userFolder, port, brokerPort, filesFolder, logFile } = this.options;
+		mkdirSync(filesFolder, { recursive: true });
+		const log = createWriteStream(logFile, { flags: 'a' });
+		const env: NodeJS.ProcessEnv = {
+			...process.env,
+			// n8n starts its JavaScript task runner with the `node` on PATH: it must be Node 24 too.
+			PATH: `${n8n.nodeBinDir}:${process.env.PATH ?? ''}`,
+			N8N_USER_FOLDER: userFolder,
+			N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
+			DB_TYPE: 'sqlite',
+			N8N_PORT: String(port),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_HOST: '127.0.0.1',
+			N8N_PROTOCOL: 'http',
+			WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+			N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
+			// The editor is served over plain http on loopback.
+			N8N_SECURE_COOKIE: 'false',
+			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+			N8N_RESTRICT_FILE_ACCESS_TO: filesFolder,
+			// Nothing here may leave the machine.
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_HIRING_BANNER_ENABLED: 'false',
+			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+			N8N_LOG_LEVEL: 'warn',
+		};
+		seedMigratedDatabase(n8n, userFolder, env);
+		const child = spawn(n8n.node24, [n8n.n8nBin, 'start'], { cwd: userFolder, env, stdio: ['ignore', 'pipe', 'pipe'] });
+		this.process = child;
+		child.stdout.pipe(log);
+		child.stderr.pipe(log);
+		this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+		// If this process ends first (an error, Ctrl-C), n8n must not stay behind holding its ports.
+		const killOnExit = () => child.kill('SIGKILL');
+		process.once('exit', killOnExit);
+		void this.exited.then(() => process.off('exit', killOnExit));
+		await this.waitUntilReady();
+	}
+
+	private async waitUntilReady(): Promise<void> {
+		const deadline = Date.now() + 180_000;
+		let exitCode: number | null | undefined;
+		void this.exited?.then((code) => (exitCode = code));
+		while (Date.now() < deadline) {
+			if (exitCode !== undefined) throw new Error(`n8n exited with code ${exitCode} before it was ready.\n${this.logTail()}`);
+			try {
+				const response = await fetch(`${this.baseUrl}/healthz/readiness`);
+				if (response.ok) return;
+			} catch {
+				// Not listening yet.
+			}
+			await pause(250);
+		}
+		throw new Error(`n8n was not ready after 180 s.\n${this.logTail()}`);
+	}
+
+	logTail(lines = 40): string {
+		try {
+			return readFileSync(this.options.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+		} catch {
+			return '(no n8n log)';
+		}
+	}
+
+	async stop(): Promise<void> {
+		const child = this.process;
+		if (!child || child.exitCode !== null || child.signalCode !== null) return;
+		child.kill('SIGTERM');
+		let timer: NodeJS.Timeout | undefined;
+		const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 20_000)));
+		const stopped = await Promise.race([this.exited, timeout]);
+		clearTimeout(timer);
+		if (stopped === 'timeout') child.kill('SIGKILL');
+	}
+
+	/** Signs the owner up on a new instance, or in on one that has an owner. */
+	async signIn(owner: Owner): Promise<void> {
+		const settings = (await this.rest<{ userManagement: { showSetupOnFirstLoad?: boolean } }>('GET', '/rest/settings')).userManagement;
+		const response = settings.showSetupOnFirstLoad
+			? await this.call('POST', '/rest/owner/setup', owner)
+			: await this.call('POST', '/rest/login', { emailOrLdapLoginId: owner.email, password: owner.password });
+		if (!response.ok) throw new Error(`Signing in to n8n failed: ${response.status} ${await response.text()}`);
+		const cookie = response.headers.getSetCookie().find((value) => value.startsWith('n8n-auth='));
+		if (!cookie) throw new Error('n8n did not set its auth cookie');
+		this.cookie = cookie.split(';')[0];
+	}
+
+	async rest<T>(method: string, path: string, body?: unknown): Promise<T> {
+		const response = await this.call(method, path, body);
+		const text = await response.text();
+		if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text.slice(0, 500)}`);
+		return (JSON.parse(text) as { data: T }).data;
+	}
+
+	private async call(method: string, path: string, body?: unknown): Promise<Response> {
+		return await fetch(`${this.baseUrl}${path}`, {
+			method,
+			headers: { 'Content-Type': 'application/json', 'browser-id': BROWSER_ID, ...(this.cookie ? { Cookie: this.cookie } : {}) },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+	}
+
+	async createCredential(name: string, type: string, data: Record<string, unknown>): Promise<string> {
+		return (await this.rest<{ id: string }>('POST', '/rest/credentials', { name, type, data })).id;
+	}
+
+	async credentialIdsByName(): Promise<Map<string, string>> {
+		const credentials = await this.rest<Array<{ id: string; name: string }>>('GET', '/rest/credentials');
+		return new Map(credentials.map((credential) => [credential.name, credential.id]));
+	}
+
+	/** "Test credential" in the dialog of a new, unsaved credential. */
+	async testCredential(type: string, data: Record<string, unknown>): Promise<{ status: string; message: string }> {
+		return await this.rest('POST', '/rest/credentials/test', { credentials: { id: '', name: 'test', type, data } });
+	}
+
+	/** A file the editor loads (not wrapped in `data`), e.g. `/types/nodes.json`. */
+	async getJson<T>(path: string): Promise<T> {
+		const response = await this.call('GET', path);
+		if (!response.ok) throw new Error(`GET ${path} → ${response.status}`);
+		return (await response.json()) as T;
+	}
+
+	/**
+	 * POSTs JSON to a production webhook. Publishing registers webhooks in the background, so
+	 * a 404 (not registered yet) is retried for a few seconds; nothing runs on a 404.
+	 */
+	async callWebhook(path: string, body: unknown): Promise<Response> {
+		const deadline = Date.now() + 15_000;
+		for (;;) {
+			const response = await fetch(`${this.baseUrl}/webhook/${path}`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify(body),
+			});
+			if (response.status !== 404 || Date.now() > deadline) return response;
+			await response.arrayBuffer();
+			await pause(200);
+		}
+	}
+
+	async createWorkflow(workflow: object): Promise<{ id: string; versionId: string }> {
+		return await this.rest('POST', '/rest/workflows', workflow);
+	}
+
+	async workflowIdsByName(): Promise<Map<string, string>> {
+		const workflows = await this.rest<Array<{ id: string; name: string }>>('GET', '/rest/workflows');
+		return new Map(workflows.map((workflow) => [workflow.name, workflow.id]));
+	}
+
+	/** Publishes a workflow, so its production webhooks answer. */
+	async activate(workflow: { id: string; versionId: string }): Promise<void> {
+		await this.rest('POST', `/rest/workflows/${workflow.id}/activate`, { versionId: workflow.versionId });
+	}
+
+	/**
+	 * What the editor's "Execute workflow" button does: run from a trigger, optionally with the
+	 * trigger's output given (as the editor's chat panel gives the chat message). Waits for the end.
+	 */
+	async runManually(workflowId: string, trigger: string, triggerOutput?: Array<Record<string, unknown>>): Promise<ExecutionResult> {
+		const triggerToStartFrom = triggerOutput
+			? {
+					name: trigger,
+					data: { startTime: Date.now(), executionTime: 0, executionIndex: 0, source: [], data: { main: [triggerOutput.map((json) => ({ json }))] } },
+				}
+			: { name: trigger };
+		const { executionId } = await this.rest<{ executionId: string }>('POST', `/rest/workflows/${workflowId}/run`, { triggerToStartFrom });
+		return await this.waitForExecution(executionId);
+	}
+
+	/** The latest execution of a workflow, once finished (for runs a webhook started). */
+	async lastExecution(workflowId: string): Promise<ExecutionResult> {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		const { results } = await this.rest<{ results: Array<{ id: string }> }>('GET', `/rest/executions?filter=${filter}&limit=1`);
+		if (!results[0]) throw new Error(`Workflow ${workflowId} has no execution`);
+		return await this.waitForExecution(results[0].id);
+	}
+
+	async waitForExecution(executionId: string): Promise<ExecutionResult> {
+		const deadline = Date.now() + 120_000;
+		while (Date.now() < deadline) {
+			const execution = await this.rest<{ status: string; data: string }>('GET', `/rest/executions/${executionId}`);
+			if (!['new', 'running', 'waiting'].includes(execution.status)) {
+				// Execution data is stored in the `flatted` format (it keeps shared references).
+				const data = this.flatted().parse(execution.data) as { resultData: Omit<ExecutionResult, 'id' | 'status'> };
+				return { id: executionId, status: execution.status, ...data.resultData };
+			}
+			await pause(100);
+		}
+		throw new Error(`Execution ${executionId} did not finish within 120 s`);
+	}
+
+	private flatted(): { parse: (text: string) => unknown } {
+		return createRequire(join(this.options.n8n.dir, 'node_modules', 'n8n', 'package.json'))('flatted') as { parse: (text: string) => unknown };
+	}
+}
+
+/** `npm pack` of this repo (what npm would publish), unpacked where n8n looks for community nodes. */
+export function installPackedPackage(userFolder: string): void {
+	const packDir = mkdtempSync(join(tmpdir(), 'glean-chat-pack-'));
+	try {
+		execFileSync('npm', ['pack', '--pack-destination', packDir, '--ignore-scripts', '--loglevel=error'], {
+			cwd: packageRoot(),
+			stdio: ['ignore', 'ignore', 'inherit'],
+		});
+		const tarball = readdirSync(packDir).find((name) => name.endsWith('.tgz'));
+		if (!tarball) throw new Error('npm pack made no tarball');
+		const target = join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
+		rmSync(target, { recursive: true, force: true });
+		mkdirSync(target, { recursive: true });
+		execFileSync('tar', ['-xzf', join(packDir, tarball), '-C', target, '--strip-components=1']);
+	} finally {
+		rmSync(packDir, { recursive: true, force: true });
+	}
+}
+
+/** A free loopback port. */
+export async function freePort(): Promise<number> {
+	return await new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+export async function pause(ms: number): Promise<void> {
+	await new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,216 @@
+/**
+ * `npm run test:n8n`: the package inside the real n8n application (n8n 2.41.1, installed once
+ * into a cache folder outside the repo). It installs the `npm pack` tarball as a community
+ * node, imports every example workflow, runs each one through n8n itself against the Glean
+ * emulator (and an OpenAI emulator for the AI Agent), runs one against a failing Glean, tests
+ * the credential, and drives the editor in Debian's Chromium. Prints what each run gave; exits
+ * non-zero if any check fails.
+ *
+ *   --save-screenshot   also write the editor screenshot to docs/ (the README's picture)
+ */
+import '../harness/env';
+
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { packageRoot } from '../harness/paths';
+import { checkEditor, expectedMenus } from './editorCheck';
+import { N8N_VERSION } from './n8nInstall';
+import { type ExecutionResult, freePort } from './n8nInstance';
+import { type ImportedExample, type LocalN8n, OWNER, REPORT_FILE, startLocalN8n } from './localN8n';
+
+const TOKEN = 'real-n8n-secret-token-7f3a';
+const README_SCREENSHOT = join(packageRoot(), 'docs', 'glean-chat-node-panel.png');
+
+type Json = Record<string, unknown>;
+
+let failures = 0;
+
+function check(what: string, ok: boolean, detail = ''): void {
+	if (!ok) failures++;
+	console.log(`  ${ok ? '✓' : '✗'} ${what}${detail ? `: ${detail}` : ''}`);
+}
+
+function itemsOf(run: ExecutionResult, node: string, output = 'main'): Json[] {
+	return (run.runData[node]?.[0]?.data?.[output]?.[0] ?? []).map((item) => item.json);
+}
+
+function short(text: unknown, length = 90): string {
+	const value = String(text ?? '').replace(/\s+/g, ' ');
+	return value.length > length ? `“${value.slice(0, length)}…”` : `“${value}”`;
+}
+
+async function section(title: string, body: () => Promise<void>): Promise<void> {
+	console.log(`\n${title}`);
+	const started = Date.now();
+	try {
+		await body();
+	} catch (error) {
+		check('ran to the end', false, (error as Error).message);
+	}
+	console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+async function main(): Promise<void> {
+	const started = Date.now();
+	const runFolder = mkdtempSync(join(tmpdir(), 'glean-chat-real-n8n-'));
+	console.log(`Real n8n ${N8N_VERSION}: the packed package as a community node (run folder ${runFolder})`);
+	const local = await startLocalN8n({
+		userFolder: runFolder,
+		n8nPort: await freePort(),
+		brokerPort: await freePort(),
+		gleanToken: TOKEN,
+	});
+	console.log(`n8n ready at ${local.n8n.baseUrl} after ${((Date.now() - started) / 1000).toFixed(1)} s; examples imported: ${local.examples.map((example) => example.file).join(', ')}`);
+	const example = (file: string): ImportedExample => {
+		const found = local.examples.find((imported) => imported.file === file);
+		if (!found) throw new Error(`${file} was not imported`);
+		return found;
+	};
+
+	try {
+		await section('Node types n8n loaded', async () => {
+			// What the editor loads: n8n's own list of node types.
+			const types = await local.n8n.getJson<Array<{ name: string }>>('/types/nodes.json');
+			const names = types.map((type) => type.name).filter((name) => name.startsWith('n8n-nodes-glean-chat.'));
+			check('Glean Chat and its AI tool variant', names.includes('n8n-nodes-glean-chat.gleanChat') && names.includes('n8n-nodes-glean-chat.gleanChatTool'), names.join(', '));
+		});
+
+		await section('Credential: “Test credential” in n8n', async () => {
+			const good = await local.n8n.testCredential('gleanChatApi', { baseUrl: local.glean.baseUrl, apiToken: TOKEN, authType: 'token', actAs: '' });
+			check('the right token', good.status === 'OK', `${good.status} ${good.message}`);
+			const bad = await local.n8n.testCredential('gleanChatApi', { baseUrl: local.glean.baseUrl, apiToken: 'wrong-token-0000', authType: 'token', actAs: '' });
+			check('a wrong token: says what to fix', bad.status === 'Error' && bad.message.includes('rejected the API token') && !bad.message.includes('wrong-token-0000'), short(bad.message, 160));
+			local.glean.requireActAs = true;
+			const global = await local.n8n.testCredential('gleanChatApi', { baseUrl: local.glean.baseUrl, apiToken: TOKEN, authType: 'token', actAs: '' });
+			const actingAs = await local.n8n.testCredential('gleanChatApi', { baseUrl: local.glean.baseUrl, apiToken: TOKEN, authType: 'token', actAs: 'ann@example.com' });
+			local.glean.requireActAs = false;
+			check('a global token without Act As: says to set it', global.status === 'Error' && global.message.includes('Act As'), short(global.message, 160));
+			check('a global token with Act As', actingAs.status === 'OK', actingAs.message);
+		});
+
+		await section('weekly-roadmap-report.json (Execute workflow from “Every Monday at 9”)', async () => {
+			local.glean.reset();
+			const run = await local.n8n.runManually(example('weekly-roadmap-report.json').id, 'Every Monday at 9');
+			check('execution succeeded', run.status === 'success', run.error?.message);
+			const [answer] = itemsOf(run, 'Ask Glean');
+			const [message] = itemsOf(run, 'Format the message');
+			check('Ask Glean gave an answer', typeof answer?.answer === 'string' && (answer.answer as string).length > 0, short(answer?.answer));
+			check('with citations in its markdown and a chat ID', String(answer?.markdown).includes('**Sources**') && typeof answer?.chatId === 'string', `chat ${String(answer?.chatId)}, ${(answer?.citations as unknown[] | undefined)?.length ?? 0} citations`);
+			check('the Set node built the Slack text from it', String(message?.text).startsWith('*Roadmap changes this week*') && String(message?.text).includes(String(answer?.chatId)), short(message?.text));
+			const requests = local.glean.requestsTo('chat');
+			check('Glean got one saved, unstreamed question', requests.length === 1 && (requests[0].body as Json).saveChat === true && (requests[0].body as Json).stream !== true);
+		});
+
+		await section('upload-file-and-ask.json (Execute workflow from “Run it”)', async () => {
+			local.glean.reset();
+			const run = await local.n8n.runManually(example('upload-file-and-ask.json').id, 'Run it');
+			check('execution succeeded', run.status === 'success', run.error?.message);
+			const [uploaded] = itemsOf(run, 'Upload to Glean');
+			const [answer] = itemsOf(run, 'Ask about it');
+			const fileIds = (uploaded?.fileIds ?? []) as string[];
+			const stored = local.glean.files.get(fileIds[0] ?? '');
+			const size = statSync(join(local.filesFolder, REPORT_FILE)).size;
+			check('the report was uploaded whole', stored?.name === REPORT_FILE && stored.data.length === size, `${fileIds.join(', ')}: ${stored?.data.length ?? 0} of ${size} bytes`);
+			const body = local.glean.requestsTo('chat')[0]?.body as { messages?: Array<{ uploadedFileIds?: string[] }> } | undefined;
+			check('the question carried the file ID', JSON.stringify(body?.messages?.[0]?.uploadedFileIds) === JSON.stringify(fileIds));
+			check('Glean answered about it', typeof answer?.answer === 'string' && (answer.answer as string).length > 0, short(answer?.answer));
+		});
+
+		await section('webhook-question-answer.json (published; a POST to its production webhook)', async () => {
+			local.glean.reset();
+			const imported = example('webhook-question-answer.json');
+			await local.n8n.activate(imported);
+			const response = await local.n8n.callWebhook('ask-glean', { question: 'When does Atlas launch?', userEmail: 'ann@example.com' });
+			const reply = (await response.json()) as { answer?: string; sources?: Array<{ title: string; url: string }> };
+			check('the caller got the answer as JSON', response.status === 200 && typeof reply.answer === 'string' && reply.answer.length > 0, `${response.status} ${short(reply.answer)}`);
+			check('with its sources', (reply.sources?.length ?? 0) > 0, reply.sources?.map((source) => source.title).join('; '));
+			const request = local.glean.requestsTo('chat')[0];
+			check('Glean streamed it, acting as the asker', (request?.body as Json | undefined)?.stream === true && request?.headers['x-glean-actas'] === 'ann@example.com');
+			const run = await local.n8n.lastExecution(imported.id);
+			check('the execution succeeded', run.status === 'success', run.error?.message);
+		});
+
+		await section('ai-agent-with-glean-tool.json (a chat message to the AI Agent, OpenAI emulated)', async () => {
+			local.glean.reset();
+			local.openAi.requests.length = 0;
+			const question = 'Who owns the Atlas launch?';
+			const run = await local.n8n.runManually(example('ai-agent-with-glean-tool.json').id, 'When chat message received', [
+				{ sessionId: 'real-n8n-check', action: 'sendMessage', chatInput: question },
+			]);
+			check('execution succeeded', run.status === 'success', run.error?.message);
+			const tool = local.openAi.requests[0]?.tools?.[0]?.function;
+			check('the model was offered the Glean Chat tool', tool?.name === 'Glean_Chat', `${tool?.name}: ${short(tool?.description, 120)}`);
+			const gleanQuestion = (local.glean.requestsTo('chat')[0]?.body as { messages?: Array<{ fragments?: Array<{ text?: string }> }> } | undefined)?.messages?.[0]?.fragments?.[0]?.text;
+			check("the tool asked Glean the model's question", gleanQuestion === question, short(gleanQuestion));
+			const toolMessage = local.openAi.requests[1]?.messages.find((message) => message.role === 'tool')?.content ?? '';
+			const toolResult = JSON.parse(toolMessage || '[]') as Array<{ answer?: string; sources?: unknown[] }>;
+			check('the model got the compact answer with numbered sources', typeof toolResult[0]?.answer === 'string' && (toolResult[0]?.sources?.length ?? 0) > 0, short(toolMessage, 120));
+			const [agent] = itemsOf(run, 'AI Agent');
+			check("the agent's reply uses it", String(agent?.output).startsWith('From Glean:') && String(agent?.output).includes('Atlas'), short(agent?.output));
+		});
+
+		await section('weekly-roadmap-report.json against a failing Glean (500 on every chat)', async () => {
+			local.glean.reset();
+			local.glean.faults = (request) => (request.endpoint === 'chat' ? { kind: 'text', status: 500, text: 'Internal Server Error' } : undefined);
+			const run = await local.n8n.runManually(example('weekly-roadmap-report.json').id, 'Every Monday at 9');
+			local.glean.faults = undefined;
+			const error = `${run.error?.message ?? ''} ${run.error?.description ?? ''}`;
+			check('the execution failed at Ask Glean', run.status === 'error' && run.lastNodeExecuted === 'Ask Glean', `${run.status}, last node ${run.lastNodeExecuted}`);
+			check('with an error that names the status and says it was not retried', /500/.test(error) && /not try again|not tried again|did not try/i.test(error), short(error, 220));
+			check('the token is not in it', !error.includes(TOKEN));
+			check('a saved message was sent once (never repeated)', local.glean.requestsTo('chat').length === 1);
+			check('nothing ran after it', itemsOf(run, 'Format the message').length === 0);
+		});
+
+		await section("Every request n8n sent matched Glean's OpenAPI spec", async () => {
+			check('no spec violations', local.glean.violations.length === 0, local.glean.violations.slice(0, 3).join('; '));
+		});
+
+		await section('Editor: Debian Chromium + playwright-core', async () => {
+			local.glean.reset();
+			const expected = expectedMenus();
+			const report = await checkEditor(local.n8n, OWNER, join(runFolder, 'glean-chat-node-panel.png'));
+			check('the nodes panel finds Glean Chat and lists every action', sameSet(report.actions, expected.actions), `${report.actions.length} actions`);
+			check('Resource dropdown', sameList(report.resources, expected.resources), report.resources.join(', '));
+			for (const resource of expected.resources) {
+				check(`Operation dropdown for ${resource}`, sameList(report.operations[resource] ?? [], expected.operations[resource]), (report.operations[resource] ?? []).join(', '));
+			}
+			check('“Execute step” showed the emulator’s answer in the output panel', report.answerShown);
+			console.log(`  steps: ${report.timings.join(', ')}`);
+			if (process.argv.includes('--save-screenshot')) {
+				copyFileSync(report.screenshot, README_SCREENSHOT);
+				console.log(`  screenshot saved to ${README_SCREENSHOT}`);
+			} else {
+				console.log(`  screenshot: ${report.screenshot}`);
+			}
+		});
+	} finally {
+		await local.stop();
+	}
+
+	console.log(`\n${failures === 0 ? 'All checks passed' : `${failures} check(s) failed`} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+	if (failures > 0) {
+		console.log(`n8n's log: ${join(runFolder, 'n8n.log')}\n${readFileSync(join(runFolder, 'n8n.log'), 'utf8').split('\n').slice(-30).join('\n')}`);
+		process.exitCode = 1;
+	} else {
+		rmSync(runFolder, { recursive: true, force: true });
+	}
+}
+
+function sameList(actual: string[], expected: string[]): boolean {
+	return JSON.stringify(actual) === JSON.stringify(expected);
+}
+
+function sameSet(actual: string[], expected: string[]): boolean {
+	return sameList([...actual].sort(), [...expected].sort());
+}
+
+// Ctrl-C: exit normally, so the n8n process is stopped with this one.
+process.on('SIGINT', () => process.exit(130));
+
+main().catch((error: unknown) => {
+	console.error(error);
+	process.exitCode = 1;
+});
