@@ -14,13 +14,28 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { cacheBase } from '../test/realN8n/n8nInstall';
+import { assertPortFree } from '../test/realN8n/n8nInstance';
 import { OWNER, startLocalN8n } from '../test/realN8n/localN8n';
 
 const PORTS = { n8n: 5678, broker: 5679, glean: 5680, openAi: 5681 };
 
+let stopping = false;
+let stopLocal: (() => Promise<void>) | undefined;
+
+/** Ctrl-C, a closed terminal or a kill: stop n8n and the emulators, even during startup. */
+async function stop(): Promise<void> {
+	if (stopping) return;
+	stopping = true;
+	console.log('\nStopping n8n …');
+	await stopLocal?.();
+	process.exit(0);
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop());
+
 async function main(): Promise<void> {
 	const userFolder = join(cacheBase(), 'dev-n8n');
 	if (process.argv.includes('--fresh')) rmSync(userFolder, { recursive: true, force: true });
+	for (const [what, port] of Object.entries(PORTS)) await assertPortFree(port, `${what}; is npm run dev already running?`);
 	console.log(`Starting n8n with n8n-nodes-glean-chat (data in ${userFolder}) …`);
 	const local = await startLocalN8n({
 		userFolder,
@@ -32,10 +47,16 @@ async function main(): Promise<void> {
 		// Paced lines, so answers visibly stream in n8n's chat.
 		streamDelayMs: 25,
 	});
-	local.glean.onRequest = (request) => {
+	stopLocal = local.stop;
+	local.glean.onRequest = (request, status) => {
 		const problems = request.problems.length > 0 ? `  ✗ not as Glean's spec says: ${request.problems.join('; ')}` : '';
-		console.log(`Glean emulator ← ${request.method} ${request.path}${problems}`);
+		console.log(`Glean emulator ← ${request.method} ${request.path} → ${status}${problems}`);
 	};
+	local.n8n.onExit((code) => {
+		if (stopping) return;
+		console.error(`n8n stopped by itself (exit code ${code}). Its log: ${join(userFolder, 'n8n.log')}`);
+		void local.stop().then(() => process.exit(1));
+	});
 
 	console.log(`
 n8n is ready: ${local.n8n.baseUrl}
@@ -44,19 +65,9 @@ n8n is ready: ${local.n8n.baseUrl}
   Example workflows: ${local.examples.map((example) => example.workflow.name).join('; ')}
   The upload example reads ${join(local.filesFolder, 'quarterly-report.pdf')}
 After changing the node, stop (Ctrl-C) and run npm run dev again: it rebuilds and reinstalls the package.
+The examples are imported once; npm run dev -- --fresh imports them again (and forgets all else).
 n8n's log: ${join(userFolder, 'n8n.log')}
 `);
-
-	let stopping = false;
-	const stop = async () => {
-		if (stopping) return;
-		stopping = true;
-		console.log('\nStopping n8n …');
-		await local.stop();
-		process.exit(0);
-	};
-	process.on('SIGINT', () => void stop());
-	process.on('SIGTERM', () => void stop());
 }
 
 main().catch((error: unknown) => {

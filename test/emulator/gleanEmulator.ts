@@ -129,8 +129,8 @@ export class GleanEmulator {
 	/** Consulted after scripted scenarios, before the default answer. */
 	faults?: FaultInjector;
 
-	/** Called with each request as it arrives (`npm run dev` prints them). */
-	onRequest?: (request: RecordedRequest) => void;
+	/** Called with each request once answered (`npm run dev` prints them). */
+	onRequest?: (request: RecordedRequest, status: number) => void;
 
 	/** A pause before answering each request (a slow Glean), fixed or per request. */
 	responseDelayMs: number | ((request: RecordedRequest) => number) = 0;
@@ -257,7 +257,8 @@ export class GleanEmulator {
 			),
 		};
 		this.requests.push(recorded);
-		this.onRequest?.(recorded);
+		// Reported once answered, when its spec problems and status are known.
+		response.once('close', () => this.onRequest?.(recorded, response.statusCode));
 		for (const waiter of this.waiters.filter((entry) => entry.endpoint === recorded.endpoint)) {
 			this.waiters.splice(this.waiters.indexOf(waiter), 1);
 			waiter.resolve(recorded);

@@ -76,7 +76,7 @@ export async function checkEditor(n8n: N8nInstance, owner: Owner, screenshot: st
 	selectors.setTestIdAttribute('data-test-id');
 	const browser = await chromium.launch({
 		executablePath: CHROMIUM,
-		// This machine has no internet: without these, Chromium keeps trying Google's services.
+		// No first-run pages or calls to Google's services (CI and this machine may have no internet).
 		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 	});
 	const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });

@@ -5,7 +5,7 @@ import { GleanEmulator } from '../emulator/gleanEmulator';
 import { OpenAiEmulator } from '../emulator/openAiEmulator';
 import { packageRoot } from '../harness/paths';
 import { ensureN8n } from './n8nInstall';
-import { N8nInstance, type Owner } from './n8nInstance';
+import { freePort, N8nInstance, type Owner } from './n8nInstance';
 
 /**
  * The real n8n with this package, a Glean emulator, an OpenAI emulator (for the AI Agent
@@ -25,8 +25,9 @@ export const REPORT_FILE = 'quarterly-report.pdf';
 
 export interface LocalN8nOptions {
 	userFolder: string;
-	n8nPort: number;
-	brokerPort: number;
+	/** Default: free ports, chosen once the emulators have theirs. */
+	n8nPort?: number;
+	brokerPort?: number;
 	/** 0: any free port. */
 	gleanPort?: number;
 	openAiPort?: number;
@@ -74,8 +75,8 @@ export async function startLocalN8n(options: LocalN8nOptions): Promise<LocalN8n>
 		n8n = await N8nInstance.start({
 			n8n: installed,
 			userFolder: options.userFolder,
-			port: options.n8nPort,
-			brokerPort: options.brokerPort,
+			port: options.n8nPort ?? (await freePort()),
+			brokerPort: options.brokerPort ?? (await freePort()),
 			filesFolder,
 			logFile: join(options.userFolder, 'n8n.log'),
 		});

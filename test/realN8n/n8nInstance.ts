@@ -46,9 +46,6 @@ export interface ExecutionResult {
 	lastNodeExecuted?: string;
 }
 
-/** A fixed key, so credentials saved by one run of `npm run dev` decrypt in the next. */
-const ENCRYPTION_KEY = 'n8n-nodes-glean-chat-local-only-key';
-
 /** Sent with every REST call: n8n ties its auth cookie to the browser id it was issued for. */
 const BROWSER_ID = 'glean-chat-real-n8n-tests';
 
@@ -76,61 +73,84 @@ export class N8nInstance {
 	private async spawn(): Promise<void> {
 		const { n8n, userFolder, port, brokerPort, filesFolder, logFile } = this.options;
 		mkdirSync(filesFolder, { recursive: true });
-		const log = createWriteStream(logFile, { flags: 'a' });
+		// Another n8n on these ports would answer our readiness check and get our owner and data.
+		await assertPortFree(port, 'n8n');
+		await assertPortFree(brokerPort, "n8n's task broker");
+		// Only what n8n needs from this shell: a developer's own N8N_*, DB_* or proxy settings
+		// would make this a different n8n. No encryption key: n8n keeps its own in the user folder.
 		const env: NodeJS.ProcessEnv = {
-			...process.env,
+			...pick(process.env, ['HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR']),
 			// n8n starts its JavaScript task runner with the `node` on PATH: it must be Node 24 too.
 			PATH: `${n8n.nodeBinDir}:${process.env.PATH ?? ''}`,
+			NO_PROXY: '127.0.0.1,localhost',
 			N8N_USER_FOLDER: userFolder,
-			N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
 			DB_TYPE: 'sqlite',
 			N8N_PORT: String(port),
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
 			N8N_HOST: '127.0.0.1',
 			N8N_PROTOCOL: 'http',
-			WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+			N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
 			N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
 			// The editor is served over plain http on loopback.
 			N8N_SECURE_COOKIE: 'false',
 			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 			N8N_RESTRICT_FILE_ACCESS_TO: filesFolder,
-			// Nothing here may leave the machine.
+			// Fewer calls to n8n's servers (none are needed here, and CI may have no internet).
 			N8N_DIAGNOSTICS_ENABLED: 'false',
 			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 			N8N_TEMPLATES_ENABLED: 'false',
 			N8N_PERSONALIZATION_ENABLED: 'false',
 			N8N_HIRING_BANNER_ENABLED: 'false',
+			N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+			N8N_DISABLED_MODULES: 'mcp-registry',
 			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 			N8N_LOG_LEVEL: 'warn',
 		};
 		seedMigratedDatabase(n8n, userFolder, env);
 		const child = spawn(n8n.node24, [n8n.n8nBin, 'start'], { cwd: userFolder, env, stdio: ['ignore', 'pipe', 'pipe'] });
 		this.process = child;
-		child.stdout.pipe(log);
-		child.stderr.pipe(log);
+		// Both streams write to one log, which closes only when the process has closed both.
+		const log = createWriteStream(logFile, { flags: 'a' });
+		log.on('error', () => undefined);
+		child.stdout.pipe(log, { end: false });
+		child.stderr.pipe(log, { end: false });
+		child.once('close', () => log.end());
 		this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 		// If this process ends first (an error, Ctrl-C), n8n must not stay behind holding its ports.
 		const killOnExit = () => child.kill('SIGKILL');
 		process.once('exit', killOnExit);
 		void this.exited.then(() => process.off('exit', killOnExit));
-		await this.waitUntilReady();
+		try {
+			await this.waitUntilReady();
+		} catch (error) {
+			await this.stop();
+			throw error;
+		}
 	}
 
 	private async waitUntilReady(): Promise<void> {
 		const deadline = Date.now() + 180_000;
-		let exitCode: number | null | undefined;
-		void this.exited?.then((code) => (exitCode = code));
 		while (Date.now() < deadline) {
-			if (exitCode !== undefined) throw new Error(`n8n exited with code ${exitCode} before it was ready.\n${this.logTail()}`);
+			if (!this.running) throw new Error(`n8n exited with code ${this.process?.exitCode} before it was ready.\n${this.logTail()}`);
 			try {
 				const response = await fetch(`${this.baseUrl}/healthz/readiness`);
-				if (response.ok) return;
+				// Ready, and still ours: the port was free when it started.
+				if (response.ok && this.running) return;
 			} catch {
 				// Not listening yet.
 			}
 			await pause(250);
 		}
 		throw new Error(`n8n was not ready after 180 s.\n${this.logTail()}`);
+	}
+
+	get running(): boolean {
+		return this.process !== undefined && this.process.exitCode === null && this.process.signalCode === null;
+	}
+
+	/** Calls back when the n8n process ends (it should not while in use). */
+	onExit(callback: (code: number | null) => void): void {
+		void this.exited?.then(callback);
 	}
 
 	logTail(lines = 40): string {
@@ -143,7 +163,7 @@ export class N8nInstance {
 
 	async stop(): Promise<void> {
 		const child = this.process;
-		if (!child || child.exitCode !== null || child.signalCode !== null) return;
+		if (!child || !this.running) return;
 		child.kill('SIGTERM');
 		let timer: NodeJS.Timeout | undefined;
 		const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 20_000)));
@@ -291,6 +311,18 @@ export function installPackedPackage(userFolder: string): void {
 	} finally {
 		rmSync(packDir, { recursive: true, force: true });
 	}
+}
+
+export async function assertPortFree(port: number, what: string): Promise<void> {
+	await new Promise<void>((resolve, reject) => {
+		const server = createServer();
+		server.once('error', () => reject(new Error(`Port ${port} on 127.0.0.1 (for ${what}) is in use: stop whatever uses it (another n8n?) and try again.`)));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+	});
+}
+
+function pick(env: NodeJS.ProcessEnv, names: string[]): NodeJS.ProcessEnv {
+	return Object.fromEntries(names.filter((name) => env[name] !== undefined).map((name) => [name, env[name]]));
 }
 
 /** A free loopback port. */
