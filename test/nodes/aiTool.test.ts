@@ -21,7 +21,7 @@ test('an agent asks Glean through the tool and gets a compact answer with its so
 	const [agentOutput] = outputs.Agent;
 	expect(agentOutput.json.toolName).toEqual(expect.any(String));
 	// What the agent's model reads when it chooses tools.
-	expect(agentOutput.json.toolDescription).toBe('Answer a question from company knowledge the user can access in Glean Chat');
+	expect(agentOutput.json.toolDescription).toBe('Answer a question from company knowledge in Glean Chat');
 	const result = JSON.parse(agentOutput.json.result as string) as Array<{ answer: string; sources: unknown[] }>;
 	expect(result).toHaveLength(1);
 	expect(Object.keys(result[0]).sort()).toEqual(['answer', 'sources']);

@@ -29,7 +29,7 @@ export const description: INodeProperties[] = [
 				name: 'Send Message',
 				value: 'sendMessage',
 				// Also the tool description an AI Agent's model reads ("… in Glean Chat").
-				action: 'Answer a question from company knowledge the user can access',
+				action: 'Answer a question from company knowledge',
 				description:
 					'Ask Glean a question; it answers from the company documents, wikis, tickets and chats the user may see, with numbered sources',
 			},
