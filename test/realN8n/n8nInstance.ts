@@ -267,12 +267,19 @@ export class N8nInstance {
 		return await this.waitForExecution(executionId);
 	}
 
-	/** The latest execution of a workflow, once finished (for runs a webhook started). */
+	/**
+	 * The latest execution of a workflow, once finished (for runs a webhook started). A webhook
+	 * can answer before its execution is listed, so the list is polled until it appears.
+	 */
 	async lastExecution(workflowId: string): Promise<ExecutionResult> {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-		const { results } = await this.rest<{ results: Array<{ id: string }> }>('GET', `/rest/executions?filter=${filter}&limit=1`);
-		if (!results[0]) throw new Error(`Workflow ${workflowId} has no execution`);
-		return await this.waitForExecution(results[0].id);
+		const deadline = Date.now() + 30_000;
+		for (;;) {
+			const { results } = await this.rest<{ results: Array<{ id: string }> }>('GET', `/rest/executions?filter=${filter}&limit=1`);
+			if (results[0]) return await this.waitForExecution(results[0].id);
+			if (Date.now() > deadline) throw new Error(`Workflow ${workflowId} has no execution after 30 s`);
+			await pause(100);
+		}
 	}
 
 	async waitForExecution(executionId: string): Promise<ExecutionResult> {
