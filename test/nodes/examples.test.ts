@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { IDataObject, INodeParameters, INodeProperties, INodeType } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, INodeProperties, INodeType, StructuredChunk } from 'n8n-workflow';
 
 import { gleanTestSetup } from '../harness/gleanTestSetup';
 import type { RunOptions, TestItem } from '../harness/n8nHarness';
@@ -40,6 +40,9 @@ const files = readdirSync(EXAMPLES_DIR).filter((name) => name.endsWith('.json'))
 const load = (file: string) => JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as ExportedWorkflow;
 const gleanNodes = (workflow: ExportedWorkflow) => workflow.nodes.filter((node) => node.type.startsWith(NODE_TYPE));
 
+const streamedChunks: StructuredChunk[] = [];
+beforeEach(() => (streamedChunks.length = 0));
+
 /** What each example's Glean Chat part gets as input (what the nodes before it would give), and what must come out. */
 const RUNS: Record<string, { input: TestItem[]; options?: Partial<RunOptions>; check: (result: Awaited<ReturnType<typeof runGleanNode>>) => void }> = {
 	'weekly-roadmap-report.json': {
@@ -57,6 +60,17 @@ const RUNS: Record<string, { input: TestItem[]; options?: Partial<RunOptions>; c
 			expect((items[0].json.citations as IDataObject[]).length).toBeGreaterThan(0);
 			expect((setup.glean.requestsTo('chat')[0].body as IDataObject).stream).toBe(true);
 			expect(setup.glean.requestsTo('chat')[0].headers['x-glean-actas']).toBe('ann@example.com');
+		},
+	},
+	'webhook-streaming-answer.json': {
+		input: [{ json: { body: { question: 'When does Atlas launch?' } } }],
+		// The Webhook's streaming response mode runs the workflow with streaming on.
+		options: { streaming: true, onChunk: (chunk) => streamedChunks.push(chunk) },
+		check: ({ items }) => {
+			const pieces = streamedChunks.filter((chunk) => chunk.type === 'item').map((chunk) => chunk.content ?? '');
+			expect(pieces.length).toBeGreaterThan(1);
+			expect(pieces.join('')).toBe(items[0].json.answer);
+			expect(streamedChunks.filter((chunk) => chunk.type === 'end')).toHaveLength(1);
 		},
 	},
 	'upload-file-and-ask.json': {

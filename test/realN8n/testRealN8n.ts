@@ -14,6 +14,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { conversationLines, defaultConversation, expectedAnswerText } from '../emulator/conversation';
 import { packageRoot } from '../harness/paths';
 import { checkEditor, expectedMenus } from './editorCheck';
 import { N8N_VERSION } from './n8nInstall';
@@ -135,6 +136,34 @@ async function main(): Promise<void> {
 			check('Glean streamed it, acting as the asker', (request?.body as Json | undefined)?.stream === true && request?.headers['x-glean-actas'] === 'ann@example.com');
 			const run = await local.n8n.lastExecution(imported.id);
 			check('the execution succeeded', run.status === 'success', run.error?.message);
+		});
+
+		await section('webhook-streaming-answer.json (published; a POST read as n8n streams it)', async () => {
+			resetGlean();
+			const question = 'When does Atlas launch?';
+			// Glean writes its answer line by line, 40 ms apart, so arriving early means streamed.
+			local.glean.enqueue('chat', { kind: 'ndjson', body: conversationLines(defaultConversation(question)), chunking: 'lines', delayMs: 40 });
+			const imported = example('webhook-streaming-answer.json');
+			await local.n8n.activate(imported);
+			const response = await local.n8n.callWebhook('ask-glean-live', { question });
+			const chunks: Array<{ type: string; content?: string; at: number }> = [];
+			let buffer = '';
+			const decoder = new TextDecoder();
+			for await (const bytes of response.body ?? []) {
+				buffer += decoder.decode(bytes as Uint8Array, { stream: true });
+				let newline: number;
+				while ((newline = buffer.indexOf('\n')) >= 0) {
+					const line = buffer.slice(0, newline).trim();
+					buffer = buffer.slice(newline + 1);
+					if (line) chunks.push({ ...(JSON.parse(line) as { type: string; content?: string }), at: performance.now() });
+				}
+			}
+			const items = chunks.filter((chunk) => chunk.type === 'item');
+			const text = items.map((chunk) => chunk.content ?? '').join('');
+			check('the caller got begin, the answer in pieces, and one end', chunks[0]?.type === 'begin' && items.length > 1 && chunks.filter((chunk) => chunk.type === 'end').length === 1, `${items.length} pieces`);
+			check("the pieces are Glean's answer, in order, once", text === expectedAnswerText(defaultConversation(question)), short(text));
+			const gleanDone = local.glean.requestsTo('chat')[0]?.closedAt ?? 0;
+			check('the first words arrived while Glean was still writing', items.length > 0 && items[0].at < gleanDone, `${Math.round(gleanDone - (items[0]?.at ?? gleanDone))} ms before Glean's last line`);
 		});
 
 		await section('ai-agent-with-glean-tool.json (a chat message to the AI Agent, OpenAI emulated)', async () => {
