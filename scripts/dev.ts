@@ -15,7 +15,7 @@ import { join } from 'node:path';
 
 import { cacheBase } from '../test/realN8n/n8nInstall';
 import { assertPortFree } from '../test/realN8n/n8nInstance';
-import { OWNER, startLocalN8n } from '../test/realN8n/localN8n';
+import { GLEAN_CREDENTIAL, OWNER, startLocalN8n } from '../test/realN8n/localN8n';
 
 const PORTS = { n8n: 5678, broker: 5679, glean: 5680, openAi: 5681 };
 
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
 	console.log(`
 n8n is ready: ${local.n8n.baseUrl}
   Sign in as ${OWNER.email} / ${OWNER.password}
-  Credential "Glean Chat (local emulator)" asks the Glean emulator at ${local.glean.baseUrl}
+  Credential "${GLEAN_CREDENTIAL}" asks the Glean emulator at ${local.glean.baseUrl}
   Example workflows: ${local.examples.map((example) => example.workflow.name).join('; ')}
   The upload example reads ${join(local.filesFolder, 'quarterly-report.pdf')}
 After changing the node, stop (Ctrl-C) and run npm run dev again: it rebuilds and reinstalls the package.

@@ -15,7 +15,7 @@ import type { N8nInstance, Owner } from './n8nInstance';
  * of the node's panel with the answer.
  */
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const SEND_MESSAGE_QUESTION = 'What changed in our roadmap docs this week?';
 

@@ -18,7 +18,7 @@ export const OWNER: Owner = { email: 'dev@glean-chat.local', password: 'GleanCha
 
 export const GLEAN_CREDENTIAL = 'Glean Chat (local emulator)';
 
-export const OPENAI_CREDENTIAL = 'OpenAI (local emulator)';
+const OPENAI_CREDENTIAL = 'OpenAI (local emulator)';
 
 /** The file the upload example reads; the example's path is replaced by this folder's copy. */
 export const REPORT_FILE = 'quarterly-report.pdf';

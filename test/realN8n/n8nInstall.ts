@@ -37,7 +37,7 @@ export function cacheBase(): string {
 	return process.env.GLEAN_CHAT_N8N_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'n8n-nodes-glean-chat');
 }
 
-export function n8nCacheDir(): string {
+function n8nCacheDir(): string {
 	return join(cacheBase(), `n8n-${N8N_VERSION}`);
 }
 

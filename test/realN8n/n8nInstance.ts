@@ -15,7 +15,7 @@ import { type InstalledN8n, seedMigratedDatabase } from './n8nInstall';
  * REST API the editor uses (owner sign-up, credentials, workflows, manual runs, executions).
  */
 
-export const PACKAGE_NAME = 'n8n-nodes-glean-chat';
+const PACKAGE_NAME = 'n8n-nodes-glean-chat';
 
 export interface N8nInstanceOptions {
 	n8n: InstalledN8n;
@@ -344,6 +344,6 @@ export async function freePort(): Promise<number> {
 	});
 }
 
-export async function pause(ms: number): Promise<void> {
+async function pause(ms: number): Promise<void> {
 	await new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -10,7 +10,7 @@
  */
 import '../harness/env';
 
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -231,7 +231,7 @@ async function main(): Promise<void> {
 
 	console.log(`\n${failures === 0 ? 'All checks passed' : `${failures} check(s) failed`} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 	if (failures > 0) {
-		console.log(`n8n's log: ${join(runFolder, 'n8n.log')}\n${readFileSync(join(runFolder, 'n8n.log'), 'utf8').split('\n').slice(-30).join('\n')}`);
+		console.log(`n8n's log: ${join(runFolder, 'n8n.log')}\n${local.n8n.logTail(30)}`);
 		process.exitCode = 1;
 	} else {
 		rmSync(runFolder, { recursive: true, force: true });
