@@ -29,7 +29,7 @@ async function runItems(glean: Target, count: number, concurrency: number): Prom
 
 /** What must not differ between concurrency levels: each output's answer and its pairing. */
 function signature(items: INodeExecutionData[]): string {
-	return JSON.stringify(items.map((item) => [item.pairedItem, (item.json.steps as Array<{ text: string }>)[0].text, item.json.answer]));
+	return JSON.stringify(items.map((item) => [item.pairedItem, (item.json.steps as Array<{ type: string; text: string }>).find((step) => step.type === 'plan')?.text, item.json.answer]));
 }
 
 export async function b4ManyItems(runs: number): Promise<string> {

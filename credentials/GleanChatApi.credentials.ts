@@ -9,6 +9,7 @@ import type {
 import { UserError } from 'n8n-workflow';
 
 import { baseUrlProblem, normalizeBaseUrl } from '../nodes/GleanChat/transport/baseUrl';
+import { ACT_AS_HINT, BASE_URL_HINT, SCOPE_HINT, TOKEN_REJECTED_HINT } from '../nodes/GleanChat/transport/setupHints';
 
 /**
  * Same rules as `normalizeBaseUrl` in nodes/GleanChat/transport/baseUrl.ts, written as an
@@ -111,34 +112,34 @@ export class GleanChatApi implements ICredentialType {
 			url: '/rest/api/v1/listchats',
 			method: 'POST',
 		},
-		// Without these, n8n's dialog shows only the HTTP reason (e.g. "Unauthorized").
+		// Without these, n8n's dialog shows only the HTTP reason (e.g. "Unauthorized"). Worded as the node's own errors (setupHints.ts).
 		rules: [
 			{
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: 'Glean rejected the API token (401). Check that it is complete and not expired or revoked; for a token from your identity provider, set Token Type to OAuth Access Token.',
+					message: `Glean rejected the API token (401). ${TOKEN_REJECTED_HINT} An expired token needs a new one too.`,
 				},
 			},
 			{
 				type: 'responseCode',
 				properties: {
 					value: 403,
-					message: 'Glean refused this token (403). Give it the CHAT scope, and check that the Act As user may use Glean Chat.',
+					message: `Glean refused this token (403). ${SCOPE_HINT}`,
 				},
 			},
 			{
 				type: 'responseCode',
 				properties: {
 					value: 400,
-					message: 'Glean refused the request (400). A global token needs Act As (Email): the user whose chats and permissions to use.',
+					message: `Glean refused the request (400). ${ACT_AS_HINT}`,
 				},
 			},
 			{
 				type: 'responseCode',
 				properties: {
 					value: 404,
-					message: "No Glean API answered at this Base URL (404). Use your Glean API host, e.g. https://acme-be.glean.com (Glean's admin console shows it).",
+					message: `No Glean API answered at this Base URL (404). ${BASE_URL_HINT}`,
 				},
 			},
 		],

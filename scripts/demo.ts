@@ -32,7 +32,8 @@ async function main(): Promise<void> {
 		console.log('Asking the local Glean emulator (set GLEAN_BASE_URL and GLEAN_API_TOKEN to ask your Glean)');
 	}
 	console.log(`\nQuestion: ${question}\n`);
-	process.stdout.write('Answer:   ');
+	// What a chat connected to n8n shows while Glean writes: an agent's plan first, then the answer.
+	console.log('Live, as n8n streams it to a chat:\n');
 
 	try {
 		const result = await runGleanNode({
@@ -66,10 +67,12 @@ async function main(): Promise<void> {
 }
 
 function printAnswer(answer: SimplifiedChatAnswer): void {
+	console.log('\nThe item\'s answer (what the next node gets; a plan written before the tools is in steps):\n');
+	console.log(answer.answer);
 	console.log('\nSteps:');
 	for (const step of answer.steps) {
 		const detail = step.documents?.length ? `${step.documents.length} document(s)` : step.text;
-		console.log(`  • ${step.type.padEnd(6)} ${detail}${step.complete ? ' ✓' : ''}`);
+		console.log(`  • ${step.type.padEnd(7)} ${detail}${step.complete ? ' ✓' : ''}`);
 	}
 	console.log('\nCitations:');
 	answer.citations.forEach((citation, index) => {

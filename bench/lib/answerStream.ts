@@ -47,6 +47,8 @@ function paragraphsFor(megabytes: number, deltaWords: number): number {
 function streamFor(paragraphs: number, deltaWords: number): AnswerStream {
 	const conversation: Conversation = defaultConversation('What changed in the roadmap?');
 	conversation.legacyCitations = false;
+	// One long answer message, no plan before it: every reader's text is then the answer (B3 times an agentic answer).
+	delete conversation.intro;
 	conversation.answer = [];
 	for (let index = 0; index < paragraphs; index++) {
 		conversation.answer.push(PARAGRAPH, { cite: index % conversation.documents.length });

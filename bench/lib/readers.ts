@@ -57,7 +57,8 @@ function collectText(line: Line, parts: string[]): void {
 	}
 }
 
-export async function readWithUndici(target: Target, onFirstText?: () => void): Promise<string> {
+/** `onText` is called as each piece of answer text is read. */
+export async function readWithUndici(target: Target, onText?: () => void): Promise<string> {
 	const { statusCode, body } = await request(`${target.baseUrl}/rest/api/v1/chat`, {
 		method: 'POST',
 		headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' },
@@ -69,7 +70,7 @@ export async function readWithUndici(target: Target, onFirstText?: () => void): 
 		if (line.trim() === '') return;
 		const before = parts.length;
 		collectText(JSON.parse(line) as Line, parts);
-		if (before === 0 && parts.length > 0) onFirstText?.();
+		if (parts.length > before) onText?.();
 	};
 	// Lines are found in the bytes (a newline byte never occurs inside a UTF-8 character); only
 	// the pieces of a line cut by chunk boundaries are joined, when its newline arrives.
@@ -93,7 +94,7 @@ export async function readWithUndici(target: Target, onFirstText?: () => void): 
 	return parts.join('');
 }
 
-export async function readWithSdk(target: Target, onFirstText?: () => void): Promise<string> {
+export async function readWithSdk(target: Target, onText?: () => void): Promise<string> {
 	const glean = new Glean({ apiToken: target.token, serverURL: target.baseUrl });
 	const whole = await glean.client.chat.createStream(chatRequest);
 	const parts: string[] = [];
@@ -101,7 +102,7 @@ export async function readWithSdk(target: Target, onFirstText?: () => void): Pro
 		if (line.trim() === '') continue;
 		const before = parts.length;
 		collectText(JSON.parse(line) as Line, parts);
-		if (before === 0 && parts.length > 0) onFirstText?.();
+		if (parts.length > before) onText?.();
 	}
 	return parts.join('');
 }

@@ -11,12 +11,20 @@ export interface ConversationDocument {
 	datasource: string;
 }
 
-/** Answer text, with `{ cite: n }` placing an inline citation of `documents[n]`. */
-export type AnswerPiece = string | { cite: number };
+/**
+ * Answer text, with `{ cite: n }` placing an inline citation of `documents[n]`, and
+ * `{ newMessage: true }` starting a separate answer message (a new paragraph of the answer).
+ */
+export type AnswerPiece = string | { cite: number } | { newMessage: true };
 
 export interface Conversation {
 	question: string;
 	chatId?: string;
+	/**
+	 * What an agentic answer writes as CONTENT before it runs its tools (its plan). It is not
+	 * part of the answer: the node keeps it in `steps`.
+	 */
+	intro?: string;
 	plan: string;
 	searchQuery: string;
 	documents: ConversationDocument[];
@@ -26,6 +34,13 @@ export interface Conversation {
 	/** Also send the deprecated message-level `citations[]` on a last CONTENT line. */
 	legacyCitations?: boolean;
 	agent?: string;
+	/** Send no messageId at all (streamed CONTENT lines then continue the message before them). */
+	withoutMessageIds?: boolean;
+	/**
+	 * A run that ends before Glean writes its answer: `emptyContent` ends with a CONTENT message
+	 * whose text is empty, `onlySteps` with the tool steps alone.
+	 */
+	unfinished?: 'emptyContent' | 'onlySteps';
 }
 
 type Json = Record<string, unknown>;
@@ -36,6 +51,7 @@ export function defaultConversation(question: string, chatId?: string): Conversa
 	return {
 		question,
 		chatId,
+		intro: 'I’ll look through the roadmap and the launch checklist, then summarise what changed.',
 		plan: `Search company knowledge for: ${question}`,
 		searchQuery: question,
 		documents: [
@@ -65,13 +81,39 @@ export function defaultConversation(question: string, chatId?: string): Conversa
 	};
 }
 
+/** The answer's text: its messages as paragraphs, the intro (a plan) left out. */
 export function expectedAnswerText(conversation: Conversation): string {
-	return conversation.answer.filter((piece): piece is string => typeof piece === 'string').join('');
+	if (conversation.unfinished) return '';
+	return answerMessages(conversation)
+		.map((pieces) => pieces.filter((piece): piece is string => typeof piece === 'string').join(''))
+		.join('\n\n');
 }
 
-/** The answer deltas in the order Glean streams them. */
+/**
+ * The text deltas a live chat is sent, in order: the intro's (a plan cannot be told from an
+ * answer until a tool step follows it), then the answer's, a blank line between messages.
+ */
 export function answerDeltas(conversation: Conversation): string[] {
-	return conversation.answer.flatMap((piece) => (typeof piece === 'string' ? tokenize(piece) : []));
+	const messages = [
+		...(conversation.intro ? [tokenize(conversation.intro)] : []),
+		...(conversation.unfinished ? [] : answerMessages(conversation).map((pieces) => pieces.flatMap((piece) => (typeof piece === 'string' ? tokenize(piece) : [])))),
+	];
+	return messages.flatMap((deltas, index) => (index === 0 ? deltas : ['\n\n', ...deltas]));
+}
+
+/** What a live chat shows in all: the deltas joined. */
+export function liveText(conversation: Conversation): string {
+	return answerDeltas(conversation).join('');
+}
+
+/** The answer pieces cut into messages at each `{ newMessage: true }`. */
+function answerMessages(conversation: Conversation): Array<Array<string | { cite: number }>> {
+	const messages: Array<Array<string | { cite: number }>> = [[]];
+	for (const piece of conversation.answer) {
+		if (typeof piece === 'object' && 'newMessage' in piece) messages.push([]);
+		else messages[messages.length - 1].push(piece);
+	}
+	return messages.filter((pieces) => pieces.length > 0);
 }
 
 /** Splits text into token-sized deltas like Glean's ("The", " G", "lean", …). */
@@ -109,15 +151,27 @@ interface MessageSpec {
 function messages(conversation: Conversation): MessageSpec[] {
 	const search = 'STEP_SEARCH';
 	const write = 'STEP_WRITE';
-	const content: Json[][] = [];
-	for (const piece of conversation.answer) {
-		if (typeof piece === 'string') {
-			for (const token of tokenize(piece)) content.push([{ text: token }]);
-		} else {
-			content.push([{ text: '', citation: citation(conversation.documents[piece.cite]) }]);
-		}
-	}
+	const answers: MessageSpec[] = answerMessages(conversation).map((pieces, index) => ({
+		messageId: index === 0 ? 'msg-answer' : `msg-answer-${index + 1}`,
+		messageType: 'CONTENT',
+		stepId: write,
+		lines: pieces.flatMap((piece) =>
+			typeof piece === 'string'
+				? tokenize(piece).map((token) => [{ text: token }])
+				: [[{ text: '', citation: citation(conversation.documents[piece.cite]) }]],
+		),
+	}));
+	const intro: MessageSpec[] = conversation.intro
+		? [{ messageId: 'msg-intro', messageType: 'CONTENT', lines: tokenize(conversation.intro).map((token) => [{ text: token }]) }]
+		: [];
+	const ending: MessageSpec[] =
+		conversation.unfinished === 'onlySteps'
+			? []
+			: conversation.unfinished === 'emptyContent'
+				? [{ messageId: 'msg-answer', messageType: 'CONTENT', stepId: write, lines: [[{ text: '' }]] }]
+				: answers;
 	return [
+		...intro,
 		{ messageId: 'msg-plan', messageType: 'UPDATE', stepId: search, lines: [[{ text: conversation.plan }]] },
 		{
 			messageId: 'msg-search',
@@ -153,7 +207,7 @@ function messages(conversation: Conversation): MessageSpec[] {
 			stepId: write,
 			lines: [[{ text: '**Writing:** Generating your answer' }]],
 		},
-		{ messageId: 'msg-answer', messageType: 'CONTENT', stepId: write, lines: content },
+		...ending,
 	];
 }
 
@@ -161,8 +215,7 @@ function messageFields(conversation: Conversation, spec: MessageSpec): Json {
 	const fields: Json = {
 		agentConfig: { agent: conversation.agent ?? 'DEFAULT', mode: 'DEFAULT' },
 		author: 'GLEAN_AI',
-		messageId: spec.messageId,
-		messageTrackingToken: `mt-${spec.messageId}`,
+		...(conversation.withoutMessageIds ? {} : { messageId: spec.messageId, messageTrackingToken: `mt-${spec.messageId}` }),
 		messageType: spec.messageType,
 		// Real lines carry fields the spec lacks.
 		queryTrackingToken: 'qt-1',
@@ -177,9 +230,10 @@ export function conversationLines(conversation: Conversation): Json[] {
 	const lines: Json[] = [];
 	const specs = messages(conversation);
 	for (const spec of specs) {
-		for (const fragments of spec.lines) {
+		for (const [index, fragments] of spec.lines.entries()) {
 			const message: Json = { ...messageFields(conversation, spec), fragments };
-			if (spec.messageType === 'CONTENT') message.hasMoreFragments = true;
+			// The message's last line says it is complete: without messageIds, that is what ends one message.
+			if (spec.messageType === 'CONTENT') message.hasMoreFragments = index < spec.lines.length - 1;
 			if (spec.isStepComplete) delete message.fragments;
 			const line: Json = { messages: [message], chatSessionTrackingToken: TRACKING };
 			if (lines.length === 0 && conversation.chatId) line.chatId = conversation.chatId;
@@ -193,7 +247,7 @@ export function conversationLines(conversation: Conversation): Json[] {
 		chatSessionTrackingToken: TRACKING,
 	};
 	if (conversation.chatId) last.chatId = conversation.chatId;
-	if (conversation.legacyCitations) {
+	if (conversation.legacyCitations && !conversation.unfinished) {
 		const answerSpec = specs[specs.length - 1];
 		last.messages = [
 			{
@@ -210,14 +264,18 @@ export function conversationLines(conversation: Conversation): Json[] {
 
 /** The same answer as one non-streamed ChatResponse. */
 export function conversationResponse(conversation: Conversation): Json {
+	const specs = messages(conversation);
 	const response: Json = {
-		messages: messages(conversation).map((spec) => {
+		messages: specs.map((spec, index) => {
 			const message: Json = messageFields(conversation, spec);
 			const fragments = mergeText(spec.lines.flat());
 			if (!spec.isStepComplete) message.fragments = fragments;
 			if (spec.messageType === 'CONTENT') {
 				message.hasMoreFragments = false;
-				if (conversation.legacyCitations) message.citations = conversation.documents.map(citation);
+				// As streamed: the deprecated citations[] come with the answer's last message.
+				if (conversation.legacyCitations && !conversation.unfinished && index === specs.length - 1) {
+					message.citations = conversation.documents.map(citation);
+				}
 			}
 			return message;
 		}),

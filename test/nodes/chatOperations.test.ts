@@ -100,7 +100,7 @@ describe('Chat → Get', () => {
 	test('a 404 with Glean’s plain text', async () => {
 		const { error } = await runGleanNode({ parameters: { resource: 'chat', operation: 'get', chatId: 'nope' }, credentials: credentials() });
 		expect(error?.message).toBe('Glean answered 404: Chat not found');
-		expect(error?.description).toContain('Glean does not know this ID');
+		expect(error?.description).toContain('Glean has no chat "nope" for this user');
 	});
 
 	test('a 403 permission-denied answer names the owner and how to get access', async () => {

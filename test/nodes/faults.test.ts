@@ -54,13 +54,14 @@ async function runCase(operation: OperationCase, extraOptions: IDataObject = {})
 	return await runGleanNode({ parameters, items: operation.items, credentials: credentials(), continueOnFail: true });
 }
 
-// The streamed answer and places to break it: after five lines of answer text, and inside the next line.
+// The streamed answer and places to break it: after five lines of the answer's text (past the plan
+// and the tool steps), and inside the next line.
 const lines = conversationLines(defaultConversation(QUESTION));
 const body = toNdjson(lines);
 const fullAnswer = expectedAnswerText(defaultConversation(QUESTION));
 const cutLine = lines.findIndex(
 	(_line, index) =>
-		lines.slice(0, index).filter((earlier) => JSON.stringify(earlier).includes('"messageType":"CONTENT"')).length === 5,
+		lines.slice(0, index).filter((earlier) => JSON.stringify(earlier).includes('"messageId":"msg-answer"')).length === 5,
 );
 const atLineBoundary = Buffer.byteLength(toNdjson(lines.slice(0, cutLine)));
 const insideLine = atLineBoundary + 12;
@@ -160,7 +161,7 @@ const faultRows: FaultRow[] = [
 		outcome: () => 'error',
 		// Not followed at all: the other host sees neither the token nor the question, files or Act As user.
 		error: /^Glean answered 307, a redirect to http:\/\/127\.0\.0\.1:\d+\/rest\/api\/v1\/\S+, which the node does not follow$/,
-		description: /Set "Base URL" in the Glean Chat API credential to the API host/,
+		description: /Set "Base URL" in the Glean Chat API credential to your Glean API host/,
 	},
 	{
 		fault: 'reset mid-stream, inside a line',

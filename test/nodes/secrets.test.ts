@@ -75,7 +75,7 @@ describe('the token never appears in answers', () => {
 		if (extra.stream) {
 			// The token arrives split over several deltas; the live text is redacted all the same.
 			const live = chunks.filter((chunk) => chunk.type === 'item').map((chunk) => chunk.content).join('');
-			expect(live).toBe(`Use the key [redacted] for the build. Done.`);
+			expect(live).toBe(`${conversation.intro}\n\nUse the key [redacted] for the build. Done.`);
 		}
 	});
 

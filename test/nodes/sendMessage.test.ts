@@ -8,6 +8,7 @@ import {
 	defaultConversation,
 	answerDeltas,
 	expectedAnswerText,
+	liveText,
 } from '../emulator/conversation';
 import { GleanEmulator } from '../emulator/gleanEmulator';
 import { runGleanNode } from '../harness/n8nHarness';
@@ -124,8 +125,8 @@ describe('Send Message, streamed', () => {
 		glean.enqueue('chat', { kind: 'ndjson', body, chunking: 'whole' });
 		const { items, chunks } = await runGleanNode({ parameters: sendMessage(), credentials: credentials(), streaming: true });
 		const streamed = chunks.filter((chunk) => chunk.type === 'item').map((chunk) => chunk.content).join('');
-		expect(streamed).toBe(expectedAnswerText(conversation));
-		expect(items[0].json.answer).toBe(streamed);
+		expect(streamed).toBe(liveText(conversation));
+		expect(streamed.endsWith(`\n\n${items[0].json.answer as string}`)).toBe(true);
 		expect(chunks[chunks.length - 1].type).toBe('end');
 	});
 
@@ -150,8 +151,10 @@ describe('Send Message, raw output', () => {
 	test('simplify off gives the merged ChatResponse with every field Glean sent', async () => {
 		const { items } = await runGleanNode({ parameters: sendMessage({ simplify: false }), credentials: credentials() });
 		const raw = items[0].json as { messages: IDataObject[]; followUpPrompts: string[]; chatSessionTrackingToken: string };
-		const answer = raw.messages.filter((message) => message.messageType === 'CONTENT');
-		expect(answer).toHaveLength(1);
+		const content = raw.messages.filter((message) => message.messageType === 'CONTENT');
+		// The plan Glean wrote before its tools, then the answer: both kept, as Glean sent them.
+		expect(content.map((message) => message.messageId)).toEqual(['msg-intro', 'msg-answer']);
+		const answer = content.slice(1);
 		expect(answer[0]).toMatchObject({ messageId: 'msg-answer', queryTrackingToken: 'qt-1', stepId: 'STEP_WRITE' });
 		const text = (answer[0].fragments as IDataObject[])
 			.map((fragment) => (typeof fragment.text === 'string' ? fragment.text : ''))
@@ -162,6 +165,7 @@ describe('Send Message, raw output', () => {
 		expect(raw.followUpPrompts).toHaveLength(2);
 		expect(raw.chatSessionTrackingToken).toBe('KgA=');
 		expect(raw.messages.map((message) => message.messageId)).toEqual([
+			'msg-intro',
 			'msg-plan',
 			'msg-search',
 			'msg-read',
@@ -306,7 +310,7 @@ describe('Send Message answers that are not a plain 200', () => {
 		});
 		expect(items).toEqual([]);
 		expect(error?.message).toBe('Glean answered 401: Invalid Secret');
-		expect(error?.description).toContain('wrong, expired or revoked');
+		expect(error?.description).toContain('not revoked, or create a new one in Glean');
 		expect(error?.description).toContain('Invalid Secret\nNot allowed');
 		expect(error?.httpCode).toBe('401');
 		expect(JSON.stringify(error)).not.toContain(TOKEN);
@@ -317,7 +321,7 @@ describe('Send Message answers that are not a plain 200', () => {
 		glean.requireActAs = true;
 		const { error } = await runGleanNode({ parameters: sendMessage(), credentials: credentials() });
 		expect(error?.message).toBe('Glean answered 400: Required header missing: X-Glean-ActAs');
-		expect(error?.description).toContain('fill "Act As"');
+		expect(error?.description).toContain('fill "Act As (Email)"');
 	});
 
 	test('a 403 says the token needs the CHAT scope', async () => {
@@ -329,10 +333,12 @@ describe('Send Message answers that are not a plain 200', () => {
 
 	test('an ERROR message mid-stream fails the item with Glean’s text', async () => {
 		const lines = conversationLines(defaultConversation('q'));
+		// Past the plan and the tool steps, five lines into the answer.
+		const inAnswer = lines.findIndex((line) => JSON.stringify(line).includes('"messageId":"msg-answer"')) + 5;
 		glean.enqueue('chat', {
 			kind: 'ndjson',
 			body: [
-				...lines.slice(0, 12),
+				...lines.slice(0, inAnswer),
 				{ messages: [{ author: 'GLEAN_AI', messageType: 'ERROR', fragments: [{ text: 'Model capacity exceeded' }] }] },
 			],
 		});
@@ -342,10 +348,12 @@ describe('Send Message answers that are not a plain 200', () => {
 
 	test('with Continue On Fail the ERROR item carries Glean’s text and the partial answer', async () => {
 		const lines = conversationLines(defaultConversation('q'));
+		// Past the plan and the tool steps, five lines into the answer.
+		const inAnswer = lines.findIndex((line) => JSON.stringify(line).includes('"messageId":"msg-answer"')) + 5;
 		glean.enqueue('chat', {
 			kind: 'ndjson',
 			body: [
-				...lines.slice(0, 12),
+				...lines.slice(0, inAnswer),
 				{ messages: [{ author: 'GLEAN_AI', messageType: 'ERROR', fragments: [{ text: 'Model capacity exceeded' }] }] },
 			],
 		});
@@ -382,7 +390,7 @@ describe('Send Message answers that are not a plain 200', () => {
 	test('an answer that is not JSON (e.g. the web app’s HTML) says to check the Base URL', async () => {
 		glean.enqueue('chat', { kind: 'text', status: 200, text: '<!doctype html><html>Glean</html>' });
 		const { error } = await runGleanNode({ parameters: sendMessage({ stream: false }), credentials: credentials() });
-		expect(error?.message).toBe('Glean’s answer was not JSON');
+		expect(error?.message).toBe("The answer to chat was not Glean's: 200 with an HTML page");
 		expect(error?.description).toContain('-be.glean.com');
 	});
 
@@ -423,7 +431,7 @@ describe('Send Message with several items', () => {
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(glean.requestsTo('chat').map((request) => (request.body as { messages: Array<{ fragments: IDataObject[] }> }).messages[0].fragments[0].text)).toEqual(questions);
 		// The emulator's plan step names the question it answered.
-		expect(items.map((item) => (item.json.steps as IDataObject[])[0].text)).toEqual(
+		expect(items.map((item) => (item.json.steps as IDataObject[]).find((step) => step.type === 'plan')?.text)).toEqual(
 			questions.map((question) => `Search company knowledge for: ${question}`),
 		);
 	});

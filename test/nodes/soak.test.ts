@@ -59,7 +59,7 @@ test(`${ITEMS} items with 5% 429 and 1% 500 injected: none lost, order and pairi
 	items.forEach((item, index) => {
 		expect(item.pairedItem).toEqual({ item: index });
 		// The emulator's plan step names the question it answered: each output answers its own input.
-		expect((item.json.steps as IDataObject[])[0].text).toBe(`Search company knowledge for: ${questions[index]}`);
+		expect((item.json.steps as IDataObject[]).find((step) => step.type === 'plan')?.text).toBe(`Search company knowledge for: ${questions[index]}`);
 		expect(item.json.answer).toBe(expectedAnswerText(defaultConversation(questions[index])));
 	});
 

@@ -14,7 +14,7 @@ import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { conversationLines, defaultConversation, expectedAnswerText } from '../emulator/conversation';
+import { conversationLines, defaultConversation, expectedAnswerText, liveText } from '../emulator/conversation';
 import { packageRoot } from '../harness/paths';
 import { checkEditor, expectedMenus } from './editorCheck';
 import { N8N_VERSION } from './n8nInstall';
@@ -161,7 +161,8 @@ async function main(): Promise<void> {
 			const items = chunks.filter((chunk) => chunk.type === 'item');
 			const text = items.map((chunk) => chunk.content ?? '').join('');
 			check('the caller got begin, the answer in pieces, and one end', chunks[0]?.type === 'begin' && items.length > 1 && chunks.filter((chunk) => chunk.type === 'end').length === 1, `${items.length} pieces`);
-			check("the pieces are Glean's answer, in order, once", text === expectedAnswerText(defaultConversation(question)), short(text));
+			// Glean's plan (written before its tools), a blank line, then the answer: never glued.
+			check("the pieces are Glean's plan and answer, in order, once", text === liveText(defaultConversation(question)) && text.endsWith(`\n\n${expectedAnswerText(defaultConversation(question))}`), short(text));
 			const gleanDone = local.glean.requestsTo('chat')[0]?.closedAt ?? 0;
 			check('the first words arrived while Glean was still writing', items.length > 0 && items[0].at < gleanDone, `${Math.round(gleanDone - (items[0]?.at ?? gleanDone))} ms before Glean's last line`);
 		});

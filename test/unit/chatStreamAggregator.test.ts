@@ -8,6 +8,7 @@ import {
 	conversationResponse,
 	defaultConversation,
 	expectedAnswerText,
+	liveText,
 	toNdjson,
 } from '../emulator/conversation';
 import { seededRandom } from '../emulator/gleanEmulator';
@@ -227,7 +228,7 @@ describe('ChatStreamAggregator line handling', () => {
 		const aggregator = new ChatStreamAggregator({ onAnswerDelta: (text) => deltas.push(text) });
 		for (const chunk of randomChunks(Buffer.from(toNdjson(lines)), 99, 7)) aggregator.write(chunk);
 		aggregator.end();
-		expect(deltas.join('')).toBe(expectedAnswerText(conversation));
+		expect(deltas.join('')).toBe(liveText(conversation));
 		expect(deltas.length).toBeGreaterThan(20);
 	});
 
@@ -260,5 +261,80 @@ describe('ChatStreamAggregator line handling', () => {
 		expect(empty).toStrictEqual({ answer: '', citations: [], followUpPrompts: [], steps: [], markdown: '' } satisfies SimplifiedChatAnswer);
 		// A JSON round trip drops undefined keys, so strict equality fails if any exist.
 		expect(expected).toStrictEqual(JSON.parse(JSON.stringify(expected)));
+	});
+});
+
+describe('ChatStreamAggregator: the answer Glean means', () => {
+	const line = (message: Record<string, unknown>) => `${JSON.stringify({ messages: [{ author: 'GLEAN_AI', ...message }] })}\n`;
+	const content = (text: string, extra: Record<string, unknown> = {}) => line({ messageType: 'CONTENT', fragments: [{ text }], ...extra });
+	const cite = (url: string) => ({ text: '', citation: { sourceDocument: { title: url, url } } });
+
+	test('the plan before a tool step goes to steps, with its citations; the answer after it keeps its own, renumbered', () => {
+		const deltas: string[] = [];
+		const aggregator = new ChatStreamAggregator({ onAnswerDelta: (text) => deltas.push(text) });
+		aggregator.write(line({ messageType: 'CONTENT', messageId: 'p', fragments: [{ text: 'Plan: read ' }, cite('https://a')] }));
+		aggregator.write(line({ messageType: 'UPDATE', messageId: 's', fragments: [{ text: '**Searching:** x' }] }));
+		aggregator.write(line({ messageType: 'CONTENT', messageId: 'a', fragments: [{ text: 'Answer' }, cite('https://b')] }));
+		aggregator.end();
+		const result = aggregator.toSimplified();
+		expect(result.answer).toBe('Answer');
+		expect(result.citations.map((citation) => citation.url)).toEqual(['https://b']);
+		expect(result.markdown).toBe('Answer[1]\n\n**Sources**\n1. [https://b](https://b)');
+		expect(result.steps).toEqual([{ type: 'message', text: 'Plan: read' }, { type: 'search', text: 'x' }]);
+		expect(deltas).toEqual(['Plan: read ', '\n\n', 'Answer']);
+	});
+
+	test('a step-complete marker after the answer keeps the answer; a step with content after it makes it a plan', () => {
+		const marker = new ChatStreamAggregator();
+		marker.write(content('Done.', { messageId: 'a' }) + line({ messageType: 'UPDATE', messageId: 'u', stepId: 'S', isStepComplete: true }));
+		marker.end();
+		expect(marker.toSimplified().answer).toBe('Done.');
+		expect(marker.hasAnswerText).toBe(true);
+
+		const pending = new ChatStreamAggregator();
+		pending.write(content('Let me check.', { messageId: 'a' }) + line({ messageType: 'UPDATE', messageId: 'u', fragments: [{ text: 'Calling a tool' }] }));
+		pending.end();
+		expect(pending.toSimplified().answer).toBe('');
+		expect(pending.hasAnswerText).toBe(false);
+		expect(pending.toSimplified().steps[0]).toEqual({ type: 'message', text: 'Let me check.' });
+	});
+
+	test('streamed lines without a messageId continue one message until one says hasMoreFragments: false', () => {
+		const aggregator = new ChatStreamAggregator();
+		aggregator.write(content('One') + content(' two', { hasMoreFragments: false }) + content('Three') + content('\n\n') + content('four'));
+		aggregator.end();
+		expect(aggregator.toSimplified().answer).toBe('One two\n\nThree\n\nfour');
+	});
+
+	test('UPDATE lines without a messageId are steps of their own', () => {
+		const aggregator = new ChatStreamAggregator();
+		aggregator.write(line({ messageType: 'UPDATE', fragments: [{ text: 'First' }] }) + line({ messageType: 'UPDATE', fragments: [{ text: 'Second' }] }) + content('Answer'));
+		aggregator.end();
+		expect(aggregator.toSimplified().steps.map((step) => step.text)).toEqual(['First', 'Second']);
+	});
+
+	test.each([
+		['A', 'B', 'A\n\nB'],
+		['A\n', 'B', 'A\n\nB'],
+		['A\n\n', 'B', 'A\n\nB'],
+		['A', '\nB', 'A\n\nB'],
+		['A', '\n\nB', 'A\n\nB'],
+	])('messages %j and %j read as paragraphs: %j', (first, second, answer) => {
+		const aggregator = new ChatStreamAggregator();
+		aggregator.addResponse({ messages: [{ messageType: 'CONTENT', fragments: [{ text: first }] }, { messageType: 'CONTENT', fragments: [{ text: second }] }] });
+		expect(aggregator.toSimplified().answer).toBe(answer);
+	});
+
+	test('a first line that is not a ChatResponse marks the body as not Glean’s, with its beginning', () => {
+		const page = new ChatStreamAggregator();
+		page.write('<!DOCTYPE html><html><title>Sign in</title></html>\n');
+		page.end();
+		expect(page.notGleanStream).toEqual({ problem: 'an HTML page (a sign-in page)', quote: '<!DOCTYPE html><html><title>Sign in</title></html>' });
+
+		const later = new ChatStreamAggregator();
+		later.write(`${content('Hi')}not json\n`);
+		later.end();
+		expect(later.notGleanStream).toBeUndefined();
+		expect(later.formatError).toBe('line 2 is not a JSON object: not json');
 	});
 });

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { timezoneOffsetMinutes } from '../helpers/timezone';
+import type { GleanAnswerShape } from '../helpers/gleanShapes';
 import type { GleanResponse, RetryPolicy } from '../transport';
 import { DEFAULT_RETRY_POLICY, gleanApiRequest } from '../transport';
 
@@ -138,16 +139,26 @@ export function gleanQuery(context: IExecuteFunctions, options: IDataObject): ID
 	};
 }
 
+/** A POST to one of Glean's JSON endpoints, as an operation states it. */
+export interface JsonCall {
+	/** Path under /rest/api/v1, e.g. `listchats`. */
+	endpoint: string;
+	/** The answer Glean sends; a body that is not this fails the item. */
+	shape: GleanAnswerShape;
+	body?: IDataObject | FormData;
+	/** What a 404 means here (e.g. an unknown chat ID); without it, that no Glean API answered. */
+	notFound?: string;
+}
+
 /**
- * A JSON call to `endpoint` with the item's shared options applied (query parameters and Act As):
- * what every operation but Send Message and Download does.
+ * A JSON call with the item's shared options applied (query parameters, Act As, Retry): what
+ * every operation but Send Message and Download does. The body is Glean's checked answer.
  */
 export async function callGleanWithOptions(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	endpoint: string,
-	body?: IDataObject | FormData,
-): Promise<GleanResponse<unknown>> {
+	{ endpoint, shape, body, notFound }: JsonCall,
+): Promise<GleanResponse<Record<string, unknown> | undefined>> {
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	return await gleanApiRequest.call(
 		this,
@@ -158,7 +169,9 @@ export async function callGleanWithOptions(
 			qs: gleanQuery(this, options),
 			actAs: options.actAs as string | undefined,
 			retry: readRetryPolicy(this, itemIndex, options),
+			notFound,
 		},
+		shape,
 		itemIndex,
 	);
 }

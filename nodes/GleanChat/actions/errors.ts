@@ -21,3 +21,17 @@ export function answerError(
 	}
 	return error;
 }
+
+/**
+ * Glean answered `200` but wrote no answer text: only steps, a plan, or empty `CONTENT` (agents
+ * end like this when a tool is still pending). An answer of "" would pass as a fact downstream.
+ * The steps travel as the partial answer.
+ */
+export function unfinishedAnswerError(node: INode, itemIndex: number, aggregator: ChatStreamAggregator): NodeOperationError {
+	const { steps } = aggregator.toSimplified();
+	const done = steps.length > 0 ? ` after ${steps.length} step(s)` : '';
+	return answerError(node, itemIndex, `Glean returned no answer text: the run ended${done} before Glean wrote its answer`, aggregator, {
+		description:
+			'This happens when an agent stops while a tool is still pending or a step failed. Run the item again; if it keeps happening, ask a more specific question, raise "Timeout (Ms)", or choose another agent. With Continue On Fail, the error item carries the steps Glean took.',
+	});
+}

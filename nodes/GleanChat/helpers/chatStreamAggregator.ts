@@ -1,32 +1,28 @@
-import type {
-	GleanAgentConfig,
-	GleanChatMessage,
-	GleanChatResponse,
-	GleanCitation,
-	GleanFragment,
-} from './gleanTypes';
+import { AnswerMessage, answerMarkdown, composeAnswer, paragraphBreak } from './answerText';
+import type { ChatStep } from './chatSteps';
+import { StepCollector } from './chatSteps';
 import { citationKey, compact, simplifyCitation, stringOrUndefined } from './citations';
 import type { SimplifiedCitation } from './citations';
+import { answerProblem, CHAT_RESPONSE, shapeProblem } from './gleanShapes';
+import type { GleanAgentConfig, GleanChatMessage, GleanChatResponse, GleanCitation, GleanFragment } from './gleanTypes';
 import { NdjsonLineSplitter } from './ndjsonLineSplitter';
+import { RawChatResponse } from './rawChatResponse';
 import { TextAccumulator } from './textAccumulator';
 
 /**
  * Aggregates Glean's chat answer, streamed (NDJSON, one ChatResponse per line) or whole (one
- * ChatResponse), into one simplified answer and, on request, one merged raw ChatResponse.
- * Knows nothing of n8n. Every piece of text is appended to an array and joined once at the
- * end, so the work stays linear in the size of the body.
+ * ChatResponse), into the answer Glean means and, on request, one merged raw ChatResponse.
+ * Knows nothing of n8n. Text is appended to accumulators and joined once at the end, so the
+ * work stays linear in the size of the body.
+ *
+ * The answer is the `GLEAN_AI` `CONTENT` written after Glean's last tool step (an `UPDATE`
+ * with content; one that only marks a step complete does not count): agentic answers first
+ * write a plan as `CONTENT`, run their tools, then answer, and the plan goes to `steps`.
+ * Separate answer messages (by `messageId`; by position in a whole response; streamed lines
+ * without a `messageId` continue the message before them) are separate paragraphs.
  */
 
-export type { SimplifiedCitation };
-
-export interface ChatStep {
-	type: 'plan' | 'search' | 'read' | 'write' | 'update';
-	text: string;
-	stepId?: string;
-	queries?: string[];
-	documents?: Array<{ title?: string; url?: string; datasource?: string }>;
-	complete?: boolean;
-}
+export type { ChatStep, SimplifiedCitation };
 
 export interface SimplifiedChatAnswer {
 	answer: string;
@@ -42,40 +38,20 @@ export interface SimplifiedChatAnswer {
 export interface ChatStreamAggregatorOptions {
 	/** Keep everything needed to rebuild the merged raw response (costs memory per line). */
 	keepRaw?: boolean;
-	/** Called with each piece of answer text as soon as it is read. */
+	/**
+	 * Called with each piece of `CONTENT` text as soon as it is read, and with a paragraph break
+	 * before the first text of each further message. Whether a message is a plan is known only
+	 * when a tool step follows it, so plans are passed on too, as their own paragraph.
+	 */
 	onAnswerDelta?: (text: string) => void;
 	/** Cleans text quoted in `formatError` (e.g. removes a secret) before it is cut short. */
 	cleanQuote?: (text: string) => string;
 }
 
-interface AnswerMessage {
-	text: TextAccumulator;
-	/** Where inline citations stand in the text (offset in `text`), for the markdown. */
-	markers: Array<{ at: number; number: number }>;
-}
-
-interface RawFragment {
-	fields: GleanFragment;
-	/** Text of this fragment and of the plain-text deltas merged into it. */
-	text?: TextAccumulator;
-}
-
-interface RawMessage {
-	fields: Record<string, unknown>;
-	fragments: RawFragment[];
-	citations: GleanCitation[];
-}
-
-const STEP_PREFIXES: Array<[RegExp, ChatStep['type']]> = [
-	[/^\s*\*\*Searching:\*\*\s*/, 'search'],
-	[/^\s*\*\*Reading:\*\*\s*/, 'read'],
-	[/^\s*\*\*Writing:\*\*\s*/, 'write'],
-];
-
 export class ChatStreamAggregator {
 	private readonly splitter = new NdjsonLineSplitter();
 
-	private readonly keepRaw: boolean;
+	private readonly raw?: RawChatResponse;
 
 	private readonly onAnswerDelta?: (text: string) => void;
 
@@ -83,17 +59,24 @@ export class ChatStreamAggregator {
 
 	private lineCount = 0;
 
-	private malformed?: string;
+	private malformed?: { line: number; problem: string; bodyProblem?: string; quote?: string };
 
-	private readonly answerMessages = new Map<string, AnswerMessage>();
+	/** Order of appearance of each message read, steps and answer messages alike. */
+	private sequence = 0;
+
+	private readonly answers: AnswerMessage[] = [];
+
+	private readonly answersByKey = new Map<string, AnswerMessage>();
+
+	/** Index in `answers` of the first message after the last tool step. */
+	private answerStart = 0;
+
+	/** Every citation read, de-duplicated; answer messages refer to them by index. */
+	private readonly citationTable: SimplifiedCitation[] = [];
 
 	private readonly citationIndex = new Map<string, number>();
 
-	private readonly citations: SimplifiedCitation[] = [];
-
-	private readonly steps = new Map<string, ChatStep & { textParts: TextAccumulator }>();
-
-	private readonly completedStepIds = new Set<string>();
+	private readonly steps = new StepCollector();
 
 	private readonly errorParts = new TextAccumulator();
 
@@ -107,12 +90,21 @@ export class ChatStreamAggregator {
 
 	private backendTimeMillis?: number;
 
-	private readonly rawTop: Record<string, unknown> = {};
+	/**
+	 * The last message read: its key, its kind when it had no `messageId` (a streamed line may
+	 * continue it), and whether it said it was complete (`hasMoreFragments: false`).
+	 */
+	private previous?: { key: string; anonymous: string | undefined; complete: boolean };
 
-	private readonly rawMessages = new Map<string, RawMessage>();
+	private anonymousCount = 0;
+
+	/** The answer message whose text was passed on last, and the last characters passed on. */
+	private liveKey?: string;
+
+	private liveTail = '';
 
 	constructor(options: ChatStreamAggregatorOptions = {}) {
-		this.keepRaw = options.keepRaw ?? false;
+		if (options.keepRaw) this.raw = new RawChatResponse();
 		this.onAnswerDelta = options.onAnswerDelta;
 		this.cleanQuote = options.cleanQuote ?? ((text) => text);
 	}
@@ -127,23 +119,9 @@ export class ChatStreamAggregator {
 		this.splitter.end((line) => this.addLine(line));
 	}
 
-	/** Feeds a whole ChatResponse (a non-streamed answer, or one already parsed line). */
+	/** Feeds a whole (non-streamed) ChatResponse. */
 	addResponse(response: GleanChatResponse): void {
-		// for…in, not Object.entries: this runs once per streamed line.
-		for (const key in response) {
-			if (key === 'messages') continue;
-			const value = response[key];
-			if (key === 'chatId' && typeof value === 'string' && value !== '') this.chatId = value;
-			else if (key === 'followUpPrompts' && Array.isArray(value) && value.length > 0)
-				this.followUpPrompts = value.filter((prompt): prompt is string => typeof prompt === 'string');
-			else if (key === 'backendTimeMillis' && typeof value === 'number') this.backendTimeMillis = value;
-			if (this.keepRaw && value !== undefined && value !== null) this.rawTop[key] = value;
-		}
-		const messages = response.messages ?? [];
-		for (let index = 0; index < messages.length; index++) {
-			const message = messages[index];
-			if (message && typeof message === 'object') this.addMessage(message, index);
-		}
+		this.addChatResponse(response, false);
 	}
 
 	/** Lines read so far. */
@@ -152,11 +130,21 @@ export class ChatStreamAggregator {
 	}
 
 	/**
-	 * Set when a line was not a JSON object; nothing after it is read, because the rest of the
-	 * answer can no longer be trusted. The caller decides how to fail.
+	 * Set when a line was not a JSON object (or the first line not a ChatResponse); nothing after
+	 * it is read, because the rest of the answer can no longer be trusted. The caller decides how
+	 * to fail.
 	 */
 	get formatError(): string | undefined {
-		return this.malformed;
+		return this.malformed?.problem;
+	}
+
+	/**
+	 * Set when the body was not Glean's from its first line on (an HTML page, a proxy's text, JSON
+	 * of another shape): what it was instead, and its beginning (cleaned, up to 120 characters).
+	 */
+	get notGleanStream(): { problem: string; quote: string } | undefined {
+		const { bodyProblem, quote } = this.malformed ?? {};
+		return bodyProblem !== undefined && quote !== undefined ? { problem: bodyProblem, quote } : undefined;
 	}
 
 	/** Glean's text when the answer carried an ERROR message. */
@@ -173,51 +161,39 @@ export class ChatStreamAggregator {
 
 	/** Whether any answer text, citation or step has been read. */
 	get hasContent(): boolean {
-		return this.answerMessages.size > 0 || this.steps.size > 0 || this.citations.length > 0;
+		return this.answers.length > 0 || this.steps.size > 0 || this.citationTable.length > 0;
+	}
+
+	/** Whether the answer (the `CONTENT` after the last tool step) has text: false for an unfinished run. */
+	get hasAnswerText(): boolean {
+		for (let index = this.answerStart; index < this.answers.length; index++) if (this.answers[index].hasText) return true;
+		return false;
 	}
 
 	toSimplified(): SimplifiedChatAnswer {
-		const answerParts: string[] = [];
-		const markdownParts: string[] = [];
-		for (const message of this.answerMessages.values()) {
-			const text = message.text.toString();
-			answerParts.push(text);
-			markdownParts.push(withMarkers(text, message.markers));
-		}
-		const answer = answerParts.join('');
-		const result: SimplifiedChatAnswer = {
-			answer,
-			citations: this.citations.map((citation) => ({ ...citation })),
+		const composed = composeAnswer(this.answers.slice(this.answerStart), this.citationTable);
+		const before = this.answers
+			.slice(0, this.answerStart)
+			.filter((message) => message.hasText)
+			.map((message) => ({ step: { type: 'message', text: message.text.toString().trim() } as ChatStep, order: message.order }));
+		const steps = [...this.steps.toSteps(), ...before].sort((a, b) => a.order - b.order).map(({ step }) => step);
+		// Fixed key order, so items read the same whichever line carried which field.
+		return {
+			answer: composed.answer,
+			...(this.chatId !== undefined ? { chatId: this.chatId } : {}),
+			citations: composed.citations,
 			followUpPrompts: [...this.followUpPrompts],
-			steps: [...this.steps.values()].map(({ textParts, ...step }) => {
-				const text = textParts.toString().trim();
-				const complete =
-					step.complete === true || (step.stepId !== undefined && this.completedStepIds.has(step.stepId));
-				return { ...step, text, ...(complete ? { complete: true } : {}) };
-			}),
-			markdown: buildMarkdown(markdownParts.join(''), this.citations),
+			steps,
+			...(this.agent !== undefined ? { agent: { ...this.agent } } : {}),
+			...(this.backendTimeMillis !== undefined ? { backendTimeMillis: this.backendTimeMillis } : {}),
+			markdown: answerMarkdown(composed.answerWithMarkers, composed.citations),
 		};
-		if (this.chatId !== undefined) result.chatId = this.chatId;
-		if (this.agent !== undefined) result.agent = { ...this.agent };
-		if (this.backendTimeMillis !== undefined) result.backendTimeMillis = this.backendTimeMillis;
-		return reorder(result);
 	}
 
 	/** The merged ChatResponse: messages merged by messageId, text deltas concatenated. */
 	toRaw(): GleanChatResponse {
-		if (!this.keepRaw) throw new Error('ChatStreamAggregator was created without keepRaw');
-		const messages: GleanChatMessage[] = [];
-		for (const message of this.rawMessages.values()) {
-			const merged: GleanChatMessage = { ...message.fields };
-			if (message.fragments.length > 0) {
-				merged.fragments = message.fragments.map((fragment) =>
-					fragment.text ? { ...fragment.fields, text: fragment.text.toString() } : fragment.fields,
-				);
-			}
-			if (message.citations.length > 0) merged.citations = message.citations;
-			messages.push(merged);
-		}
-		return { ...this.rawTop, messages };
+		if (!this.raw) throw new Error('ChatStreamAggregator was created without keepRaw');
+		return this.raw.toResponse();
 	}
 
 	private addLine(line: string): void {
@@ -229,23 +205,47 @@ export class ChatStreamAggregator {
 		} catch {
 			parsed = undefined;
 		}
-		if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-			this.malformed = `line ${this.lineCount} is not a JSON object: ${excerpt(this.cleanQuote(line))}`;
+		// The first line tells whether this is Glean's answer at all (not a sign-in page, not another API's JSON).
+		const bodyProblem = this.lineCount === 1 ? (parsed === undefined ? answerProblem(line, CHAT_RESPONSE) : shapeProblem(parsed, CHAT_RESPONSE)) : undefined;
+		if (bodyProblem !== undefined || parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+			const quote = excerpt(this.cleanQuote(line));
+			this.malformed = { line: this.lineCount, problem: `line ${this.lineCount} is not a JSON object: ${quote}`, bodyProblem, quote };
 			return;
 		}
-		this.addResponse(parsed as GleanChatResponse);
+		this.addChatResponse(parsed as GleanChatResponse, true);
 	}
 
-	private addMessage(message: GleanChatMessage, index: number): void {
-		const key =
-			typeof message.messageId === 'string' && message.messageId !== ''
-				? message.messageId
-				: `${message.author ?? 'GLEAN_AI'}:${message.messageType ?? 'CONTENT'}:${index}`;
+	private addChatResponse(response: GleanChatResponse, streamed: boolean): void {
+		// for…in, not Object.entries: this runs once per streamed line.
+		for (const key in response) {
+			if (key === 'messages') continue;
+			const value = response[key];
+			if (key === 'chatId' && typeof value === 'string' && value !== '') this.chatId = value;
+			else if (key === 'followUpPrompts' && Array.isArray(value) && value.length > 0)
+				this.followUpPrompts = value.filter((prompt): prompt is string => typeof prompt === 'string');
+			else if (key === 'backendTimeMillis' && typeof value === 'number') this.backendTimeMillis = value;
+			this.raw?.setField(key, value);
+		}
+		const messages = response.messages ?? [];
+		for (let index = 0; index < messages.length; index++) {
+			const message = messages[index];
+			if (message && typeof message === 'object') this.addMessage(message, streamed && index === 0);
+		}
+	}
+
+	/**
+	 * @param firstOfLine A streamed line's first message: `CONTENT` without a messageId continues
+	 * the `CONTENT` line before it (Glean streams its text in token-sized lines) unless that one
+	 * said `hasMoreFragments: false`; an `UPDATE` line is a step of its own.
+	 */
+	private addMessage(message: GleanChatMessage, firstOfLine: boolean): void {
 		const author = message.author ?? 'GLEAN_AI';
 		const type = message.messageType ?? 'CONTENT';
+		const key = this.keyOf(message, `${author}:${type}`, firstOfLine && type === 'CONTENT');
 		const fragments = Array.isArray(message.fragments) ? message.fragments : [];
+		const order = this.sequence++;
 
-		if (this.keepRaw) this.mergeRaw(key, message, fragments);
+		this.raw?.addMessage(key, message, fragments);
 
 		if (type === 'ERROR') {
 			this.hasError = true;
@@ -255,169 +255,78 @@ export class ChatStreamAggregator {
 		if (author !== 'GLEAN_AI') return;
 		if (type === 'CONTENT') {
 			if (this.agent === undefined && message.agentConfig) this.agent = pickAgent(message.agentConfig);
-			this.addAnswerFragments(key, fragments);
-			if (Array.isArray(message.citations)) {
-				for (const citation of message.citations) this.addCitation(citation);
-			}
-		} else if (type === 'UPDATE') {
-			this.addStep(key, message, fragments);
+			this.addAnswerFragments(key, fragments, message.citations, order);
+		} else if (type === 'UPDATE' && this.steps.add(key, message, fragments, order)) {
+			// A tool step: what was written before it was not the answer.
+			this.answerStart = this.answers.length;
 		}
 	}
 
-	private addAnswerFragments(key: string, fragments: GleanFragment[]): void {
-		let answer = this.answerMessages.get(key);
+	private keyOf(message: GleanChatMessage, kind: string, mayContinue: boolean): string {
+		let key: string;
+		if (typeof message.messageId === 'string' && message.messageId !== '') key = message.messageId;
+		else if (mayContinue && this.previous?.anonymous === kind && !this.previous.complete) key = this.previous.key;
+		else key = `${kind}:#${this.anonymousCount++}`;
+		this.previous = { key, anonymous: key === message.messageId ? undefined : kind, complete: message.hasMoreFragments === false };
+		return key;
+	}
+
+	private addAnswerFragments(key: string, fragments: GleanFragment[], legacy: GleanCitation[] | null | undefined, order: number): void {
+		let answer = this.answersByKey.get(key);
 		if (answer === undefined) {
-			answer = { text: new TextAccumulator(), markers: [] };
-			this.answerMessages.set(key, answer);
+			answer = new AnswerMessage(order);
+			this.answersByKey.set(key, answer);
+			this.answers.push(answer);
 		}
 		for (const fragment of fragments) {
 			if (!fragment || typeof fragment !== 'object') continue;
 			if (typeof fragment.text === 'string' && fragment.text !== '') {
-				answer.text.push(fragment.text);
-				this.onAnswerDelta?.(fragment.text);
+				answer.push(fragment.text);
+				this.passOn(key, fragment.text);
 			}
 			if (fragment.citation && typeof fragment.citation === 'object') {
-				const number = this.addCitation(fragment.citation);
-				if (number !== undefined) answer.markers.push({ at: answer.text.length, number });
+				const citation = this.addCitation(fragment.citation);
+				if (citation !== undefined) answer.refs.push({ at: answer.text.length, citation });
+			}
+		}
+		// The deprecated message-level citations[]: sources without a place in the text.
+		if (Array.isArray(legacy)) {
+			for (const item of legacy) {
+				const citation = this.addCitation(item);
+				if (citation !== undefined) answer.refs.push({ at: -1, citation });
 			}
 		}
 	}
 
-	/** Adds a citation once; returns its 1-based number. */
+	/** Passes answer text on live, a further message as a paragraph of its own. */
+	private passOn(key: string, text: string): void {
+		if (!this.onAnswerDelta) return;
+		if (this.liveKey !== undefined && this.liveKey !== key) {
+			const separator = paragraphBreak(this.liveTail, text);
+			if (separator !== '') this.onAnswerDelta(separator);
+			this.liveTail = '';
+		}
+		this.onAnswerDelta(text);
+		this.liveKey = key;
+		// Enough to see whether the text passed on ends with a blank line.
+		this.liveTail = text.length >= 2 ? text.slice(-2) : this.liveTail.slice(-1) + text;
+	}
+
+	/** Adds a citation once; returns its index in the citation table. */
 	private addCitation(citation: GleanCitation | null | undefined): number | undefined {
 		if (!citation || typeof citation !== 'object') return undefined;
 		const simplified = simplifyCitation(citation);
 		const key = citationKey(simplified, citation);
 		const known = this.citationIndex.get(key);
 		if (known !== undefined) return known;
-		this.citations.push(simplified);
-		const number = this.citations.length;
-		this.citationIndex.set(key, number);
-		return number;
+		this.citationTable.push(simplified);
+		this.citationIndex.set(key, this.citationTable.length - 1);
+		return this.citationTable.length - 1;
 	}
-
-	private addStep(key: string, message: GleanChatMessage, fragments: GleanFragment[]): void {
-		const stepId = typeof message.stepId === 'string' ? message.stepId : undefined;
-		if (message.isStepComplete === true && stepId !== undefined) this.completedStepIds.add(stepId);
-		let step = this.steps.get(key);
-		if (fragments.length === 0) {
-			if (step && message.isStepComplete === true) step.complete = true;
-			return;
-		}
-		if (step === undefined) {
-			step = { type: 'plan', text: '', textParts: new TextAccumulator() };
-			if (stepId !== undefined) step.stepId = stepId;
-			this.steps.set(key, step);
-		}
-		for (const fragment of fragments) {
-			if (!fragment || typeof fragment !== 'object') continue;
-			if (typeof fragment.text === 'string' && fragment.text !== '') {
-				let text = fragment.text;
-				if (step.textParts.length === 0) {
-					for (const [prefix, type] of STEP_PREFIXES) {
-						if (prefix.test(text)) {
-							step.type = type;
-							text = text.replace(prefix, '');
-							break;
-						}
-					}
-				}
-				if (text !== '') step.textParts.push(text);
-			}
-			const query = fragment.querySuggestion?.query;
-			if (typeof query === 'string' && query !== '') {
-				if (step.type === 'plan') step.type = 'search';
-				(step.queries ??= []).push(query);
-			}
-			if (Array.isArray(fragment.structuredResults)) {
-				for (const result of fragment.structuredResults) {
-					const document = result?.document;
-					if (!document || typeof document !== 'object') continue;
-					if (step.type === 'plan') step.type = 'read';
-					(step.documents ??= []).push(
-						compact({
-							title: stringOrUndefined(document.title),
-							url: stringOrUndefined(document.url),
-							datasource: stringOrUndefined(document.datasource ?? document.metadata?.datasource),
-						}),
-					);
-				}
-			}
-		}
-		if (message.isStepComplete === true) step.complete = true;
-	}
-
-	private mergeRaw(key: string, message: GleanChatMessage, fragments: GleanFragment[]): void {
-		let raw = this.rawMessages.get(key);
-		if (raw === undefined) {
-			raw = { fields: {}, fragments: [], citations: [] };
-			this.rawMessages.set(key, raw);
-		}
-		for (const [field, value] of Object.entries(message)) {
-			if (field === 'fragments' || field === 'citations') continue;
-			if (value !== undefined) raw.fields[field] = value;
-		}
-		for (const fragment of fragments) {
-			if (!fragment || typeof fragment !== 'object') continue;
-			const last = raw.fragments[raw.fragments.length - 1];
-			if (isPlainText(fragment) && last?.text) {
-				last.text.push(fragment.text as string);
-			} else if (isPlainText(fragment)) {
-				const text = new TextAccumulator();
-				text.push(fragment.text as string);
-				raw.fragments.push({ fields: fragment, text });
-			} else {
-				raw.fragments.push({ fields: fragment });
-			}
-		}
-		if (Array.isArray(message.citations)) raw.citations.push(...message.citations);
-	}
-}
-
-function isPlainText(fragment: GleanFragment): boolean {
-	if (typeof fragment.text !== 'string') return false;
-	for (const key in fragment) if (key !== 'text') return false;
-	return true;
 }
 
 function pickAgent(config: GleanAgentConfig): { agent?: string; mode?: string } {
 	return compact({ agent: stringOrUndefined(config.agent), mode: stringOrUndefined(config.mode) });
-}
-
-/** The text with `[n]` where each inline citation stood. */
-function withMarkers(text: string, markers: AnswerMessage['markers']): string {
-	if (markers.length === 0) return text;
-	const parts: string[] = [];
-	let from = 0;
-	for (const { at, number } of markers) {
-		parts.push(text.slice(from, at), `[${number}]`);
-		from = at;
-	}
-	parts.push(text.slice(from));
-	return parts.join('');
-}
-
-function buildMarkdown(answerWithMarkers: string, citations: SimplifiedCitation[]): string {
-	if (citations.length === 0) return answerWithMarkers;
-	const sources = citations.map((citation, index) => {
-		const title = (citation.title ?? citation.url ?? 'Source').replace(/[[\]]/g, '');
-		return citation.url ? `${index + 1}. [${title}](${citation.url})` : `${index + 1}. ${title}`;
-	});
-	return `${answerWithMarkers}\n\n**Sources**\n${sources.join('\n')}`;
-}
-
-/** Fixed key order, so items read the same whichever line carried which field. */
-function reorder(answer: SimplifiedChatAnswer): SimplifiedChatAnswer {
-	return {
-		answer: answer.answer,
-		...(answer.chatId !== undefined ? { chatId: answer.chatId } : {}),
-		citations: answer.citations,
-		followUpPrompts: answer.followUpPrompts,
-		steps: answer.steps,
-		...(answer.agent !== undefined ? { agent: answer.agent } : {}),
-		...(answer.backendTimeMillis !== undefined ? { backendTimeMillis: answer.backendTimeMillis } : {}),
-		markdown: answer.markdown,
-	};
 }
 
 function excerpt(line: string): string {

@@ -9,15 +9,20 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import type { GleanAnswerShape } from '../helpers/gleanShapes';
 import { baseUrlProblem, normalizeBaseUrl } from './baseUrl';
 import { ClientTimeoutError, Deadline, guardStream, SilenceError, silenceLimit } from './deadline';
+import { checkedAnswer } from './gleanAnswers';
 import type { AttemptFailure, RetryDecision, RetryPolicy } from './retry';
 import { redact } from './redact';
 import { DEFAULT_RETRY_POLICY, RetryBudget, retryClock, seconds } from './retry';
 import type { SharedBackoff } from './sharedBackoff';
 import { sharedBackoff } from './sharedBackoff';
+import { ACT_AS_HINT, BASE_URL_HINT, SCOPE_HINT, TOKEN_EXPIRED_HINT, TOKEN_REJECTED_HINT } from './setupHints';
 
 export { ClientTimeoutError, SilenceError } from './deadline';
+export { checkedAnswer, notGleanAnswerError } from './gleanAnswers';
+export { BASE_URL_HINT } from './setupHints';
 export { redact, redactDeep, StreamRedactor } from './redact';
 export type { RetryPolicy } from './retry';
 export { DEFAULT_RETRY_POLICY } from './retry';
@@ -56,6 +61,11 @@ export interface GleanCall {
 	idempotent?: boolean;
 	/** The `timeoutMillis` sent to Glean: the client gives up a little after it. */
 	timeoutMillis?: number;
+	/**
+	 * What a 404 means for this call, e.g. that Glean does not know a chat ID. Without it a 404
+	 * means no Glean API answered at the Base URL.
+	 */
+	notFound?: string;
 }
 
 export interface GleanResponse<Body> {
@@ -64,13 +74,24 @@ export interface GleanResponse<Body> {
 	body: Body;
 }
 
-/** A JSON call: the body is parsed JSON, or '' when Glean answers with an empty body. Every call throws Glean's non-2xx answers as NodeApiErrors. */
+/**
+ * A JSON call whose `2xx` answer must be `shape` (or `shape(statusCode)`): the body is the parsed
+ * object, or undefined for an empty body where the shape allows one. Every call throws Glean's
+ * non-2xx answers as NodeApiErrors, and a body that is not Glean's as one that says so.
+ */
 export async function gleanApiRequest(
 	this: IExecuteFunctions,
 	call: GleanCall,
+	shape: GleanAnswerShape | ((statusCode: number) => GleanAnswerShape),
 	itemIndex: number,
-): Promise<GleanResponse<unknown>> {
-	return await send.call(this, call, itemIndex, { json: true });
+): Promise<GleanResponse<Record<string, unknown> | undefined>> {
+	// As text: the body is parsed here, so a page or a proxy's "OK" is seen for what it is.
+	const response = await send.call(this, call, itemIndex, { json: true, encoding: 'text' });
+	const text = await bodyText(response.body);
+	const { statusCode } = response;
+	const expected = typeof shape === 'function' ? shape(statusCode) : shape;
+	const token = await itemToken.call(this, itemIndex);
+	return { ...response, body: checkedAnswer(this.getNode(), itemIndex, { endpoint: call.endpoint, statusCode, text, shape: expected, token }) };
 }
 
 /** A call whose answer is raw bytes (a file download). */
@@ -171,7 +192,7 @@ async function send(
 	const cancelSignal = this.getExecutionCancelSignal() ?? new AbortController().signal;
 	backoff.enter();
 	try {
-		return await sendWithRetries.call(this, { call, options, itemIndex, baseUrl, token, budget, idempotent, backoff, cancelSignal });
+		return await sendWithRetries.call(this, { call, options, itemIndex, baseUrl, token, user, budget, idempotent, backoff, cancelSignal });
 	} finally {
 		backoff.leave();
 	}
@@ -183,6 +204,8 @@ interface SendState {
 	itemIndex: number;
 	baseUrl: string;
 	token: string;
+	/** The Act As user sent, or '' */
+	user: string;
 	budget: RetryBudget;
 	idempotent: boolean;
 	backoff: SharedBackoff;
@@ -191,7 +214,7 @@ interface SendState {
 
 async function sendWithRetries(
 	this: IExecuteFunctions,
-	{ call, options, itemIndex, baseUrl, token, budget, idempotent, backoff, cancelSignal }: SendState,
+	{ call, options, itemIndex, baseUrl, token, user, budget, idempotent, backoff, cancelSignal }: SendState,
 ): Promise<GleanResponse<unknown>> {
 	for (;;) {
 		// This request, or another of the run for the same user, was told to back off: wait,
@@ -250,7 +273,9 @@ async function sendWithRetries(
 		const decision = budget.decide(failure, idempotent);
 		if (!decision.retry) {
 			const note = retryNote(budget, decision, failure, idempotent);
-			if (response) throw gleanError(this.getNode(), response, gleanText, token, itemIndex, note, budget.attempts);
+			if (response) {
+				throw gleanError(this.getNode(), response, gleanText, token, itemIndex, note, budget.attempts, { actAs: user, notFound: call.notFound });
+			}
 			if (errorCode(connectionError) === 'ECONNABORTED') {
 				throw silenceError(this.getNode(), options.timeout ?? silenceLimit.millis, itemIndex, idempotent);
 			}
@@ -469,6 +494,7 @@ function gleanError(
 	itemIndex: number,
 	retryNote: string,
 	attempts: number,
+	setup: HintContext,
 ): NodeApiError {
 	const { statusCode } = response;
 	const denied = permissionDenied(gleanText);
@@ -486,20 +512,20 @@ function gleanError(
 		const location = redact(headerValue(response.headers, 'location') ?? '', token);
 		return new NodeApiError(node, { httpCode: String(statusCode) } as JsonObject, {
 			message: `Glean answered ${statusCode}, a redirect${location ? ` to ${location}` : ''}, which the node does not follow`,
-			description:
-				'Glean\'s API does not redirect, so the Base URL probably points at the Glean web app or a proxy. Set "Base URL" in the Glean Chat API credential to the API host, e.g. https://acme-be.glean.com. Not following redirects keeps the token, the Act As user and your data with the host you configured.',
+			description: `Glean's API does not redirect, so the Base URL probably points at the Glean web app or a proxy. ${BASE_URL_HINT} Not following redirects keeps the token, the Act As user and your data with the host you configured.`,
 			httpCode: String(statusCode),
 			itemIndex,
 		});
 	}
-	const hint = errorHint(statusCode, gleanText);
+	const hint = errorHint(statusCode, gleanText, setup);
 	const quoted = gleanText === '' ? '' : `: ${firstLine(gleanText)}`;
 	return new NodeApiError(
 		node,
 		{ httpCode: String(statusCode), body: gleanText } as JsonObject,
 		{
 			message: `Glean answered ${statusCode}${quoted}${attempts > 1 ? ` (after ${attempts} attempts)` : ''}`,
-			description: [hint, retryNote, gleanText === '' ? '' : `Glean's full answer: ${gleanText}`]
+			// A page is quoted only in part: its markup would bury the hint.
+			description: [hint, retryNote, gleanText === '' ? '' : `Glean's full answer: ${gleanText.startsWith('<') ? `${gleanText.slice(0, 300)}…` : gleanText}`]
 				.filter((part) => part !== '')
 				.join('\n\n'),
 			httpCode: String(statusCode),
@@ -529,19 +555,35 @@ function permissionDenied(text: string): { owner?: string; roles: string[]; pend
 	}
 }
 
-function errorHint(statusCode: number, gleanText: string): string {
-	if (statusCode === 400 && /X-Glean-ActAs/i.test(gleanText)) {
-		return 'This is a global token, so Glean needs to know which user to act for: fill "Act As" in the Glean Chat API credential (or the node\'s "Act As" option) with that user\'s e-mail address.';
+/** What a failing call was about, for the hint: the Act As user sent ('' for none), and what its 404 means. */
+interface HintContext {
+	actAs: string;
+	notFound?: string;
+}
+
+/** What to do about Glean's refusal; setup causes first, worded as in setupHints.ts. */
+function errorHint(statusCode: number, gleanText: string, { actAs, notFound }: HintContext): string {
+	// Glean's errors are short plain text (or getchat's JSON 403): a page means something else answered.
+	if (gleanText.startsWith('<')) {
+		return `The answer is a web page, not Glean's: something other than Glean's API answered (a proxy, a sign-in gateway, or the web app). ${BASE_URL_HINT}`;
 	}
+	if (statusCode === 400 && /X-Glean-ActAs/i.test(gleanText)) return `This is a global token, so Glean needs to know which user to act for. ${ACT_AS_HINT}`;
 	switch (statusCode) {
 		case 400:
-			return 'Glean rejected the request. Check the node\'s parameters against the message above.';
+			if (/^(bad request\.?)?$/i.test(gleanText.trim())) {
+				return actAs === ''
+					? `Glean gave no reason. The usual cause is a global token without Act As. ${ACT_AS_HINT} Otherwise check that the Base URL is Glean's API host, then the node's parameters.`
+					: `Glean gave no reason. Check that the Act As user (${actAs}) exists in Glean and that the Base URL is Glean's API host, then the node's parameters.`;
+			}
+			return 'Glean rejected the request. Check the node\'s parameters against Glean\'s message above.';
 		case 401:
-			return 'Glean did not accept the API token: it is wrong, expired or revoked. Create a new token in Glean and update the Glean Chat API credential. If it is an OAuth token from your identity provider, set "Token Type" to OAuth.';
+			return `Glean did not accept the API token. ${/expired/i.test(gleanText) ? TOKEN_EXPIRED_HINT : TOKEN_REJECTED_HINT}`;
 		case 403:
-			return 'The token is valid but not allowed to do this. Glean chat needs a token with the CHAT scope: create one with that scope and update the Glean Chat API credential.';
+			return `The token is valid but not allowed to do this. ${SCOPE_HINT}`;
 		case 404:
-			return 'Glean does not know this ID, or it belongs to another user. Check the ID, and the Act As user if you use a global token.';
+			return notFound ?? `No Glean API answered at this address. ${BASE_URL_HINT}`;
+		case 405:
+			return `This is not Glean's API: it does not take this request. ${BASE_URL_HINT}`;
 		case 408:
 			return 'Glean took longer than the request\'s timeout. Raise "Timeout (Ms)" in the node\'s options or use a faster agent.';
 		case 429:

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { EMPTY_RESPONSE } from '../../helpers/gleanShapes';
 import { parseIdList } from '../../helpers/idList';
 import { actAsOption, callGleanWithOptions, localeOption, optionsCollection, timezoneOffsetOption } from '../common';
 
@@ -27,6 +28,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			description: 'Give one chat ID, a comma-separated list, or an array such as {{ $json.chatIds }}. Nothing was sent to Glean.',
 		});
 	}
-	await callGleanWithOptions.call(this, itemIndex, 'deletechats', { ids: chatIds });
+	await callGleanWithOptions.call(this, itemIndex, {
+		endpoint: 'deletechats',
+		shape: EMPTY_RESPONSE,
+		body: { ids: chatIds },
+		notFound: 'Glean does not know one of these chats for this user. Check the Chat IDs, and the Act As user if you use a global token.',
+	});
 	return [{ json: { deleted: true, chatIds } }];
 }

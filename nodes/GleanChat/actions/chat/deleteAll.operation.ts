@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { EMPTY_RESPONSE } from '../../helpers/gleanShapes';
 import { actAsOption, callGleanWithOptions, localeOption, optionsCollection, timezoneOffsetOption } from '../common';
 
 const properties: INodeProperties[] = [
@@ -17,6 +18,6 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['chat'], operation: ['deleteAll'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	await callGleanWithOptions.call(this, itemIndex, 'deleteallchats');
+	await callGleanWithOptions.call(this, itemIndex, { endpoint: 'deleteallchats', shape: EMPTY_RESPONSE });
 	return [{ json: { deleted: true, allChats: true } }];
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { GET_CHAT_RESPONSE } from '../../helpers/gleanShapes';
 import { citationKey, simplifyCitation } from '../../helpers/citations';
 import type { SimplifiedCitation } from '../../helpers/citations';
 import type { GleanChatMessage, GleanCitation } from '../../helpers/gleanTypes';
@@ -38,7 +39,12 @@ export const description = updateDisplayOptions({ show: { resource: ['chat'], op
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const chatId = requiredText(this, itemIndex, 'chatId', 'Chat ID', 'Fill "Chat ID" with the ID of a saved chat, e.g. {{ $json.chatId }}.');
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
-	const { body } = await callGleanWithOptions.call(this, itemIndex, 'getchat', { id: chatId });
+	const { body } = await callGleanWithOptions.call(this, itemIndex, {
+		endpoint: 'getchat',
+		shape: GET_CHAT_RESPONSE,
+		body: { id: chatId },
+		notFound: `Glean has no chat "${chatId}" for this user: it was deleted, or belongs to another user. Check the Chat ID, and the Act As user if you use a global token.`,
+	});
 	const result = ((body || {}) as { chatResult?: { chat?: IDataObject; trackingToken?: string } }).chatResult ?? {};
 	const chat: IDataObject = { ...(result.chat ?? {}) };
 	if (result.trackingToken !== undefined) chat.trackingToken = result.trackingToken;

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { LIST_CHATS_RESPONSE } from '../../helpers/gleanShapes';
 import {
 	actAsOption,
 	callGleanWithOptions,
@@ -48,7 +49,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// listchats has no request body in Glean's spec, so no field can take the `cursor` it
 	// returns: one call returns everything Glean gives. If Glean adds a cursor field, send
 	// `page.cursor` back here in a loop until it comes back empty.
-	const { body } = await callGleanWithOptions.call(this, itemIndex, 'listchats');
+	const { body } = await callGleanWithOptions.call(this, itemIndex, { endpoint: 'listchats', shape: LIST_CHATS_RESPONSE });
 	const page = (body || {}) as ListChatsResponse;
 	const chats: INodeExecutionData[] = [];
 	for (const result of page.chatResults ?? []) {

@@ -9,17 +9,9 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { SimplifiedChatAnswer } from '../../helpers/chatStreamAggregator';
 import { ChatStreamAggregator } from '../../helpers/chatStreamAggregator';
 import { parseIdList } from '../../helpers/idList';
-import type { GleanCall, GleanResponse } from '../../transport';
-import {
-	ClientTimeoutError,
-	gleanApiRequest,
-	gleanApiStreamRequest,
-	itemToken,
-	readText,
-	redact,
-	SilenceError,
-	StreamRedactor,
-} from '../../transport';
+import { CHAT_QUEUED, CHAT_RESPONSE } from '../../helpers/gleanShapes';
+import type { GleanCall } from '../../transport';
+import { gleanApiRequest, itemToken, redact, StreamRedactor } from '../../transport';
 import {
 	actAsOption,
 	gleanQuery,
@@ -30,8 +22,10 @@ import {
 	textParameter,
 	timezoneOffsetOption,
 } from '../common';
-import { answerError } from '../errors';
+import { answerError, unfinishedAnswerError } from '../errors';
 import { forgetChat, rememberChat, rememberedChat } from './chatSessions';
+import type { LiveDeltas } from './streamedAnswer';
+import { readStreamedAnswer } from './streamedAnswer';
 
 const restrictionFilters = (kind: 'inclusions' | 'exclusions'): INodeProperties => ({
 	displayName: kind === 'inclusions' ? 'Only Use Sources' : 'Never Use Sources',
@@ -273,6 +267,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		retry: readRetryPolicy(this, itemIndex, options),
 		// A saved message sent twice would appear twice in the chat.
 		idempotent: body.saveChat !== true,
+		notFound:
+			chatId === ''
+				? undefined
+				: `Glean has no chat "${chatId}" for this user: it was deleted, or belongs to another user. Check the Chat ID${fromSession !== undefined ? ' (remembered for this Session Key; the next message starts a new chat)' : ''}, and the Act As user if you use a global token.`,
 		timeoutMillis: typeof options.timeoutMillis === 'number' ? options.timeoutMillis : undefined,
 	};
 
@@ -301,7 +299,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		}
 	};
 	const response = await (
-		stream ? readStreamedAnswer.call(this, call, aggregator, live, clean, itemIndex) : gleanApiRequest.call(this, call, itemIndex)
+		stream
+			? readStreamedAnswer.call(this, call, aggregator, live, clean, itemIndex)
+			: gleanApiRequest.call(this, call, (statusCode) => (statusCode === 202 ? CHAT_QUEUED : CHAT_RESPONSE), itemIndex)
 	).catch(async (error: unknown) => {
 		// A remembered chat Glean no longer accepts (deleted, or another user's): the next message starts a new one.
 		const status = (error as { httpCode?: string | null }).httpCode;
@@ -312,11 +312,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	});
 
 	if (response.statusCode === 202) {
-		const queued = queuedItem(await jsonBody.call(this, response.body, clean, itemIndex), chatId);
+		const queued = queuedItem(response.body ?? {}, chatId);
 		remember(typeof queued.chatId === 'string' ? queued.chatId : undefined);
 		return [{ json: queued }];
 	}
-	if (!stream) aggregator.addResponse(await jsonBody.call(this, response.body, clean, itemIndex));
+	if (!stream) aggregator.addResponse(response.body ?? {});
 
 	if (aggregator.error !== undefined) {
 		const gleanError = clean(aggregator.error);
@@ -324,6 +324,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			description: 'Glean stopped with this message. Try again, rephrase the question, or pick another agent.',
 		});
 	}
+	if (!aggregator.hasAnswerText) throw unfinishedAnswerError(this.getNode(), itemIndex, aggregator);
 	// An AI Agent calling Glean as a tool gets the answer and its sources, not progress steps.
 	const answer = runAsTool(this) ? toolAnswer(aggregator.toSimplified()) : simplify ? aggregator.toSimplified() : aggregator.toRaw();
 	remember(aggregator.chatIdOfAnswer ?? chatId);
@@ -439,110 +440,7 @@ function documentSpec(idOrUrl: string): IDataObject {
 	return /^https?:\/\//i.test(idOrUrl) ? { url: idOrUrl } : { id: idOrUrl };
 }
 
-/** Answer text waiting to be forwarded live, and the redactor it passes through first. */
-interface LiveDeltas {
-	pending: string[];
-	redactor: StreamRedactor;
-}
-
-async function readStreamedAnswer(
-	this: IExecuteFunctions,
-	call: GleanCall,
-	aggregator: ChatStreamAggregator,
-	live: LiveDeltas | undefined,
-	clean: (text: string) => string,
-	itemIndex: number,
-): Promise<GleanResponse<unknown>> {
-	const response = await gleanApiStreamRequest.call(this, call, itemIndex);
-	if (response.statusCode === 202) {
-		return { ...response, body: await readText(response.body) };
-	}
-	const chunks = response.body[Symbol.asyncIterator]();
-	try {
-		if (live) await this.sendChunk('begin', itemIndex);
-		const forwardDeltas = async () => {
-			if (!live || live.pending.length === 0) return;
-			for (const delta of live.pending) await this.sendChunk('item', itemIndex, delta);
-			live.pending.length = 0;
-		};
-		let failure: string | undefined;
-		let description = 'The stream ended abnormally, so the answer may be cut short. Run the item again.';
-		for (;;) {
-			let next: IteratorResult<Uint8Array>;
-			try {
-				next = await chunks.next();
-			} catch (error) {
-				if (error instanceof ClientTimeoutError || error instanceof SilenceError) {
-					failure = `${error.message}, after ${aggregator.lines} line(s) of the answer`;
-					description =
-						error instanceof ClientTimeoutError
-							? 'Glean did not finish in time, so the node stopped waiting. Raise "Timeout (Ms)" in the node\'s options or use a faster agent.'
-							: 'Glean stopped sending in the middle of the answer. Run the item again later; a faster agent may help.';
-					break;
-				}
-				const cause = error instanceof Error ? error.message : String(error);
-				failure = `the connection to Glean was lost after ${aggregator.lines} line(s) of the answer (${cause.replace(/^Error: /, '')})`;
-				break;
-			}
-			if (next.done) {
-				aggregator.end();
-				break;
-			}
-			aggregator.write(next.value);
-			if (aggregator.formatError !== undefined) break;
-			await forwardDeltas();
-		}
-		if (aggregator.formatError !== undefined) {
-			failure ??= `Glean sent an answer that could not be read (${aggregator.formatError})`;
-		} else if (failure === undefined && aggregator.lines === 0) {
-			failure = 'Glean ended the answer without sending anything';
-		}
-		if (failure !== undefined) {
-			// Glean's own words may be quoted; the token never is.
-			failure = clean(failure);
-			if (live) await this.sendChunk('error', itemIndex, failure);
-			throw answerError(this.getNode(), itemIndex, `Glean's answer stopped before it was complete: ${failure}`, aggregator, {
-				description,
-			});
-		}
-		// The last line may only have been read by end(); text held back by the redactor ends here too.
-		if (live) {
-			const rest = live.redactor.flush();
-			if (rest !== '') live.pending.push(rest);
-		}
-		await forwardDeltas();
-		if (live) {
-			const gleanError = aggregator.error;
-			if (gleanError === undefined) await this.sendChunk('end', itemIndex);
-			else await this.sendChunk('error', itemIndex, clean(gleanError));
-		}
-		return { ...response, body: undefined };
-	} finally {
-		// Releases the connection and the time limit however reading ended, a throw included.
-		await chunks.return?.();
-	}
-}
-
-/** Glean's JSON answer; text that is not JSON usually means the Base URL is not the API host. */
-async function jsonBody(
-	this: IExecuteFunctions,
-	body: unknown,
-	clean: (text: string) => string,
-	itemIndex: number,
-): Promise<IDataObject> {
-	if (typeof body !== 'string') return (body ?? {}) as IDataObject;
-	if (body.trim() === '') return {};
-	try {
-		return JSON.parse(body) as IDataObject;
-	} catch {
-		throw new NodeOperationError(this.getNode(), 'Glean’s answer was not JSON', {
-			itemIndex,
-			description: `It began with: ${clean(body).slice(0, 80)}… Check that the credential's Base URL is the API host (https://<instance>-be.glean.com), not the Glean web app.`,
-		});
-	}
-}
-
-function queuedItem(body: IDataObject, requestedChatId: string): IDataObject {
+function queuedItem(body: Record<string, unknown>, requestedChatId: string): IDataObject {
 	const item: IDataObject = { queued: true };
 	const chatId = typeof body.chatId === 'string' && body.chatId !== '' ? body.chatId : requestedChatId;
 	if (chatId !== '') item.chatId = chatId;

@@ -40,6 +40,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			endpoint: `chat-files/${encodeURIComponent(fileId)}`,
 			actAs: options.actAs as string | undefined,
 			retry: readRetryPolicy(this, itemIndex, options),
+			notFound: `Glean has no file "${fileId}" for this user: it was deleted, or uploaded by another user. Check the File ID, and the Act As user if you use a global token.`,
 		},
 		itemIndex,
 	);

@@ -24,3 +24,7 @@ export function readFileIds(context: IExecuteFunctions, itemIndex: number): stri
 	}
 	return fileIds;
 }
+
+/** What Glean's 404 means for a call naming file IDs. */
+export const FILE_NOT_FOUND =
+	'Glean does not know one of these files for this user: it was deleted, or uploaded by another user. Check the File IDs, and the Act As user if you use a global token.';

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { UPLOAD_CHAT_FILES_RESPONSE } from '../../helpers/gleanShapes';
 import type { GleanChatFile } from '../../helpers/gleanTypes';
 import {
 	actAsOption,
@@ -77,7 +78,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const mimeType = file.mimeType || 'application/octet-stream';
 		form.append('files', new Blob([bytes], { type: mimeType }), file.fileName ?? name);
 	}
-	const { body } = await callGleanWithOptions.call(this, itemIndex, 'uploadchatfiles', form);
+	const { body } = await callGleanWithOptions.call(this, itemIndex, { endpoint: 'uploadchatfiles', shape: UPLOAD_CHAT_FILES_RESPONSE, body: form });
 	const uploaded = ((body || {}) as { files?: Array<GleanChatFile | null> }).files ?? [];
 	const files = uploaded.filter((file): file is GleanChatFile => !!file && typeof file === 'object').map((file) => chatFileItem(file));
 	const fileIds = files.map((file) => file.id).filter((id): id is string => typeof id === 'string' && id !== '');

@@ -1,0 +1,152 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { ChatStreamAggregator } from '../../helpers/chatStreamAggregator';
+import { CHAT_QUEUED, CHAT_RESPONSE } from '../../helpers/gleanShapes';
+import type { ByteStream, GleanCall, GleanResponse } from '../../transport';
+import {
+	BASE_URL_HINT,
+	checkedAnswer,
+	ClientTimeoutError,
+	gleanApiStreamRequest,
+	headerValue,
+	itemToken,
+	notGleanAnswerError,
+	readText,
+	SilenceError,
+	StreamRedactor,
+} from '../../transport';
+import { answerError, unfinishedAnswerError } from '../errors';
+
+/** Answer text waiting to be forwarded live, and the redactor it passes through first. */
+export interface LiveDeltas {
+	pending: string[];
+	redactor: StreamRedactor;
+}
+
+/** An HTML page is read this far for the error's quote, and no further. */
+const MAX_PAGE_BYTES = 64 * 1024;
+
+/**
+ * Sends a streamed Send Message and reads Glean's NDJSON answer into `aggregator`, forwarding the
+ * text live (n8n's `sendChunk`: begin, item…, then end, or error with the reason) when `live` is
+ * set. A `202` comes back with its checked JSON body; otherwise the body is undefined and the
+ * answer is in the aggregator. A JSON answer (Glean answering whole) is read whole.
+ * @throws NodeApiError when the body is not Glean's (an HTML page, a first line that is not a
+ * ChatResponse); NodeOperationError when the stream breaks, stalls or is cut (carrying the part
+ * read), when Glean reports an ERROR, or when the run ended without answer text.
+ */
+export async function readStreamedAnswer(
+	this: IExecuteFunctions,
+	call: GleanCall,
+	aggregator: ChatStreamAggregator,
+	live: LiveDeltas | undefined,
+	clean: (text: string) => string,
+	itemIndex: number,
+): Promise<GleanResponse<Record<string, unknown> | undefined>> {
+	const response = await gleanApiStreamRequest.call(this, call, itemIndex);
+	const { statusCode } = response;
+	const contentType = headerValue(response.headers, 'content-type') ?? '';
+	// Not NDJSON: the 202 note that the chat is busy, Glean's whole JSON answer, or a page that is not Glean's.
+	if (statusCode === 202 || /json|html/i.test(contentType)) {
+		const text = await readText(response.body, /html/i.test(contentType) ? MAX_PAGE_BYTES : Infinity);
+		const token = await itemToken.call(this, itemIndex);
+		const shape = statusCode === 202 ? CHAT_QUEUED : CHAT_RESPONSE;
+		const body = checkedAnswer(this.getNode(), itemIndex, { endpoint: call.endpoint, statusCode, text, shape, token });
+		if (statusCode === 202) return { ...response, body };
+		if (live) await this.sendChunk('begin', itemIndex);
+		aggregator.addResponse(body ?? {});
+		await finishLive.call(this, aggregator, live, clean, itemIndex);
+		return { ...response, body: undefined };
+	}
+	await readLines.call(this, response.body, aggregator, live, clean, itemIndex);
+	return { ...response, body: undefined };
+}
+
+async function readLines(
+	this: IExecuteFunctions,
+	body: ByteStream,
+	aggregator: ChatStreamAggregator,
+	live: LiveDeltas | undefined,
+	clean: (text: string) => string,
+	itemIndex: number,
+): Promise<void> {
+	const chunks = body[Symbol.asyncIterator]();
+	try {
+		if (live) await this.sendChunk('begin', itemIndex);
+		let failure: string | undefined;
+		let description = 'The stream ended abnormally, so the answer may be cut short. Run the item again.';
+		for (;;) {
+			let next: IteratorResult<Uint8Array>;
+			try {
+				next = await chunks.next();
+			} catch (error) {
+				if (error instanceof ClientTimeoutError || error instanceof SilenceError) {
+					failure = `${error.message}, after ${aggregator.lines} line(s) of the answer`;
+					description =
+						error instanceof ClientTimeoutError
+							? 'Glean did not finish in time, so the node stopped waiting. Raise "Timeout (Ms)" in the node\'s options or use a faster agent.'
+							: 'Glean stopped sending in the middle of the answer. Run the item again later; a faster agent may help.';
+					break;
+				}
+				const cause = error instanceof Error ? error.message : String(error);
+				failure = `the connection to Glean was lost after ${aggregator.lines} line(s) of the answer (${cause.replace(/^Error: /, '')})`;
+				break;
+			}
+			if (next.done) {
+				aggregator.end();
+				break;
+			}
+			aggregator.write(next.value);
+			if (aggregator.formatError !== undefined) break;
+			await forward.call(this, live, itemIndex);
+		}
+		const foreign = aggregator.notGleanStream;
+		if (foreign !== undefined) {
+			if (live) await this.sendChunk('error', itemIndex, `Glean's answer could not be read: ${foreign.problem}`);
+			throw notGleanAnswerError(this.getNode(), itemIndex, { endpoint: 'chat', statusCode: 200, problem: foreign.problem, quote: foreign.quote });
+		}
+		if (aggregator.formatError !== undefined) {
+			failure ??= `Glean sent an answer that could not be read (${aggregator.formatError})`;
+		} else if (failure === undefined && aggregator.lines === 0) {
+			failure = 'Glean ended the answer without sending anything';
+			description = `Run the item again. If it keeps happening, something other than Glean may be answering: ${BASE_URL_HINT}`;
+		}
+		if (failure !== undefined) {
+			// Glean's own words may be quoted; the token never is.
+			failure = clean(failure);
+			if (live) await this.sendChunk('error', itemIndex, failure);
+			throw answerError(this.getNode(), itemIndex, `Glean's answer stopped before it was complete: ${failure}`, aggregator, {
+				description,
+			});
+		}
+		await finishLive.call(this, aggregator, live, clean, itemIndex);
+	} finally {
+		// Releases the connection and the time limit however reading ended, a throw included.
+		await chunks.return?.();
+	}
+}
+
+/** Forwards what is left of the answer live, then `end`, or `error` when Glean reported one or gave no answer. */
+async function finishLive(
+	this: IExecuteFunctions,
+	aggregator: ChatStreamAggregator,
+	live: LiveDeltas | undefined,
+	clean: (text: string) => string,
+	itemIndex: number,
+): Promise<void> {
+	if (!live) return;
+	// The last line may only have been read by end(); text held back by the redactor ends here too.
+	const rest = live.redactor.flush();
+	if (rest !== '') live.pending.push(rest);
+	await forward.call(this, live, itemIndex);
+	const gleanError = aggregator.error;
+	if (gleanError !== undefined) await this.sendChunk('error', itemIndex, clean(gleanError));
+	else if (!aggregator.hasAnswerText) await this.sendChunk('error', itemIndex, unfinishedAnswerError(this.getNode(), itemIndex, aggregator).message);
+	else await this.sendChunk('end', itemIndex);
+}
+
+async function forward(this: IExecuteFunctions, live: LiveDeltas | undefined, itemIndex: number): Promise<void> {
+	if (!live || live.pending.length === 0) return;
+	for (const delta of live.pending) await this.sendChunk('item', itemIndex, delta);
+	live.pending.length = 0;
+}

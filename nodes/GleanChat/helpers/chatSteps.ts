@@ -1,0 +1,114 @@
+import { compact, stringOrUndefined } from './citations';
+import type { GleanChatMessage, GleanFragment } from './gleanTypes';
+import { TextAccumulator } from './textAccumulator';
+
+/**
+ * Glean's progress (`UPDATE` messages) condensed into steps: what it planned, searched, read and
+ * wrote. Pure; knows nothing of n8n.
+ */
+
+export interface ChatStep {
+	/**
+	 * `plan`, `search`, `read`, `write`: Glean's `UPDATE` steps, named by their `**Searching:**`,
+	 * `**Reading:**`, `**Writing:**` prefix (none: `plan`). `message`: text Glean wrote as
+	 * `CONTENT` before it ran its tools (a plan or an acknowledgement), which is not the answer.
+	 */
+	type: 'plan' | 'search' | 'read' | 'write' | 'message';
+	text: string;
+	stepId?: string;
+	queries?: string[];
+	documents?: Array<{ title?: string; url?: string; datasource?: string }>;
+	complete?: boolean;
+}
+
+interface CollectedStep extends ChatStep {
+	textParts: TextAccumulator;
+	/** Order of first appearance among all messages of the answer. */
+	order: number;
+}
+
+const STEP_PREFIXES: Array<[RegExp, ChatStep['type']]> = [
+	[/^\s*\*\*Searching:\*\*\s*/, 'search'],
+	[/^\s*\*\*Reading:\*\*\s*/, 'read'],
+	[/^\s*\*\*Writing:\*\*\s*/, 'write'],
+];
+
+export class StepCollector {
+	private readonly steps = new Map<string, CollectedStep>();
+
+	private readonly completedStepIds = new Set<string>();
+
+	get size(): number {
+		return this.steps.size;
+	}
+
+	/**
+	 * Adds one `UPDATE` message (or one streamed line of it) under `key`. Returns whether it
+	 * started or carried a step's content (text, a query, documents): a fragment-less line that
+	 * only marks a step complete returns false, so it does not end the answer before it.
+	 */
+	add(key: string, message: GleanChatMessage, fragments: GleanFragment[], order: number): boolean {
+		const stepId = typeof message.stepId === 'string' ? message.stepId : undefined;
+		if (message.isStepComplete === true && stepId !== undefined) this.completedStepIds.add(stepId);
+		let step = this.steps.get(key);
+		if (fragments.length === 0) {
+			if (step && message.isStepComplete === true) step.complete = true;
+			return false;
+		}
+		if (step === undefined) {
+			step = { type: 'plan', text: '', textParts: new TextAccumulator(), order };
+			if (stepId !== undefined) step.stepId = stepId;
+			this.steps.set(key, step);
+		}
+		let content = false;
+		for (const fragment of fragments) {
+			if (!fragment || typeof fragment !== 'object') continue;
+			if (typeof fragment.text === 'string' && fragment.text !== '') {
+				let text = fragment.text;
+				if (step.textParts.length === 0) {
+					for (const [prefix, type] of STEP_PREFIXES) {
+						if (prefix.test(text)) {
+							step.type = type;
+							text = text.replace(prefix, '');
+							break;
+						}
+					}
+				}
+				if (text !== '') step.textParts.push(text);
+				content ||= fragment.text.trim() !== '';
+			}
+			const query = fragment.querySuggestion?.query;
+			if (typeof query === 'string' && query !== '') {
+				if (step.type === 'plan') step.type = 'search';
+				(step.queries ??= []).push(query);
+				content = true;
+			}
+			if (Array.isArray(fragment.structuredResults)) {
+				for (const result of fragment.structuredResults) {
+					const document = result?.document;
+					if (!document || typeof document !== 'object') continue;
+					if (step.type === 'plan') step.type = 'read';
+					(step.documents ??= []).push(
+						compact({
+							title: stringOrUndefined(document.title),
+							url: stringOrUndefined(document.url),
+							datasource: stringOrUndefined(document.datasource ?? document.metadata?.datasource),
+						}),
+					);
+					content = true;
+				}
+			}
+		}
+		if (message.isStepComplete === true) step.complete = true;
+		return content;
+	}
+
+	/** The steps with the order each first appeared in, steps marked complete by a later line included. */
+	toSteps(): Array<{ step: ChatStep; order: number }> {
+		return [...this.steps.values()].map(({ textParts, order, ...step }) => {
+			const complete =
+				step.complete === true || (step.stepId !== undefined && this.completedStepIds.has(step.stepId));
+			return { step: { ...step, text: textParts.toString().trim(), ...(complete ? { complete: true } : {}) }, order };
+		});
+	}
+}
