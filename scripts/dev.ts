@@ -15,7 +15,7 @@ import { join } from 'node:path';
 
 import { cacheBase } from '../test/realN8n/n8nInstall';
 import { assertPortFree } from '../test/realN8n/n8nInstance';
-import { GLEAN_CREDENTIAL, OWNER, startLocalN8n } from '../test/realN8n/localN8n';
+import { GLEAN_CREDENTIAL, OWNER, signedIdentity, startLocalN8n } from '../test/realN8n/localN8n';
 
 const PORTS = { n8n: 5678, broker: 5679, glean: 5680, openAi: 5681 };
 
@@ -58,12 +58,18 @@ async function main(): Promise<void> {
 		void local.stop().then(() => process.exit(1));
 	});
 
+	// The webhook examples require callers to authenticate: a JWT from "the identity provider", a front end's header.
+	const jwt = await signedIdentity(local.callers.jwtSecret, OWNER.email);
 	console.log(`
 n8n is ready: ${local.n8n.baseUrl}
   Sign in as ${OWNER.email} / ${OWNER.password}
   Credential "${GLEAN_CREDENTIAL}" asks the Glean emulator at ${local.glean.baseUrl}
   Example workflows: ${local.examples.map((example) => example.workflow.name).join('; ')}
   The upload example reads ${join(local.filesFolder, 'quarterly-report.pdf')}
+  Once the webhook examples are published, call them as an authenticated caller would:
+    curl -X POST ${local.n8n.baseUrl}/webhook/ask-glean -H 'Content-Type: application/json' -H 'Authorization: Bearer ${jwt}' -d '{"question":"When does Atlas launch?"}'
+    curl -N -X POST ${local.n8n.baseUrl}/webhook/ask-glean-live -H 'Content-Type: application/json' -H '${local.callers.header.name}: ${local.callers.header.value}' -d '{"question":"When does Atlas launch?"}'
+  (the JWT, for ${OWNER.email}, is valid for an hour; its key and the header are in the "Callers’ JWT (local)" and "Chat front end header (local)" credentials)
 After changing the node, stop (Ctrl-C) and run npm run dev again: it rebuilds and reinstalls the package.
 The examples are imported once; npm run dev -- --fresh imports them again (and forgets all else).
 n8n's log: ${join(userFolder, 'n8n.log')}

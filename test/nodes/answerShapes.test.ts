@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import { parse } from 'yaml';
 
 import type { Scenario } from '../emulator/gleanEmulator';
 import { gleanTestSetup } from '../harness/gleanTestSetup';
@@ -108,9 +109,16 @@ describe('token-lines-without-message-id.ndjson (Glean CLI)', () => {
 		expect(answerOf(items).answer).toBe('Hello\n\nHow can I help?');
 	});
 
-	test('not streamed (the same messages in one response): separate messages are paragraphs, never glued', async () => {
+	test('not streamed (the same messages in one response): the same answer, the blank line not doubled', async () => {
 		const messages = body.trim().split('\n').flatMap((line) => (JSON.parse(line) as { messages: IDataObject[] }).messages);
 		const { items, error } = await run({ kind: 'json', json: { messages } }, false);
+		expect(error).toBeUndefined();
+		expect(answerOf(items).answer).toBe('Hello\n\nHow can I help?');
+	});
+
+	test('not streamed, without the "\\n\\n" message: separate messages are still paragraphs, never glued', async () => {
+		const [hello, , help] = body.trim().split('\n').flatMap((line) => (JSON.parse(line) as { messages: IDataObject[] }).messages);
+		const { items, error } = await run({ kind: 'json', json: { messages: [hello, help] } }, false);
 		expect(error).toBeUndefined();
 		expect(answerOf(items).answer).toBe('Hello\n\nHow can I help?');
 	});
@@ -177,5 +185,17 @@ describe("Glean's error bodies (http401-*.txt, http400-bad-request.txt)", () => 
 			credentials: setup.credentials(),
 		});
 		expect(error?.description).toMatch(/^Glean gave no reason\. Check that the Act As user \(ann@example\.com\) exists in Glean and that the Base URL is Glean's API host, then the node's parameters\./);
+	});
+});
+
+describe("the streaming example in Glean's OpenAPI spec (POST /chat, 200)", () => {
+	const spec = parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'glean-openapi', 'client_rest.yaml'), 'utf8')) as {
+		paths: Record<string, { post: { responses: { 200: { content: { 'application/json': { examples: { streamingExample: { value: IDataObject } } } } } } } }>;
+	};
+	const example = spec.paths['/rest/api/v1/chat'].post.responses[200].content['application/json'].examples.streamingExample.value;
+	test.each(deliveries(example))('%s: the pieces that say more follows (hasMoreFragments) are one message', async (_how, stream, scenario) => {
+		const { items, error } = await run(scenario, stream);
+		expect(error).toBeUndefined();
+		expect(answerOf(items).answer).toBe('e areno holidays!');
 	});
 });

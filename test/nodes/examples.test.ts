@@ -54,7 +54,8 @@ const RUNS: Record<string, { input: TestItem[]; options?: Partial<RunOptions>; c
 		},
 	},
 	'webhook-question-answer.json': {
-		input: [{ json: { body: { question: 'When does Atlas launch?', userEmail: 'ann@example.com' } } }],
+		// The Webhook verified the caller's JWT; a user e-mail in the body is not believed.
+		input: [{ json: { jwtPayload: { email: 'ann@example.com' }, body: { question: 'When does Atlas launch?', userEmail: 'ceo@example.com' } } }],
 		check: ({ items }) => {
 			expect(items[0].json.answer).toEqual(expect.any(String));
 			expect((items[0].json.citations as IDataObject[]).length).toBeGreaterThan(0);
@@ -125,6 +126,20 @@ describe('examples', () => {
 			for (const name of Object.keys((node.parameters.options as IDataObject | undefined) ?? {})) {
 				expect((options?.options as INodeProperties[]).map((option) => option.name)).toContain(name);
 			}
+		}
+	});
+
+	test.each(files)('%s: a webhook in it requires authentication, and Act As never comes from what the caller sends', (file) => {
+		const workflow = load(file);
+		for (const node of workflow.nodes.filter((candidate) => candidate.type === 'n8n-nodes-base.webhook')) {
+			expect(['jwtAuth', 'headerAuth', 'basicAuth']).toContain(node.parameters.authentication);
+			expect(Object.keys(node.credentials ?? {})).toHaveLength(1);
+		}
+		for (const node of gleanNodes(workflow)) {
+			const actAs = String((node.parameters.options as IDataObject | undefined)?.actAs ?? '');
+			// Only from an identity the workflow verified (the Webhook's JWT), never the body, query or headers.
+			expect(actAs).not.toMatch(/\$json\.(body|query|headers)|\.json\.(body|query|headers)/);
+			if (actAs !== '') expect(actAs).toMatch(/jwtPayload/);
 		}
 	});
 

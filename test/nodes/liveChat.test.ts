@@ -62,9 +62,11 @@ describe('live answers in n8n chat', () => {
 	});
 
 	test.each([
-		['an ERROR message', 'error-line'],
-		['a dropped connection', 'drop'],
-	])('%s mid-answer: the pieces so far, then one error chunk and no end', async (_name, fault) => {
+		['an ERROR message', 'error-line', true],
+		['a dropped connection', 'drop', true],
+		['an ERROR message', 'error-line', false],
+		['a dropped connection', 'drop', false],
+	])('%s mid-answer (Continue On Fail: %s): the pieces so far, then exactly one error chunk with the reason, and no end', async (_name, fault, continueOnFail) => {
 		const lines = conversationLines(defaultConversation('Hi'));
 		const cut = lines.findIndex((line) => JSON.stringify(line).includes('"messageType":"CONTENT"')) + 8;
 		const errorLine = { messages: [{ author: 'GLEAN_AI', messageType: 'ERROR', fragments: [{ text: 'The model is overloaded' }] }] };
@@ -79,7 +81,7 @@ describe('live answers in n8n chat', () => {
 			items: [{ json: { sessionId: 's', chatInput: 'Hi' } }],
 			credentials: setup.credentials(),
 			streaming: true,
-			continueOnFail: true,
+			continueOnFail,
 		});
 		const sequence = types(chunks);
 		expect(sequence[0]).toBe('begin');
@@ -88,7 +90,9 @@ describe('live answers in n8n chat', () => {
 		expect(sequence).not.toContain('end');
 		expect(answerDeltas(defaultConversation('Hi')).join('').startsWith(pieces(chunks).join(''))).toBe(true);
 		expect(chunks[chunks.length - 1].content).toMatch(fault === 'drop' ? /connection to Glean was lost/ : /The model is overloaded/);
-		expect(items[0].json.partial).toBe(true);
+		// Without Continue On Fail the node fails and n8n-core sends that one chunk: it starts with the reason.
+		if (!continueOnFail) expect(chunks[chunks.length - 1].content).toMatch(/^Glean('s answer stopped before it was complete| reported an error while answering): /);
+		if (continueOnFail) expect(items[0].json.partial).toBe(true);
 	});
 
 	test('with Concurrency above 1, a streamed run still answers one item at a time, so answers never mix', async () => {

@@ -119,6 +119,9 @@ describe('a streamed answer that is not Glean’s says so too (not "the answer s
 		const { chunks, error } = await runGleanNode({ parameters: streamed.parameters, credentials: setup.credentials(), streaming: true });
 		expect(error?.message).toBe(`The answer to chat was not Glean's: 200 with an HTML page (a sign-in page)`);
 		expect(chunks.filter((chunk) => chunk.type === 'item')).toEqual([]);
+		const errors = chunks.filter((chunk) => chunk.type === 'error');
+		expect(errors).toHaveLength(1);
+		expect(errors[0].content).toMatch(/^The answer to chat was not Glean's: 200 with an HTML page \(a sign-in page\)\n\nIt began with: /);
 	});
 
 	test('Glean answering a streamed request whole, as JSON, is read as its answer', async () => {
@@ -129,5 +132,58 @@ describe('a streamed answer that is not Glean’s says so too (not "the answer s
 		const { items, error } = await runGleanNode({ parameters: streamed.parameters, credentials: setup.credentials() });
 		expect(error).toBeUndefined();
 		expect(items[0].json).toMatchObject({ answer: 'Whole answer.', chatId: 'c-1' });
+	});
+});
+
+describe('what the Content-Type of a streamed answer says, and what the body is', () => {
+	const streamed = operationCases.find((operation) => operation.stream === true)!;
+	const lines = [
+		{ messages: [{ author: 'GLEAN_AI', messageType: 'CONTENT', messageId: 'a', fragments: [{ text: 'Line by ' }] }] },
+		{ messages: [{ author: 'GLEAN_AI', messageType: 'CONTENT', messageId: 'a', fragments: [{ text: 'line.' }] }] },
+	];
+
+	test.each(['application/x-ndjson', 'application/jsonl', 'application/json'])('NDJSON labelled %s is read line by line', async (contentType) => {
+		const { items, error } = await runWith(streamed, { kind: 'ndjson', body: lines, contentType });
+		expect(error).toBeUndefined();
+		expect(items[0].json.answer).toBe('Line by line.');
+	});
+
+	test.each([
+		['{}', { kind: 'json', json: {} }],
+		['{"messages":[]}', { kind: 'json', json: { messages: [] } }],
+		['an NDJSON line {}', { kind: 'ndjson', body: [{}] }],
+	] as Array<[string, Scenario]>)('%s on chat: not Glean’s answer (no message at all), with the Base URL fix', async (_name, scenario) => {
+		for (const operation of operationCases.filter((candidate) => candidate.endpoint === 'chat' && candidate.idempotent)) {
+			const { error } = await runWith(operation, scenario);
+			expect(error?.message).toBe(`The answer to chat was not Glean's: 200 with a chat answer without any message`);
+			expect(error?.description).toContain('Set "Base URL" in the Glean Chat API credential');
+		}
+	});
+
+	test('a refusal that is a web page (a proxy’s 403 sign-in page) is not called Glean’s', async () => {
+		const getMany = operationCases.find((operation) => operation.endpoint === 'listchats')!;
+		const { error } = await runWith(getMany, { kind: 'text', status: 403, text: SIGN_IN_PAGE, headers: { 'Content-Type': 'text/html' } });
+		expect(error?.message).toBe(`The answer to listchats was not Glean's: 403 with an HTML page (a sign-in page)`);
+		expect(error?.description).toMatch(/^Something other than Glean's API answered/);
+		expect(error?.description).toContain('It began with: <!DOCTYPE html>');
+	});
+});
+
+describe('a 404 names what Glean does not know', () => {
+	test.each([
+		[{ options: { applicationId: 'app-9' } }, 'application "app-9"'],
+		[{ options: { agentId: 'agent-9' } }, 'agent "agent-9"'],
+		[{ options: { fileIds: 'F1, F2' } }, 'files "F1", "F2"'],
+		[{ chatId: 'chat-9' }, 'chat "chat-9"'],
+	])('Send Message with %j', async (extra, named) => {
+		setup.glean.enqueue('chat', { kind: 'text', status: 404, text: 'Not Found' });
+		const { error } = await runGleanNode({ parameters: { resource: 'chat', operation: 'sendMessage', message: 'Q?', stream: false, ...extra }, credentials: setup.credentials() });
+		expect(error?.description).toMatch(new RegExp(`^Glean does not know this for this user: ${named.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.`));
+	});
+
+	test('Send Message naming no ID: no Glean API answered at the Base URL', async () => {
+		setup.glean.enqueue('chat', { kind: 'text', status: 404, text: 'Not Found' });
+		const { error } = await runGleanNode({ parameters: { resource: 'chat', operation: 'sendMessage', message: 'Q?', stream: false }, credentials: setup.credentials() });
+		expect(error?.description).toMatch(/^No Glean API answered at this address\. Set "Base URL"/);
 	});
 });

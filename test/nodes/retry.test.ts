@@ -1,9 +1,13 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+
 import { Container } from '@n8n/di';
 import { Logger } from '@n8n/backend-common';
 import type { INodeParameters } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { defaultConversation, expectedAnswerText } from '../emulator/conversation';
+import { GleanEmulator } from '../emulator/gleanEmulator';
 import { runGleanNode } from '../harness/n8nHarness';
 import { QUESTION, testFile } from '../harness/operationCases';
 import { gleanTestSetup } from '../harness/gleanTestSetup';
@@ -178,5 +182,69 @@ describe('retries', () => {
 		expect(items[0].json).toMatchObject({ error: 'Glean answered 429: Too Many Requests (after 2 attempts)', httpCode: '429' });
 		expect(items[1].json.answer).toBe(expectedAnswerText(defaultConversation('second')));
 		expect(items[2].json.answer).toBe(expectedAnswerText(defaultConversation('third')));
+	});
+});
+
+/** A loopback port nothing listens on (a connection to it is refused). */
+async function closedPort(): Promise<number> {
+	const server = createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	return port;
+}
+
+describe('a saved message Glean never received is tried again like a 503, and never said to be stored', () => {
+	test('a refused connection: tried again until Glean is there, and saved once', async () => {
+		const port = await closedPort();
+		let later: GleanEmulator | undefined;
+		// Glean comes up during the first wait.
+		setup.clock.onWait = async () => {
+			later ??= await GleanEmulator.start({ token: TOKEN, port });
+		};
+		try {
+			const { items, error } = await runGleanNode({
+				parameters: sendMessage({ saveChat: true }),
+				credentials: { baseUrl: `http://127.0.0.1:${port}`, apiToken: TOKEN },
+			});
+			expect(error).toBeUndefined();
+			expect(setup.clock.waits).toHaveLength(1);
+			expect(items[0].json.answer).toBe(expectedAnswerText(defaultConversation(QUESTION)));
+			expect(later!.requestsTo('chat')).toHaveLength(1);
+			expect(later!.chats.size).toBe(1);
+			expect(later!.violations).toEqual([]);
+		} finally {
+			await later?.stop();
+		}
+	});
+
+	test('a refused connection every time: all attempts, then an error without "may already have stored it"', async () => {
+		const port = await closedPort();
+		const { error } = await runGleanNode({
+			parameters: sendMessage({ saveChat: true }),
+			credentials: { baseUrl: `http://127.0.0.1:${port}`, apiToken: TOKEN },
+		});
+		expect(setup.clock.waits).toHaveLength(4);
+		expect(error?.message).toBe(`Could not reach Glean at http://127.0.0.1:${port}: the connection was refused (after 5 attempts)`);
+		expect(error?.description).not.toMatch(/Not tried again|may already have stored/);
+	});
+
+	test('a TLS handshake that fails (https to a plain-HTTP port): tried again, no "stored" note', async () => {
+		const port = new URL(setup.glean.baseUrl).port;
+		const { error } = await runGleanNode({
+			parameters: sendMessage({ saveChat: true, retry: { settings: { maxAttempts: 2 } } }),
+			credentials: { baseUrl: `https://127.0.0.1:${port}`, apiToken: TOKEN },
+		});
+		expect(setup.clock.waits).toHaveLength(1);
+		expect(error?.message).toBe(`Could not reach Glean at https://127.0.0.1:${port}: the TLS handshake failed (is the host serving HTTPS?) (after 2 attempts)`);
+		expect(error?.description).not.toMatch(/Not tried again|may already have stored/);
+		expect(setup.glean.requestsTo('chat')).toEqual([]);
+	});
+
+	test('a connection reset after the request was sent: not tried again, and the note says why', async () => {
+		setup.glean.enqueue('chat', { kind: 'drop' });
+		const { error } = await runGleanNode({ parameters: sendMessage({ saveChat: true }), credentials: credentials() });
+		expect(setup.glean.requestsTo('chat')).toHaveLength(1);
+		expect(error?.description).toContain('Not tried again: this message is saved to a chat, and Glean may already have stored it');
 	});
 });

@@ -151,3 +151,75 @@ describe('Session Key', () => {
 		expect(sent().map((body) => body.chatId)).toEqual([undefined, 'chat-q']);
 	});
 });
+
+describe('Session Key under Concurrency', () => {
+	const items = (messages: Array<[string, string]>) => messages.map(([sessionId, chatInput]) => ({ json: { sessionId, chatInput } }));
+
+	test('messages of one session go in input order into one chat, whatever the Concurrency; other sessions run beside them', async () => {
+		// A slow Glean: without the per-session order, the second message of s1 would start before the first has a chat.
+		setup.glean.responseDelayMs = 60;
+		const { items: output, error } = await runGleanNode({
+			parameters: sendMessage({ concurrency: 4 }),
+			items: items([['s1', 'one'], ['s1', 'two'], ['s2', 'other'], ['s1', 'three']]),
+			credentials: setup.credentials(),
+			staticData: {},
+		});
+		expect(error).toBeUndefined();
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+		const s1Chat = output[0].json.chatId as string;
+		expect(output.map((item) => item.json.chatId)).toEqual([s1Chat, s1Chat, expect.not.stringMatching(s1Chat), s1Chat]);
+		const s1 = sent().filter((body) => ['one', 'two', 'three'].includes(body.messages[0].fragments[0].text));
+		expect(s1.map((body) => [body.messages[0].fragments[0].text, body.chatId])).toEqual([
+			['one', undefined],
+			['two', s1Chat],
+			['three', s1Chat],
+		]);
+		expect(setup.glean.chats.size).toBe(2);
+		// s2 did not wait for s1.
+		expect(setup.glean.maxInFlight).toBe(2);
+	});
+
+	test('a message waits for the one before it in its session across a 202, and continues the chat Glean queued it on', async () => {
+		setup.glean.enqueue('chat', { kind: 'json', status: 202, json: { chatId: 'chat-queued', queuedRequestId: 'q-1', isSavedToChatHistory: true } });
+		setup.glean.chats.set('chat-queued', { id: 'chat-queued', name: 'q', createTime: 1, updateTime: 1, messages: [] });
+		setup.glean.responseDelayMs = 40;
+		const { items: output, error } = await runGleanNode({
+			parameters: sendMessage({ concurrency: 2 }),
+			items: items([['s1', 'first'], ['s1', 'second']]),
+			credentials: setup.credentials(),
+			staticData: {},
+		});
+		expect(error).toBeUndefined();
+		expect(output[0].json).toMatchObject({ queued: true, chatId: 'chat-queued' });
+		expect(sent().map((body) => body.chatId)).toEqual([undefined, 'chat-queued']);
+		expect(setup.glean.maxInFlight).toBe(1);
+	});
+
+	test('a failed message does not hold up the rest of its session', async () => {
+		setup.glean.enqueue('chat', { kind: 'text', status: 400, text: 'Bad Request' });
+		const { items: output } = await runGleanNode({
+			parameters: sendMessage({ concurrency: 3 }),
+			items: items([['s1', 'bad'], ['s1', 'good']]),
+			credentials: setup.credentials(),
+			staticData: {},
+			continueOnFail: true,
+		});
+		expect(output[0].json.error).toMatch(/^Glean answered 400/);
+		expect(output[1].json.answer).toEqual(expect.any(String));
+	});
+});
+
+test('a chat Glean started stays the session’s when its first answer failed (an unfinished run), so the next message continues it', async () => {
+	setup.glean.chats.set('chat-started', { id: 'chat-started', name: 'x', createTime: 1, updateTime: 1, messages: [] });
+	setup.glean.enqueue('chat', {
+		kind: 'json',
+		json: { chatId: 'chat-started', messages: [{ author: 'GLEAN_AI', messageType: 'UPDATE', messageId: 'u', fragments: [{ text: 'Search company knowledge' }] }] },
+	});
+	const staticData: IDataObject = {};
+	const ask = async (chatInput: string) =>
+		await runGleanNode({ parameters: sendMessage({}), items: [{ json: { sessionId: 's1', chatInput } }], credentials: setup.credentials(), staticData, continueOnFail: true });
+	const first = await ask('first');
+	expect(first.items[0].json.error).toMatch(/^Glean returned no answer text/);
+	await ask('second');
+	expect(sent().map((body) => body.chatId)).toEqual([undefined, 'chat-started']);
+});

@@ -1,5 +1,8 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+import { SignJWT } from 'jose';
 
 import { GleanEmulator } from '../emulator/gleanEmulator';
 import { OpenAiEmulator } from '../emulator/openAiEmulator';
@@ -19,6 +22,40 @@ export const OWNER: Owner = { email: 'dev@glean-chat.local', password: 'GleanCha
 export const GLEAN_CREDENTIAL = 'Glean Chat (local emulator)';
 
 const OPENAI_CREDENTIAL = 'OpenAI (local emulator)';
+
+const JWT_CREDENTIAL = 'Callers’ JWT (local)';
+
+const HEADER_CREDENTIAL = 'Chat front end header (local)';
+
+/**
+ * What the examples' webhooks check callers against: the key that signs callers' JWTs (standing
+ * in for an identity provider's) and the header a chat front end sends. Random, made once per
+ * user folder (so `npm run dev` keeps them), in a file only this user can read.
+ */
+export interface CallerSecrets {
+	jwtSecret: string;
+	header: { name: string; value: string };
+}
+
+function callerSecrets(userFolder: string): CallerSecrets {
+	const file = join(userFolder, 'caller-secrets.json');
+	if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as CallerSecrets;
+	const secrets: CallerSecrets = {
+		jwtSecret: randomBytes(32).toString('base64url'),
+		header: { name: 'X-Chat-Key', value: randomBytes(24).toString('base64url') },
+	};
+	writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+	return secrets;
+}
+
+/** A JWT for `email`, as an identity provider would sign it (HS256, valid for an hour), signed with `secret`. */
+export async function signedIdentity(secret: string, email: string): Promise<string> {
+	return await new SignJWT({ email })
+		.setProtectedHeader({ alg: 'HS256' })
+		.setIssuedAt()
+		.setExpirationTime('1h')
+		.sign(new TextEncoder().encode(secret));
+}
 
 /** The file the upload example reads; the example's path is replaced by this folder's copy. */
 export const REPORT_FILE = 'quarterly-report.pdf';
@@ -56,6 +93,8 @@ export interface LocalN8n {
 	n8n: N8nInstance;
 	glean: GleanEmulator;
 	openAi: OpenAiEmulator;
+	/** What callers of the examples' webhooks authenticate with. */
+	callers: CallerSecrets;
 	filesFolder: string;
 	examples: ImportedExample[];
 	stop(): Promise<void>;
@@ -84,9 +123,13 @@ export async function startLocalN8n(options: LocalN8nOptions): Promise<LocalN8n>
 		const credentials = await n8n.credentialIdsByName();
 		const gleanData = { baseUrl: glean.baseUrl, apiToken: options.gleanToken, authType: 'token', actAs: '' };
 		const openAiData = { apiKey: 'sk-local-emulator', url: openAi.baseUrl };
+		const callers = callerSecrets(options.userFolder);
+		const jwtData = { keyType: 'passphrase', secret: callers.jwtSecret, algorithm: 'HS256' };
 		const ids = {
 			gleanChatApi: credentials.get(GLEAN_CREDENTIAL) ?? (await n8n.createCredential(GLEAN_CREDENTIAL, 'gleanChatApi', gleanData)),
 			openAiApi: credentials.get(OPENAI_CREDENTIAL) ?? (await n8n.createCredential(OPENAI_CREDENTIAL, 'openAiApi', openAiData)),
+			jwtAuth: credentials.get(JWT_CREDENTIAL) ?? (await n8n.createCredential(JWT_CREDENTIAL, 'jwtAuth', jwtData)),
+			httpHeaderAuth: credentials.get(HEADER_CREDENTIAL) ?? (await n8n.createCredential(HEADER_CREDENTIAL, 'httpHeaderAuth', callers.header)),
 		};
 		const examples = await importExamples(n8n, ids, filesFolder);
 		const running = n8n;
@@ -94,6 +137,7 @@ export async function startLocalN8n(options: LocalN8nOptions): Promise<LocalN8n>
 			n8n: running,
 			glean,
 			openAi,
+			callers,
 			filesFolder,
 			examples,
 			stop: async () => {

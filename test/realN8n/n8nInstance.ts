@@ -224,12 +224,12 @@ export class N8nInstance {
 	 * POSTs JSON to a production webhook. Publishing registers webhooks in the background, so
 	 * a 404 (not registered yet) is retried for a few seconds; nothing runs on a 404.
 	 */
-	async callWebhook(path: string, body: unknown): Promise<Response> {
+	async callWebhook(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
 		const deadline = Date.now() + 15_000;
 		for (;;) {
 			const response = await fetch(`${this.baseUrl}/webhook/${path}`, {
 				method: 'POST',
-				headers: { 'Content-Type': 'application/json' },
+				headers: { 'Content-Type': 'application/json', ...headers },
 				body: JSON.stringify(body),
 			});
 			if (response.status !== 404 || Date.now() > deadline) return response;

@@ -19,7 +19,7 @@ import { packageRoot } from '../harness/paths';
 import { checkEditor, expectedMenus } from './editorCheck';
 import { N8N_VERSION } from './n8nInstall';
 import type { ExecutionResult } from './n8nInstance';
-import { type ImportedExample, type LocalN8n, OWNER, REPORT_FILE, startLocalN8n } from './localN8n';
+import { type ImportedExample, type LocalN8n, OWNER, REPORT_FILE, signedIdentity, startLocalN8n } from './localN8n';
 
 const TOKEN = 'real-n8n-secret-token-7f3a';
 const README_SCREENSHOT = join(packageRoot(), 'docs', 'glean-chat-node-panel.png');
@@ -83,6 +83,21 @@ async function main(): Promise<void> {
 			check('Glean Chat and its AI tool variant', names.includes('n8n-nodes-glean-chat.gleanChat') && names.includes('n8n-nodes-glean-chat.gleanChatTool'), names.join(', '));
 		});
 
+		await section(`The examples use the node versions n8n ${N8N_VERSION} adds`, async () => {
+			const types = await local.n8n.getJson<Array<{ name: string; version: number | number[]; defaultVersion?: number }>>('/types/nodes.json');
+			const added = new Map<string, number>();
+			for (const type of types) {
+				const newest = type.defaultVersion ?? Math.max(...[type.version].flat());
+				added.set(type.name, Math.max(added.get(type.name) ?? 0, newest));
+			}
+			const behind = local.examples.flatMap(({ file, workflow }) =>
+				(workflow.nodes as Array<{ name: string; type: string; typeVersion?: number }>)
+					.filter((node) => !node.type.startsWith('n8n-nodes-glean-chat.') && node.typeVersion !== added.get(node.type))
+					.map((node) => `${file}: ${node.name} ${node.type} ${node.typeVersion ?? '?'}, n8n adds ${added.get(node.type) ?? 'none'}`),
+			);
+			check("every other node is at the version n8n's editor adds today", behind.length === 0, behind.join('; ') || `${local.examples.length} examples`);
+		});
+
 		await section('Credential: “Test credential” in n8n', async () => {
 			const good = await local.n8n.testCredential('gleanChatApi', { baseUrl: local.glean.baseUrl, apiToken: TOKEN, authType: 'token', actAs: '' });
 			check('the right token', good.status === 'OK', `${good.status} ${good.message}`);
@@ -94,6 +109,14 @@ async function main(): Promise<void> {
 			local.glean.requireActAs = false;
 			check('a global token without Act As: says to set it', global.status === 'Error' && global.message.includes('Act As'), short(global.message, 160));
 			check('a global token with Act As', actingAs.status === 'OK', actingAs.message);
+			// Something other than Glean's API at the Base URL: a sign-in page, or a server that takes no POST.
+			const data = { baseUrl: local.glean.baseUrl, apiToken: TOKEN, authType: 'token', actAs: '' };
+			local.glean.enqueue('listchats', { kind: 'text', status: 200, text: '<!DOCTYPE html><html><title>Sign in</title></html>', headers: { 'Content-Type': 'text/html' } });
+			const page = await local.n8n.testCredential('gleanChatApi', data);
+			check('a sign-in page answering 200: says a web page answered, and to fix the Base URL', page.status === 'Error' && page.message.includes('A web page answered') && page.message.includes('Base URL'), short(page.message, 120));
+			local.glean.enqueue('listchats', { kind: 'text', status: 405, text: 'Method Not Allowed' });
+			const notGlean = await local.n8n.testCredential('gleanChatApi', data);
+			check("a 405: says it is not Glean's API", notGlean.status === 'Error' && notGlean.message.includes("not Glean's API"), short(notGlean.message, 120));
 		});
 
 		await section('weekly-roadmap-report.json (Execute workflow from “Every Monday at 9”)', async () => {
@@ -128,12 +151,19 @@ async function main(): Promise<void> {
 			resetGlean();
 			const imported = example('webhook-question-answer.json');
 			await local.n8n.activate(imported);
-			const response = await local.n8n.callWebhook('ask-glean', { question: 'When does Atlas launch?', userEmail: 'ann@example.com' });
+			const question = { question: 'When does Atlas launch?', userEmail: 'ceo@example.com' };
+			// Nobody without a JWT signed by the identity provider gets an answer, nor reaches Glean.
+			const anonymous = await local.n8n.callWebhook('ask-glean', question);
+			const forged = await local.n8n.callWebhook('ask-glean', question, { Authorization: `Bearer ${await signedIdentity('not-the-provider-key-000000000000', 'ceo@example.com')}` });
+			check('a caller without a JWT is refused', anonymous.status === 401, `${anonymous.status} ${short(await anonymous.text(), 60)}`);
+			check('a caller with a JWT the provider did not sign is refused', forged.status === 403, `${forged.status} ${short(await forged.text(), 60)}`);
+			check('neither reached Glean', local.glean.requestsTo('chat').length === 0);
+			const response = await local.n8n.callWebhook('ask-glean', question, { Authorization: `Bearer ${await signedIdentity(local.callers.jwtSecret, 'ann@example.com')}` });
 			const reply = (await response.json()) as { answer?: string; sources?: Array<{ title: string; url: string }> };
 			check('the caller got the answer as JSON', response.status === 200 && typeof reply.answer === 'string' && reply.answer.length > 0, `${response.status} ${short(reply.answer)}`);
 			check('with its sources', (reply.sources?.length ?? 0) > 0, reply.sources?.map((source) => source.title).join('; '));
 			const request = local.glean.requestsTo('chat')[0];
-			check('Glean streamed it, acting as the asker', (request?.body as Json | undefined)?.stream === true && request?.headers['x-glean-actas'] === 'ann@example.com');
+			check('Glean streamed it, acting as the signed-in caller (not the e-mail in the body)', (request?.body as Json | undefined)?.stream === true && request?.headers['x-glean-actas'] === 'ann@example.com', String(request?.headers['x-glean-actas']));
 			const run = await local.n8n.lastExecution(imported.id);
 			check('the execution succeeded', run.status === 'success', run.error?.message);
 		});
@@ -145,7 +175,9 @@ async function main(): Promise<void> {
 			local.glean.enqueue('chat', { kind: 'ndjson', body: conversationLines(defaultConversation(question)), chunking: 'lines', delayMs: 40 });
 			const imported = example('webhook-streaming-answer.json');
 			await local.n8n.activate(imported);
-			const response = await local.n8n.callWebhook('ask-glean-live', { question });
+			const anonymous = await local.n8n.callWebhook('ask-glean-live', { question });
+			check('a caller without the front end’s header is refused, and Glean is not asked', anonymous.status === 403 && local.glean.requestsTo('chat').length === 0, `${anonymous.status} ${short(await anonymous.text(), 60)}`);
+			const response = await local.n8n.callWebhook('ask-glean-live', { question }, { [local.callers.header.name]: local.callers.header.value });
 			const chunks: Array<{ type: string; content?: string; at: number }> = [];
 			let buffer = '';
 			const decoder = new TextDecoder();

@@ -338,3 +338,67 @@ describe('ChatStreamAggregator: the answer Glean means', () => {
 		expect(later.formatError).toBe('line 2 is not a JSON object: not json');
 	});
 });
+
+describe('ChatStreamAggregator: messages Glean continues, and steps it revisits', () => {
+	const line = (message: Record<string, unknown>) => `${JSON.stringify({ messages: [{ author: 'GLEAN_AI', ...message }] })}\n`;
+	const content = (text: string, extra: Record<string, unknown> = {}) => line({ messageType: 'CONTENT', fragments: [{ text }], ...extra });
+	const streamed = (body: string, onAnswerDelta?: (text: string) => void) => {
+		const aggregator = new ChatStreamAggregator({ onAnswerDelta, keepRaw: true });
+		aggregator.write(body);
+		aggregator.end();
+		return aggregator;
+	};
+
+	test('a plan and an answer under one messageId, a tool step between them: two messages, the plan in steps', () => {
+		const deltas: string[] = [];
+		const aggregator = streamed(
+			content('Plan: search X.', { messageId: 'm' }) + line({ messageType: 'UPDATE', messageId: 'u', fragments: [{ text: '**Searching:** X' }] }) + content('The answer.', { messageId: 'm' }),
+			(text) => deltas.push(text),
+		);
+		expect(aggregator.toSimplified().answer).toBe('The answer.');
+		expect(aggregator.toSimplified().steps.map((step) => [step.type, step.text])).toEqual([['message', 'Plan: search X.'], ['search', 'X']]);
+		expect(deltas.join('')).toBe('Plan: search X.\n\nThe answer.');
+		// Raw output keeps them apart too.
+		expect(aggregator.toRaw().messages?.filter((message) => message.messageType === 'CONTENT').map((message) => message.fragments?.[0].text)).toEqual(['Plan: search X.', 'The answer.']);
+	});
+
+	test('a later line of a step seen before the answer (more documents, or completion repeating its text) keeps the answer', () => {
+		const aggregator = streamed(
+			line({ messageType: 'UPDATE', messageId: 'u1', fragments: [{ text: '**Reading:** ' }] }) +
+				content('The answer.', { messageId: 'a1' }) +
+				line({ messageType: 'UPDATE', messageId: 'u1', fragments: [{ structuredResults: [{ document: { title: 'Doc', url: 'https://d' } }] }] }) +
+				line({ messageType: 'UPDATE', messageId: 'u1', isStepComplete: true, fragments: [{ text: '**Reading:** ' }] }),
+		);
+		expect(aggregator.toSimplified().answer).toBe('The answer.');
+		expect(aggregator.toSimplified().steps).toEqual([{ type: 'read', text: '', documents: [{ title: 'Doc', url: 'https://d' }], complete: true }]);
+	});
+
+	test('the real capture with a completion line repeating a step’s text appended keeps its answer', () => {
+		const completion = { messages: [{ author: 'GLEAN_AI', messageType: 'UPDATE', messageId: 'ce9482c53c33499aae1da51c7fb909dc', stepId: '9D0D9565050E467D855DC5266A0F8CFF', isStepComplete: true, fragments: [{ text: 'Summarize the information found' }] }] };
+		const aggregator = streamed(`${CAPTURE.toString('utf8')}${JSON.stringify(completion)}\n`);
+		const result = aggregator.toSimplified();
+		expect(result.answer).toBe(naiveAnswer(CAPTURE.toString('utf8')));
+		expect(result.steps[4]).toEqual({ type: 'plan', text: 'Summarize the information found', stepId: '9D0D9565050E467D855DC5266A0F8CFF', complete: true });
+	});
+
+	test('CONTENT without a messageId goes on across a step-complete marker, another author, and after a CONTENT with an ID', () => {
+		const aggregator = streamed(
+			content('The G') + line({ messageType: 'UPDATE', isStepComplete: true }) + line({ author: 'USER', messageType: 'CONTENT', fragments: [{ text: 'x' }] }) + content('lean') + content(' A', { messageId: 'a' }) + content('I'),
+		);
+		// " A" has a messageId of its own: a message of its own; "I" continues it.
+		expect(aggregator.toSimplified().answer).toBe('The Glean\n\n AI');
+	});
+
+	test('in a whole response, separate messages are paragraphs unless one says more follows (hasMoreFragments)', () => {
+		const whole = new ChatStreamAggregator();
+		whole.addResponse({
+			messages: [
+				{ messageType: 'CONTENT', fragments: [{ text: 'One.' }] },
+				{ messageType: 'CONTENT', fragments: [{ text: 'Tw' }], hasMoreFragments: true },
+				{ messageType: 'CONTENT', fragments: [{ text: 'o.' }], hasMoreFragments: false },
+				{ messageType: 'CONTENT', fragments: [{ text: 'Three.' }] },
+			],
+		});
+		expect(whole.toSimplified().answer).toBe('One.\n\nTwo.\n\nThree.');
+	});
+});

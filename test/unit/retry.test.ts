@@ -6,6 +6,7 @@ import {
 	backoffMillis,
 	DEFAULT_RETRY_POLICY,
 	isRetryable,
+	mayHaveReachedGlean,
 	parseRetryAfter,
 	RetryBudget,
 	retryClock,
@@ -56,17 +57,26 @@ describe('what is retried', () => {
 	});
 
 	test.each([
-		['ECONNRESET', true],
-		['ECONNREFUSED', true],
-		['EAI_AGAIN', true],
-		// A host that does not exist, a certificate problem, or the client's own timeout: trying again does not help.
-		['ENOTFOUND', false],
-		['CERT_HAS_EXPIRED', false],
-		['ECONNABORTED', false],
-		[undefined, false],
-	])('connection error %s: retried for idempotent calls %p, never for a saved message', (code, retried) => {
+		// Glean was never reached (no connection, no such host, the TLS handshake failed): safe for every call, like a 503.
+		['ECONNREFUSED', true, true],
+		['ENOTFOUND', true, true],
+		['EAI_AGAIN', true, true],
+		['EHOSTUNREACH', true, true],
+		['EPROTO', true, true],
+		['CERT_HAS_EXPIRED', true, true],
+		['DEPTH_ZERO_SELF_SIGNED_CERT', true, true],
+		['ERR_TLS_CERT_ALTNAME_INVALID', true, true],
+		// The connection broke after it was made: Glean may have stored a saved message.
+		['ECONNRESET', true, false],
+		['EPIPE', true, false],
+		['ETIMEDOUT', true, false],
+		// The client's own idle limit: trying again would wait as long again.
+		['ECONNABORTED', false, false],
+		[undefined, false, false],
+	])('connection error %s: retried for idempotent calls %p, for a saved message %p', (code, retried, savedRetried) => {
 		expect(isRetryable({ kind: 'connection', code }, true)).toBe(retried);
-		expect(isRetryable({ kind: 'connection', code }, false)).toBe(false);
+		expect(isRetryable({ kind: 'connection', code }, false)).toBe(savedRetried);
+		expect(mayHaveReachedGlean({ kind: 'connection', code })).toBe(!savedRetried);
 	});
 
 	test('the budget counts attempts and refuses a Retry-After beyond the wait left', () => {

@@ -1,7 +1,8 @@
-import type { INode } from 'n8n-workflow';
+import type { INode, NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ChatStreamAggregator } from '../helpers/chatStreamAggregator';
+import { notGleanAnswerError } from '../transport';
 
 /**
  * An answer that failed part-way. The part received so far travels in the error's context,
@@ -34,4 +35,26 @@ export function unfinishedAnswerError(node: INode, itemIndex: number, aggregator
 		description:
 			'This happens when an agent stops while a tool is still pending or a step failed. Run the item again; if it keeps happening, ask a more specific question, raise "Timeout (Ms)", or choose another agent. With Continue On Fail, the error item carries the steps Glean took.',
 	});
+}
+
+/**
+ * Why a chat answer that arrived whole (stream ended cleanly, or a 200) is no answer, if it is
+ * not: Glean reported an ERROR, the body held no message at all (not Glean's chat), or the run
+ * ended before Glean wrote answer text. `clean` removes secrets from Glean's quoted words.
+ */
+export function answerFailure(
+	node: INode,
+	itemIndex: number,
+	aggregator: ChatStreamAggregator,
+	clean: (text: string) => string,
+): NodeOperationError | NodeApiError | undefined {
+	if (aggregator.error !== undefined) {
+		return answerError(node, itemIndex, `Glean reported an error while answering: ${clean(aggregator.error)}`, aggregator, {
+			description: 'Glean stopped with this message. Try again, rephrase the question, or pick another agent.',
+		});
+	}
+	// Not even a step: nothing Glean's chat would send.
+	if (!aggregator.hasContent) return notGleanAnswerError(node, itemIndex, { endpoint: 'chat', statusCode: 200, problem: 'a chat answer without any message', quote: '' });
+	if (!aggregator.hasAnswerText) return unfinishedAnswerError(node, itemIndex, aggregator);
+	return undefined;
 }

@@ -56,7 +56,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			if (this.continueOnFail()) {
 				return [{ json: redactDeep(errorItemJson(error), token), pairedItem: { item: itemIndex } }];
 			}
-			throw redactError(withItemIndex(this, error, itemIndex), token);
+			const failure = redactError(withItemIndex(this, error, itemIndex), token);
+			throw this.isStreaming() ? withReasonForChat(failure) : failure;
 		}
 	};
 
@@ -108,6 +109,18 @@ function redactError(error: Error, token: string): Error {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		if (error.description) error.description = redact(error.description, token);
 		if (error.context.partialAnswer !== undefined) error.context.partialAnswer = redactDeep(error.context.partialAnswer, token);
+	}
+	return error;
+}
+
+/**
+ * When a run streamed to a chat fails, n8n-core sends the chat one `error` chunk whose content is
+ * the error's description (WorkflowExecute.handleNodeExecutionError), and the node sends none of
+ * its own, so the chat shows the failure once. The description then starts with the reason.
+ */
+function withReasonForChat(error: Error): Error {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.description = error.description ? `${error.message}\n\n${error.description}` : error.message;
 	}
 	return error;
 }

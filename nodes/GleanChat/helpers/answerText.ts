@@ -16,8 +16,16 @@ export class AnswerMessage {
 	/** Whether any text other than whitespace has arrived. */
 	hasText = false;
 
-	/** @param order Order of first appearance among all messages of the answer (steps included). */
-	constructor(readonly order: number) {}
+	/**
+	 * @param id The key it is kept under in raw output (Glean's messageId where there is one).
+	 * @param index Its place among the answer messages.
+	 * @param order Order of first appearance among all messages of the answer (steps included).
+	 */
+	constructor(
+		readonly id: string,
+		readonly index: number,
+		readonly order: number,
+	) {}
 
 	push(text: string): void {
 		this.text.push(text);

@@ -43,18 +43,22 @@ export class StepCollector {
 	}
 
 	/**
-	 * Adds one `UPDATE` message (or one streamed line of it) under `key`. Returns whether it
-	 * started or carried a step's content (text, a query, documents): a fragment-less line that
-	 * only marks a step complete returns false, so it does not end the answer before it.
+	 * Adds one `UPDATE` message (or one streamed line of it) under `key`. Returns whether it began
+	 * a new step with content (text, a query, documents): a tool step, which ends what was written
+	 * before it. A line that continues a known step, or only marks one complete, returns false, so
+	 * a finished answer before it stays the answer. A completion line for a known step marks it
+	 * complete and adds nothing (it may repeat the step's text).
 	 */
 	add(key: string, message: GleanChatMessage, fragments: GleanFragment[], order: number): boolean {
 		const stepId = typeof message.stepId === 'string' ? message.stepId : undefined;
-		if (message.isStepComplete === true && stepId !== undefined) this.completedStepIds.add(stepId);
+		const completes = message.isStepComplete === true;
+		if (completes && stepId !== undefined) this.completedStepIds.add(stepId);
 		let step = this.steps.get(key);
-		if (fragments.length === 0) {
-			if (step && message.isStepComplete === true) step.complete = true;
+		if (fragments.length === 0 || (completes && step !== undefined)) {
+			if (step && completes) step.complete = true;
 			return false;
 		}
+		const isNew = step === undefined;
 		if (step === undefined) {
 			step = { type: 'plan', text: '', textParts: new TextAccumulator(), order };
 			if (stepId !== undefined) step.stepId = stepId;
@@ -99,8 +103,9 @@ export class StepCollector {
 				}
 			}
 		}
-		if (message.isStepComplete === true) step.complete = true;
-		return content;
+		if (completes) step.complete = true;
+		// A new step already marked complete (a whole answer's steps are) is a tool step all the same.
+		return isNew && content;
 	}
 
 	/** The steps with the order each first appeared in, steps marked complete by a later line included. */

@@ -19,7 +19,8 @@ import { TextAccumulator } from './textAccumulator';
  * with content; one that only marks a step complete does not count): agentic answers first
  * write a plan as `CONTENT`, run their tools, then answer, and the plan goes to `steps`.
  * Separate answer messages (by `messageId`; by position in a whole response; streamed lines
- * without a `messageId` continue the message before them) are separate paragraphs.
+ * without a `messageId` continue the `CONTENT` before them, see contentKey) are separate
+ * paragraphs. Text under one key on both sides of a tool step is two messages: plan and answer.
  */
 
 export type { ChatStep, SimplifiedCitation };
@@ -90,16 +91,13 @@ export class ChatStreamAggregator {
 
 	private backendTimeMillis?: number;
 
-	/**
-	 * The last message read: its key, its kind when it had no `messageId` (a streamed line may
-	 * continue it), and whether it said it was complete (`hasMoreFragments: false`).
-	 */
-	private previous?: { key: string; anonymous: string | undefined; complete: boolean };
+	/** The last `CONTENT` read: its key, and whether a `CONTENT` without a messageId after it continues it. */
+	private lastContent?: { key: string; goesOn: boolean };
 
 	private anonymousCount = 0;
 
 	/** The answer message whose text was passed on last, and the last characters passed on. */
-	private liveKey?: string;
+	private liveMessage?: AnswerMessage;
 
 	private liveTail = '';
 
@@ -227,62 +225,64 @@ export class ChatStreamAggregator {
 			this.raw?.setField(key, value);
 		}
 		const messages = response.messages ?? [];
-		for (let index = 0; index < messages.length; index++) {
-			const message = messages[index];
-			if (message && typeof message === 'object') this.addMessage(message, streamed && index === 0);
-		}
+		for (const message of messages) if (message && typeof message === 'object') this.addMessage(message, streamed);
 	}
 
-	/**
-	 * @param firstOfLine A streamed line's first message: `CONTENT` without a messageId continues
-	 * the `CONTENT` line before it (Glean streams its text in token-sized lines) unless that one
-	 * said `hasMoreFragments: false`; an `UPDATE` line is a step of its own.
-	 */
-	private addMessage(message: GleanChatMessage, firstOfLine: boolean): void {
+	private addMessage(message: GleanChatMessage, streamed: boolean): void {
 		const author = message.author ?? 'GLEAN_AI';
 		const type = message.messageType ?? 'CONTENT';
-		const key = this.keyOf(message, `${author}:${type}`, firstOfLine && type === 'CONTENT');
 		const fragments = Array.isArray(message.fragments) ? message.fragments : [];
 		const order = this.sequence++;
+		const id = typeof message.messageId === 'string' && message.messageId !== '' ? message.messageId : undefined;
 
+		if (author === 'GLEAN_AI' && type === 'CONTENT') {
+			if (this.agent === undefined && message.agentConfig) this.agent = pickAgent(message.agentConfig);
+			const answer = this.answerMessage(this.contentKey(message, id, streamed), order);
+			this.raw?.addMessage(answer.id, message, fragments);
+			this.addAnswerFragments(answer, fragments, message.citations);
+			return;
+		}
+		const key = id ?? `${author}:${type}:#${this.anonymousCount++}`;
 		this.raw?.addMessage(key, message, fragments);
-
 		if (type === 'ERROR') {
 			this.hasError = true;
 			for (const fragment of fragments) if (typeof fragment?.text === 'string') this.errorParts.push(fragment.text);
-			return;
-		}
-		if (author !== 'GLEAN_AI') return;
-		if (type === 'CONTENT') {
-			if (this.agent === undefined && message.agentConfig) this.agent = pickAgent(message.agentConfig);
-			this.addAnswerFragments(key, fragments, message.citations, order);
-		} else if (type === 'UPDATE' && this.steps.add(key, message, fragments, order)) {
-			// A tool step: what was written before it was not the answer.
+		} else if (author === 'GLEAN_AI' && type === 'UPDATE' && this.steps.add(key, message, fragments, order)) {
+			// A new tool step: what was written before it was not the answer.
 			this.answerStart = this.answers.length;
 		}
 	}
 
-	private keyOf(message: GleanChatMessage, kind: string, mayContinue: boolean): string {
-		let key: string;
-		if (typeof message.messageId === 'string' && message.messageId !== '') key = message.messageId;
-		else if (mayContinue && this.previous?.anonymous === kind && !this.previous.complete) key = this.previous.key;
-		else key = `${kind}:#${this.anonymousCount++}`;
-		this.previous = { key, anonymous: key === message.messageId ? undefined : kind, complete: message.hasMoreFragments === false };
+	/**
+	 * Which message a `CONTENT` belongs to: its messageId; without one, the `CONTENT` before it when
+	 * that one may go on (streamed: unless it said `hasMoreFragments: false`, as Glean streams its
+	 * text in token-sized lines; whole: only if it said `hasMoreFragments: true`, as separate
+	 * messages of one response are separate), else a message of its own.
+	 */
+	private contentKey(message: GleanChatMessage, id: string | undefined, streamed: boolean): string {
+		const key = id ?? (this.lastContent?.goesOn ? this.lastContent.key : `content:#${this.anonymousCount++}`);
+		// Glean's spec example puts hasMoreFragments in agentConfig; its real lines, on the message.
+		const more = message.hasMoreFragments ?? message.agentConfig?.hasMoreFragments;
+		this.lastContent = { key, goesOn: streamed ? more !== false : more === true };
 		return key;
 	}
 
-	private addAnswerFragments(key: string, fragments: GleanFragment[], legacy: GleanCitation[] | null | undefined, order: number): void {
-		let answer = this.answersByKey.get(key);
-		if (answer === undefined) {
-			answer = new AnswerMessage(order);
-			this.answersByKey.set(key, answer);
-			this.answers.push(answer);
-		}
+	/** The answer message text under `key` goes to: a new one when that key's was written before the last tool step. */
+	private answerMessage(key: string, order: number): AnswerMessage {
+		const known = this.answersByKey.get(key);
+		if (known !== undefined && known.index >= this.answerStart) return known;
+		const answer = new AnswerMessage(known === undefined ? key : `${key}#${this.answers.length}`, this.answers.length, order);
+		this.answersByKey.set(key, answer);
+		this.answers.push(answer);
+		return answer;
+	}
+
+	private addAnswerFragments(answer: AnswerMessage, fragments: GleanFragment[], legacy: GleanCitation[] | null | undefined): void {
 		for (const fragment of fragments) {
 			if (!fragment || typeof fragment !== 'object') continue;
 			if (typeof fragment.text === 'string' && fragment.text !== '') {
 				answer.push(fragment.text);
-				this.passOn(key, fragment.text);
+				this.passOn(answer, fragment.text);
 			}
 			if (fragment.citation && typeof fragment.citation === 'object') {
 				const citation = this.addCitation(fragment.citation);
@@ -299,15 +299,15 @@ export class ChatStreamAggregator {
 	}
 
 	/** Passes answer text on live, a further message as a paragraph of its own. */
-	private passOn(key: string, text: string): void {
+	private passOn(answer: AnswerMessage, text: string): void {
 		if (!this.onAnswerDelta) return;
-		if (this.liveKey !== undefined && this.liveKey !== key) {
+		if (this.liveMessage !== undefined && this.liveMessage !== answer) {
 			const separator = paragraphBreak(this.liveTail, text);
 			if (separator !== '') this.onAnswerDelta(separator);
 			this.liveTail = '';
 		}
 		this.onAnswerDelta(text);
-		this.liveKey = key;
+		this.liveMessage = answer;
 		// Enough to see whether the text passed on ends with a blank line.
 		this.liveTail = text.length >= 2 ? text.slice(-2) : this.liveTail.slice(-1) + text;
 	}

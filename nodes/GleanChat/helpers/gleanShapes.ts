@@ -96,7 +96,7 @@ export function shapeProblem(parsed: unknown, shape: GleanAnswerShape): string |
 	}
 	const body = parsed as Record<string, unknown>;
 	const keys = Object.keys(body);
-	if (keys.length > 0 && !keys.some((key) => key in shape.fields)) {
+	if (keys.length > 0 && !keys.some((key) => Object.hasOwn(shape.fields, key))) {
 		if (Object.keys(shape.fields).length === 0) return 'JSON, where Glean sends an empty body';
 		return `JSON without any field of Glean's ${shape.name} (it has ${keys.slice(0, 5).map((key) => `"${key}"`).join(', ')})`;
 	}

@@ -47,6 +47,8 @@ export interface GleanFragment {
 export interface GleanAgentConfig {
 	agent?: string;
 	mode?: string;
+	/** Where the spec's own streaming example puts it (real lines have it on the message). */
+	hasMoreFragments?: boolean;
 	[key: string]: unknown;
 }
 
@@ -59,6 +61,7 @@ export interface GleanChatMessage {
 	agentConfig?: GleanAgentConfig;
 	stepId?: string;
 	isStepComplete?: boolean;
+	hasMoreFragments?: boolean;
 	[key: string]: unknown;
 }
 

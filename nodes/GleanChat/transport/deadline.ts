@@ -107,11 +107,13 @@ class SilenceWatch {
  * stalled server never sends, and the HTTP client's idle timeout does not cover a body; so the
  * pending read itself is failed. (Racing each read against the long-lived limit promises would
  * leave one reaction per chunk on them, keeping every chunk alive until the stream ends.)
- * Finishing or stopping early releases the timers and the connection.
+ * Finishing or stopping early releases the timers and the connection: stopping before the end
+ * also calls `abandon`, which closes the request (destroying n8n's response stream alone leaves
+ * the socket open).
  */
 export async function* guardStream(
 	stream: ByteStream & { destroy?: (error?: Error) => void },
-	{ deadline, idleMillis }: { deadline?: Deadline; idleMillis: number },
+	{ deadline, idleMillis, abandon }: { deadline?: Deadline; idleMillis: number; abandon?: () => void },
 ): ByteStream {
 	const chunks = stream[Symbol.asyncIterator]();
 	const silence = new SilenceWatch(idleMillis);
@@ -123,6 +125,7 @@ export async function* guardStream(
 	};
 	void silence.silent.then(reach);
 	void deadline?.expired.then(reach);
+	let ended = false;
 	try {
 		for (;;) {
 			const next = await new Promise<IteratorResult<Uint8Array>>((resolve, reject) => {
@@ -131,7 +134,10 @@ export async function* guardStream(
 				chunks.next().then(resolve, reject);
 			});
 			failPendingRead = undefined;
-			if (next.done) return;
+			if (next.done) {
+				ended = true;
+				return;
+			}
 			silence.touch();
 			yield next.value;
 		}
@@ -140,5 +146,6 @@ export async function* guardStream(
 		silence.stop();
 		deadline?.stop();
 		stream.destroy?.();
+		if (!ended) abandon?.();
 	}
 }

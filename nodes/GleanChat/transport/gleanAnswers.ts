@@ -38,11 +38,16 @@ export function notGleanAnswerError(
 	{ endpoint, statusCode, problem, quote }: { endpoint: string; statusCode: number; problem: string; quote: string },
 ): NodeApiError {
 	const message = `The answer to ${endpoint} was not Glean's: ${statusCode} with ${problem}`;
-	const begins = quote === '' ? '' : `It began with: ${quote.length > 80 ? `${quote.slice(0, 80)}…` : quote}\n\n`;
+	const begins = quote === '' ? '' : `It began with: ${cut(quote, 80)}\n\n`;
 	return new NodeApiError(node, { message, httpCode: String(statusCode) } as JsonObject, {
 		message,
 		description: `${begins}Something other than Glean's API answered, so nothing was taken from it. ${BASE_URL_HINT}`,
 		httpCode: String(statusCode),
 		itemIndex,
 	});
+}
+
+/** `text` up to `length` characters, with … where it was cut. */
+export function cut(text: string, length: number): string {
+	return text.length > length ? `${text.slice(0, length)}…` : text;
 }

@@ -10,12 +10,13 @@ import type {
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { GleanAnswerShape } from '../helpers/gleanShapes';
+import { answerProblem, EMPTY_RESPONSE } from '../helpers/gleanShapes';
 import { baseUrlProblem, normalizeBaseUrl } from './baseUrl';
 import { ClientTimeoutError, Deadline, guardStream, SilenceError, silenceLimit } from './deadline';
-import { checkedAnswer } from './gleanAnswers';
+import { checkedAnswer, cut } from './gleanAnswers';
 import type { AttemptFailure, RetryDecision, RetryPolicy } from './retry';
 import { redact } from './redact';
-import { DEFAULT_RETRY_POLICY, RetryBudget, retryClock, seconds } from './retry';
+import { DEFAULT_RETRY_POLICY, mayHaveReachedGlean, neverReachedGlean, RetryBudget, retryClock, seconds } from './retry';
 import type { SharedBackoff } from './sharedBackoff';
 import { sharedBackoff } from './sharedBackoff';
 import { ACT_AS_HINT, BASE_URL_HINT, SCOPE_HINT, TOKEN_EXPIRED_HINT, TOKEN_REJECTED_HINT } from './setupHints';
@@ -180,8 +181,6 @@ async function send(
 		// the Act As user (and, to the same origin, the token) somewhere the user did not set.
 		disableFollowRedirect: true,
 		sendCredentialsOnCrossOriginRedirect: false,
-		// Stops the request, and a stream being read, when the execution is cancelled.
-		abortSignal: this.getExecutionCancelSignal(),
 		...mode,
 	};
 	if (call.body !== undefined) options.body = call.body;
@@ -236,7 +235,15 @@ async function sendWithRetries(
 		let response: GleanResponse<unknown> | undefined;
 		let failure: AttemptFailure;
 		let connectionError: unknown;
-		const request = this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options) as Promise<{
+		// Closes this attempt's request, and the stream of its answer, at once: when the node gives
+		// up on it (time limit, a stream abandoned part-way) or the execution is cancelled.
+		const attempt = new AbortController();
+		const signal = AbortSignal.any([cancelSignal, attempt.signal]);
+		const abandon = () => attempt.abort();
+		const request = this.helpers.httpRequestWithAuthentication.call(withCancelSignal(this, signal), CREDENTIAL_TYPE, {
+			...options,
+			abortSignal: signal,
+		}) as Promise<{
 			statusCode: number;
 			headers?: GleanResponse<unknown>['headers'];
 			body: unknown;
@@ -247,8 +254,8 @@ async function sendWithRetries(
 		} catch (error) {
 			deadline?.stop();
 			if (error instanceof ClientTimeoutError) {
-				// An answer that arrives after the node gave up is closed, not left open.
-				void request.then((late) => destroyBody(late.body), () => {});
+				abandon();
+				void request.catch(() => {});
 				throw timeoutError(this.getNode(), error, itemIndex, idempotent);
 			}
 			connectionError = error;
@@ -257,13 +264,13 @@ async function sendWithRetries(
 		if (response) {
 			if (response.statusCode < 300) {
 				if (isByteStream(response.body)) {
-					return { ...response, body: guardStream(response.body, { deadline, idleMillis: options.timeout }) };
+					return { ...response, body: guardStream(response.body, { deadline, idleMillis: options.timeout, abandon }) };
 				}
 				deadline?.stop();
 				return response;
 			}
 			// Read the refused answer (so the connection can be reused), within the time limit and a size cap.
-			gleanText = redact((await errorBodyText(response.body, deadline, options.timeout)).trim(), token);
+			gleanText = redact((await errorBodyText(response.body, deadline, options.timeout, abandon)).trim(), token);
 			deadline?.stop();
 			failure = { kind: 'status', statusCode: response.statusCode, retryAfter: headerValue(response.headers, 'retry-after') };
 		} else {
@@ -274,7 +281,7 @@ async function sendWithRetries(
 		if (!decision.retry) {
 			const note = retryNote(budget, decision, failure, idempotent);
 			if (response) {
-				throw gleanError(this.getNode(), response, gleanText, token, itemIndex, note, budget.attempts, { actAs: user, notFound: call.notFound });
+				throw gleanError(this.getNode(), response, gleanText, token, itemIndex, note, budget.attempts, { endpoint: call.endpoint, actAs: user, notFound: call.notFound });
 			}
 			if (errorCode(connectionError) === 'ECONNABORTED') {
 				throw silenceError(this.getNode(), options.timeout ?? silenceLimit.millis, itemIndex, idempotent);
@@ -316,16 +323,22 @@ function sharedPauseError(node: INode, pause: number, left: number, budget: Retr
 /** Error bodies are short text; more than this is cut (and not waited for). */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
-async function errorBodyText(body: unknown, deadline: Deadline | undefined, idleMillis: number | undefined): Promise<string> {
+async function errorBodyText(body: unknown, deadline: Deadline | undefined, idleMillis: number | undefined, abandon: () => void): Promise<string> {
 	if (isByteStream(body)) {
-		return await readText(guardStream(body, { deadline, idleMillis: idleMillis ?? silenceLimit.millis }), MAX_ERROR_BODY_BYTES);
+		return await readText(guardStream(body, { deadline, idleMillis: idleMillis ?? silenceLimit.millis, abandon }), MAX_ERROR_BODY_BYTES);
 	}
 	const text = await bodyText(body);
 	return text.length > MAX_ERROR_BODY_BYTES ? `${text.slice(0, MAX_ERROR_BODY_BYTES)}…` : text;
 }
 
-function destroyBody(body: unknown): void {
-	(body as { destroy?: () => void } | undefined)?.destroy?.();
+/**
+ * The node's context as n8n's request helper sees it, with `signal` as the execution's cancel
+ * signal. n8n-core 2.x replaces a request's `abortSignal` with `this.getExecutionCancelSignal()`
+ * (httpRequestWithAuthentication), so a signal of the node's own reaches the request only this
+ * way; the option is set too, for n8n versions that keep it.
+ */
+function withCancelSignal(context: IExecuteFunctions, signal: AbortSignal): IExecuteFunctions {
+	return Object.create(context, { getExecutionCancelSignal: { value: () => signal } }) as IExecuteFunctions;
 }
 
 /** The credential's Base URL and token, refused before any request when they cannot be right. */
@@ -350,8 +363,7 @@ async function checkedCredentials(
 		const shown = rawBaseUrl.replace(/\/\/[^/@]*@/, '//…@');
 		throw new NodeOperationError(node, `Item ${itemIndex}: the credential's Base URL "${shown}" cannot be used: ${problem}`, {
 			itemIndex,
-			description:
-				'Set "Base URL" in the Glean Chat API credential to your Glean API host, e.g. https://acme-be.glean.com or just "acme". Nothing was sent to Glean.',
+			description: `${BASE_URL_HINT} Nothing was sent to Glean.`,
 		});
 	}
 	const credentialActAs = String(credentials.actAs ?? '').trim();
@@ -401,8 +413,7 @@ function retryNote(
 			`The node tried ${budget.attempts} time(s), waiting ${seconds(budget.waitedMillis)} in all, and stopped: ${decision.why}. The retry limits are in the node's "Retry" option.`,
 		);
 	}
-	const mayHaveActed = failure.kind === 'connection' || (failure.kind === 'status' && failure.statusCode >= 500 && failure.statusCode !== 503);
-	if (!idempotent && mayHaveActed) parts.push(SAVED_CHAT_NOTE);
+	if (!idempotent && mayHaveReachedGlean(failure)) parts.push(SAVED_CHAT_NOTE);
 	return parts.join('\n\n');
 }
 
@@ -436,27 +447,34 @@ function silenceError(node: INode, idleMillis: number, itemIndex: number, idempo
 
 /** What a connection error code means, in words (n8n's own text suggests retrying, which is not always safe). */
 function connectionProblem(code: string | undefined): { reached: boolean; reason: string } | undefined {
-	switch (code) {
-		case 'ECONNREFUSED':
-			return { reached: false, reason: 'the connection was refused' };
-		case 'ENOTFOUND':
-			return { reached: false, reason: 'the host name was not found' };
-		case 'EAI_AGAIN':
-			return { reached: false, reason: 'the host name could not be looked up right now' };
-		case 'ETIMEDOUT':
-			return { reached: false, reason: 'the connection timed out' };
-		case 'ENETUNREACH':
-		case 'EHOSTUNREACH':
-			return { reached: false, reason: 'the network cannot reach the host' };
-		case 'ECONNRESET':
-		case 'EPIPE':
-		case 'UND_ERR_SOCKET':
-			return { reached: true, reason: 'the connection was closed before Glean answered' };
-		default:
-			return code !== undefined && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)
-				? { reached: false, reason: `its TLS certificate was not accepted (${code})` }
-				: undefined;
-	}
+	const reason = ((): string | undefined => {
+		switch (code) {
+			case 'ECONNREFUSED':
+				return 'the connection was refused';
+			case 'ENOTFOUND':
+				return 'the host name was not found';
+			case 'EAI_AGAIN':
+				return 'the host name could not be looked up right now';
+			case 'ETIMEDOUT':
+				return 'the connection timed out';
+			case 'ENETUNREACH':
+			case 'EHOSTUNREACH':
+			case 'ENETDOWN':
+			case 'EHOSTDOWN':
+				return 'the network cannot reach the host';
+			case 'EPROTO':
+				return 'the TLS handshake failed (is the host serving HTTPS?)';
+			case 'ECONNRESET':
+			case 'EPIPE':
+			case 'UND_ERR_SOCKET':
+				return 'the connection was closed before Glean answered';
+			default:
+				return code !== undefined && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|^ERR_TLS|^ERR_SSL/.test(code)
+					? `its TLS certificate was not accepted (${code})`
+					: undefined;
+		}
+	})();
+	return reason === undefined ? undefined : { reached: !neverReachedGlean(code), reason };
 }
 
 /** A connection failure rebuilt from its code or message alone, so no request configuration (and with it the Authorization header) travels along. */
@@ -477,7 +495,7 @@ function connectionFailure(
 		description: [
 			known?.reached
 				? 'Glean or a proxy in between closed the connection. If it keeps happening, check proxies and firewalls between n8n and Glean.'
-				: 'Check the Base URL in the Glean Chat API credential and that this n8n instance can reach that host.',
+				: `Check that this n8n instance can reach that host (proxies, firewalls, DNS). ${BASE_URL_HINT}`,
 			note,
 		]
 			.filter((part) => part !== '')
@@ -518,14 +536,19 @@ function gleanError(
 		});
 	}
 	const hint = errorHint(statusCode, gleanText, setup);
-	const quoted = gleanText === '' ? '' : `: ${firstLine(gleanText)}`;
+	const after = attempts > 1 ? ` (after ${attempts} attempts)` : '';
+	// Glean's errors are short plain text: a web page came from something else, and is quoted only in part.
+	const page = gleanText.startsWith('<') ? answerProblem(gleanText, EMPTY_RESPONSE) : undefined;
+	const message =
+		page !== undefined
+			? `The answer to ${setup.endpoint} was not Glean's: ${statusCode} with ${page}${after}`
+			: `Glean answered ${statusCode}${gleanText === '' ? '' : `: ${firstLine(gleanText)}`}${after}`;
 	return new NodeApiError(
 		node,
 		{ httpCode: String(statusCode), body: gleanText } as JsonObject,
 		{
-			message: `Glean answered ${statusCode}${quoted}${attempts > 1 ? ` (after ${attempts} attempts)` : ''}`,
-			// A page is quoted only in part: its markup would bury the hint.
-			description: [hint, retryNote, gleanText === '' ? '' : `Glean's full answer: ${gleanText.startsWith('<') ? `${gleanText.slice(0, 300)}…` : gleanText}`]
+			message,
+			description: [hint, retryNote, gleanText === '' ? '' : page !== undefined ? `It began with: ${cut(gleanText, 300)}` : `Glean's full answer: ${gleanText}`]
 				.filter((part) => part !== '')
 				.join('\n\n'),
 			httpCode: String(statusCode),
@@ -555,8 +578,9 @@ function permissionDenied(text: string): { owner?: string; roles: string[]; pend
 	}
 }
 
-/** What a failing call was about, for the hint: the Act As user sent ('' for none), and what its 404 means. */
+/** What a failing call was about, for the hint: its endpoint, the Act As user sent ('' for none), and what its 404 means. */
 interface HintContext {
+	endpoint: string;
 	actAs: string;
 	notFound?: string;
 }
@@ -565,7 +589,7 @@ interface HintContext {
 function errorHint(statusCode: number, gleanText: string, { actAs, notFound }: HintContext): string {
 	// Glean's errors are short plain text (or getchat's JSON 403): a page means something else answered.
 	if (gleanText.startsWith('<')) {
-		return `The answer is a web page, not Glean's: something other than Glean's API answered (a proxy, a sign-in gateway, or the web app). ${BASE_URL_HINT}`;
+		return `Something other than Glean's API answered (a proxy, a sign-in gateway, or the web app). ${BASE_URL_HINT}`;
 	}
 	if (statusCode === 400 && /X-Glean-ActAs/i.test(gleanText)) return `This is a global token, so Glean needs to know which user to act for. ${ACT_AS_HINT}`;
 	switch (statusCode) {

@@ -33,32 +33,54 @@ export type AttemptFailure =
 	| { kind: 'status'; statusCode: number; retryAfter?: string }
 	| { kind: 'connection'; code?: string };
 
-/** Connection errors that mean the request never reached Glean's handler, or may not have. */
-const TRANSIENT_CONNECTION_CODES = new Set([
-	'ECONNRESET',
+/**
+ * Connection errors raised before a byte of the request could reach Glean: no connection (refused,
+ * no route, no such host, a name lookup that failed), or a TLS handshake that failed (the request
+ * is written only after it). Glean cannot have acted on these.
+ */
+const UNREACHED_CODES = new Set([
 	'ECONNREFUSED',
-	'EPIPE',
-	'ETIMEDOUT',
+	'ENOTFOUND',
 	'EAI_AGAIN',
 	'ENETUNREACH',
 	'EHOSTUNREACH',
 	'ENETDOWN',
 	'EHOSTDOWN',
-	'UND_ERR_SOCKET',
+	'EADDRNOTAVAIL',
+	'EPROTO',
 ]);
 
+/** Connection errors that may come after the request reached Glean: the connection broke or timed out. */
+const BROKEN_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET']);
+
+/** Whether a connection error code means Glean was never reached (see UNREACHED_CODES; TLS and certificate errors included). */
+export function neverReachedGlean(code: string | undefined): boolean {
+	return code !== undefined && (UNREACHED_CODES.has(code) || /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|^ERR_TLS|^ERR_SSL/.test(code));
+}
+
 /**
- * 429 and 503 mean Glean did not run the request, so every call may repeat them. Other 5xx and
- * lost connections may come after Glean acted: they are repeated only for calls that are safe
- * to run twice (not a Send Message that saves to a chat, which would post the question twice).
- * 408 is never repeated: it would take as long again.
+ * Whether Glean may have received (and acted on) the request that failed this way: a 5xx other
+ * than 503, or a connection that broke after it was made. 429 and 503 are refusals before
+ * acting, and a connection never made reached nobody.
+ */
+export function mayHaveReachedGlean(failure: AttemptFailure): boolean {
+	if (failure.kind === 'status') return failure.statusCode >= 500 && failure.statusCode !== 503;
+	return !neverReachedGlean(failure.code);
+}
+
+/**
+ * 429, 503 and connections never made mean Glean did not run the request, so every call may
+ * repeat them. Other 5xx and broken connections may come after Glean acted: they are repeated
+ * only for calls that are safe to run twice (not a Send Message that saves to a chat, which
+ * would post the question twice). 408 is never repeated: it would take as long again.
  */
 export function isRetryable(failure: AttemptFailure, idempotent: boolean): boolean {
 	if (failure.kind === 'status') {
 		if (failure.statusCode === 429 || failure.statusCode === 503) return true;
 		return idempotent && failure.statusCode >= 500;
 	}
-	return idempotent && failure.code !== undefined && TRANSIENT_CONNECTION_CODES.has(failure.code);
+	if (neverReachedGlean(failure.code)) return true;
+	return idempotent && failure.code !== undefined && BROKEN_CONNECTION_CODES.has(failure.code);
 }
 
 /** Retry-After as milliseconds from `now`: delta-seconds or an HTTP date; undefined when unreadable. */
@@ -120,7 +142,7 @@ export class RetryBudget {
 
 function notRetried(failure: AttemptFailure, idempotent: boolean): string {
 	const what = failure.kind === 'status' ? `a ${failure.statusCode} answer` : 'this connection error';
-	const savedChat = !idempotent && (failure.kind === 'connection' || failure.statusCode >= 500);
+	const savedChat = !idempotent && mayHaveReachedGlean(failure);
 	return `${what} is not tried again${savedChat ? ' for a message saved to a chat' : ''}`;
 }
 

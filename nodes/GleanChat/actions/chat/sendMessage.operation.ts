@@ -22,8 +22,8 @@ import {
 	textParameter,
 	timezoneOffsetOption,
 } from '../common';
-import { answerError, unfinishedAnswerError } from '../errors';
-import { forgetChat, rememberChat, rememberedChat } from './chatSessions';
+import { answerFailure } from '../errors';
+import { forgetChat, inSessionOrder, rememberChat, rememberedChat } from './chatSessions';
 import type { LiveDeltas } from './streamedAnswer';
 import { readStreamedAnswer } from './streamedAnswer';
 
@@ -251,6 +251,27 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	checkOptions(this, itemIndex, options);
 	const session = sessionOf(options);
+	const ask = async () => await askGlean.call(this, itemIndex, { message, stream, simplify, options, session });
+	// Messages of one session go one at a time, in input order, whatever the Concurrency: each
+	// continues the chat the one before it started (or was queued on). Nothing above awaits, so
+	// items join their session's queue in the order the router starts them, which is input order.
+	return session === undefined ? await ask() : await inSessionOrder(this, session.key, ask);
+}
+
+interface MessageRequest {
+	message: string;
+	stream: boolean;
+	simplify: boolean;
+	options: IDataObject;
+	session?: { key: string; expiryMinutes: number };
+}
+
+/** Sends one message (continuing the session's chat when it has one) and reads Glean's answer. */
+async function askGlean(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	{ message, stream, simplify, options, session }: MessageRequest,
+): Promise<INodeExecutionData[]> {
 	let chatId = textParameter(this, itemIndex, 'chatId').trim();
 	const fromSession = chatId === '' && session !== undefined ? rememberedChat(this, session.key, session.expiryMinutes) : undefined;
 	if (fromSession !== undefined) chatId = fromSession;
@@ -267,10 +288,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		retry: readRetryPolicy(this, itemIndex, options),
 		// A saved message sent twice would appear twice in the chat.
 		idempotent: body.saveChat !== true,
-		notFound:
-			chatId === ''
-				? undefined
-				: `Glean has no chat "${chatId}" for this user: it was deleted, or belongs to another user. Check the Chat ID${fromSession !== undefined ? ' (remembered for this Session Key; the next message starts a new chat)' : ''}, and the Act As user if you use a global token.`,
+		notFound: notFoundHint(body, fromSession !== undefined),
 		timeoutMillis: typeof options.timeoutMillis === 'number' ? options.timeoutMillis : undefined,
 	};
 
@@ -317,17 +335,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		return [{ json: queued }];
 	}
 	if (!stream) aggregator.addResponse(response.body ?? {});
-
-	if (aggregator.error !== undefined) {
-		const gleanError = clean(aggregator.error);
-		throw answerError(this.getNode(), itemIndex, `Glean reported an error while answering: ${gleanError}`, aggregator, {
-			description: 'Glean stopped with this message. Try again, rephrase the question, or pick another agent.',
-		});
-	}
-	if (!aggregator.hasAnswerText) throw unfinishedAnswerError(this.getNode(), itemIndex, aggregator);
+	// A chat Glean started stays the session's, even when this answer failed: the next message continues it.
+	remember(aggregator.chatIdOfAnswer ?? chatId);
+	const failure = answerFailure(this.getNode(), itemIndex, aggregator, clean);
+	if (failure !== undefined) throw failure;
 	// An AI Agent calling Glean as a tool gets the answer and its sources, not progress steps.
 	const answer = runAsTool(this) ? toolAnswer(aggregator.toSimplified()) : simplify ? aggregator.toSimplified() : aggregator.toRaw();
-	remember(aggregator.chatIdOfAnswer ?? chatId);
 	return [{ json: answer as unknown as IDataObject }];
 }
 
@@ -352,6 +365,18 @@ function toolAnswer(answer: SimplifiedChatAnswer): IDataObject {
 	};
 	if (answer.chatId !== undefined) result.chatId = answer.chatId;
 	return result;
+}
+
+/** What Glean's 404 means for this message: one of the IDs it names is unknown (none: no Glean API answered). */
+function notFoundHint(body: IDataObject, chatFromSession: boolean): string | undefined {
+	const named: string[] = [];
+	if (typeof body.chatId === 'string') named.push(`chat "${body.chatId}"${chatFromSession ? ' (remembered for this Session Key; the next message starts a new chat)' : ''}`);
+	if (typeof body.applicationId === 'string') named.push(`application "${body.applicationId}"`);
+	if (typeof body.agentId === 'string') named.push(`agent "${body.agentId}"`);
+	const fileIds = ((body.messages as IDataObject[] | undefined)?.[0]?.uploadedFileIds as string[] | undefined) ?? [];
+	if (fileIds.length > 0) named.push(`file${fileIds.length > 1 ? 's' : ''} ${fileIds.map((id) => `"${id}"`).join(', ')}`);
+	if (named.length === 0) return undefined;
+	return `Glean does not know ${named.length > 1 ? 'one of these' : 'this'} for this user: ${named.join('; ')}. It may have been deleted, or belong to another user: check the ID, and the Act As user if you use a global token.`;
 }
 
 /** The item's session key and expiry, when the Session Key option is set and not empty. */

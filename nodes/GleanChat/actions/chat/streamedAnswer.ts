@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { ChatStreamAggregator } from '../../helpers/chatStreamAggregator';
-import { CHAT_QUEUED, CHAT_RESPONSE } from '../../helpers/gleanShapes';
+import { answerProblem, CHAT_QUEUED, CHAT_RESPONSE } from '../../helpers/gleanShapes';
 import type { ByteStream, GleanCall, GleanResponse } from '../../transport';
 import {
 	BASE_URL_HINT,
@@ -15,13 +15,16 @@ import {
 	SilenceError,
 	StreamRedactor,
 } from '../../transport';
-import { answerError, unfinishedAnswerError } from '../errors';
+import { answerError, answerFailure } from '../errors';
 
 /** Answer text waiting to be forwarded live, and the redactor it passes through first. */
 export interface LiveDeltas {
 	pending: string[];
 	redactor: StreamRedactor;
 }
+
+/** What a stream that broke off means for the user. */
+const STREAM_BROKE = 'The stream ended abnormally, so the answer may be cut short. Run the item again.';
 
 /** An HTML page is read this far for the error's quote, and no further. */
 const MAX_PAGE_BYTES = 64 * 1024;
@@ -46,15 +49,32 @@ export async function readStreamedAnswer(
 	const response = await gleanApiStreamRequest.call(this, call, itemIndex);
 	const { statusCode } = response;
 	const contentType = headerValue(response.headers, 'content-type') ?? '';
-	// Not NDJSON: the 202 note that the chat is busy, Glean's whole JSON answer, or a page that is not Glean's.
-	if (statusCode === 202 || /json|html/i.test(contentType)) {
-		const text = await readText(response.body, /html/i.test(contentType) ? MAX_PAGE_BYTES : Infinity);
+	const page = /^\s*text\/html\b/i.test(contentType);
+	const whole = /^\s*application\/json\s*(;|$)/i.test(contentType);
+	// Not NDJSON: the 202 note that the chat is busy, a page that is not Glean's, or Glean's whole JSON answer.
+	if (statusCode === 202 || page || whole) {
+		const text = await readText(response.body, page ? MAX_PAGE_BYTES : Infinity);
 		const token = await itemToken.call(this, itemIndex);
 		const shape = statusCode === 202 ? CHAT_QUEUED : CHAT_RESPONSE;
+		// NDJSON labelled as JSON is read line by line all the same.
+		if (whole && statusCode !== 202 && text.trim().includes('\n') && answerProblem(text, shape) === 'text that is not JSON') {
+			if (live) await this.sendChunk('begin', itemIndex);
+			aggregator.write(text);
+			aggregator.end();
+			await finishLines.call(this, aggregator, live, clean, itemIndex, undefined, STREAM_BROKE);
+			return { ...response, body: undefined };
+		}
 		const body = checkedAnswer(this.getNode(), itemIndex, { endpoint: call.endpoint, statusCode, text, shape, token });
 		if (statusCode === 202) return { ...response, body };
 		if (live) await this.sendChunk('begin', itemIndex);
 		aggregator.addResponse(body ?? {});
+		// Read whole, the answer is known: the chat gets it alone, not a plan before it.
+		if (live) {
+			live.pending.length = 0;
+			live.redactor.flush();
+			const answer = aggregator.toSimplified().answer;
+			live.pending.push(live.redactor.push(answer));
+		}
 		await finishLive.call(this, aggregator, live, clean, itemIndex);
 		return { ...response, body: undefined };
 	}
@@ -74,7 +94,7 @@ async function readLines(
 	try {
 		if (live) await this.sendChunk('begin', itemIndex);
 		let failure: string | undefined;
-		let description = 'The stream ended abnormally, so the answer may be cut short. Run the item again.';
+		let description = STREAM_BROKE;
 		for (;;) {
 			let next: IteratorResult<Uint8Array>;
 			try {
@@ -100,30 +120,47 @@ async function readLines(
 			if (aggregator.formatError !== undefined) break;
 			await forward.call(this, live, itemIndex);
 		}
-		const foreign = aggregator.notGleanStream;
-		if (foreign !== undefined) {
-			if (live) await this.sendChunk('error', itemIndex, `Glean's answer could not be read: ${foreign.problem}`);
-			throw notGleanAnswerError(this.getNode(), itemIndex, { endpoint: 'chat', statusCode: 200, problem: foreign.problem, quote: foreign.quote });
-		}
-		if (aggregator.formatError !== undefined) {
-			failure ??= `Glean sent an answer that could not be read (${aggregator.formatError})`;
-		} else if (failure === undefined && aggregator.lines === 0) {
-			failure = 'Glean ended the answer without sending anything';
-			description = `Run the item again. If it keeps happening, something other than Glean may be answering: ${BASE_URL_HINT}`;
-		}
-		if (failure !== undefined) {
-			// Glean's own words may be quoted; the token never is.
-			failure = clean(failure);
-			if (live) await this.sendChunk('error', itemIndex, failure);
-			throw answerError(this.getNode(), itemIndex, `Glean's answer stopped before it was complete: ${failure}`, aggregator, {
-				description,
-			});
-		}
-		await finishLive.call(this, aggregator, live, clean, itemIndex);
+		await finishLines.call(this, aggregator, live, clean, itemIndex, failure, description);
 	} finally {
 		// Releases the connection and the time limit however reading ended, a throw included.
 		await chunks.return?.();
 	}
+}
+
+/**
+ * After the last line: fails with what went wrong (`failure`, or a body that was not Glean's, cut
+ * or empty), else ends the live answer.
+ */
+async function finishLines(
+	this: IExecuteFunctions,
+	aggregator: ChatStreamAggregator,
+	live: LiveDeltas | undefined,
+	clean: (text: string) => string,
+	itemIndex: number,
+	failure: string | undefined,
+	description: string,
+): Promise<void> {
+	const foreign = aggregator.notGleanStream;
+	if (foreign !== undefined) {
+		const error = notGleanAnswerError(this.getNode(), itemIndex, { endpoint: 'chat', statusCode: 200, problem: foreign.problem, quote: foreign.quote });
+		await sendError.call(this, live, itemIndex, error.message);
+		throw error;
+	}
+	if (aggregator.formatError !== undefined) {
+		failure ??= `Glean sent an answer that could not be read (${aggregator.formatError})`;
+	} else if (failure === undefined && aggregator.lines === 0) {
+		failure = 'Glean ended the answer without sending anything';
+		description = `Run the item again. If it keeps happening, something other than Glean may be answering: ${BASE_URL_HINT}`;
+	}
+	if (failure !== undefined) {
+		// Glean's own words may be quoted; the token never is.
+		failure = clean(failure);
+		await sendError.call(this, live, itemIndex, failure);
+		throw answerError(this.getNode(), itemIndex, `Glean's answer stopped before it was complete: ${failure}`, aggregator, {
+			description,
+		});
+	}
+	await finishLive.call(this, aggregator, live, clean, itemIndex);
 }
 
 /** Forwards what is left of the answer live, then `end`, or `error` when Glean reported one or gave no answer. */
@@ -139,10 +176,18 @@ async function finishLive(
 	const rest = live.redactor.flush();
 	if (rest !== '') live.pending.push(rest);
 	await forward.call(this, live, itemIndex);
-	const gleanError = aggregator.error;
-	if (gleanError !== undefined) await this.sendChunk('error', itemIndex, clean(gleanError));
-	else if (!aggregator.hasAnswerText) await this.sendChunk('error', itemIndex, unfinishedAnswerError(this.getNode(), itemIndex, aggregator).message);
+	const failure = answerFailure(this.getNode(), itemIndex, aggregator, clean);
+	if (failure !== undefined) await sendError.call(this, live, itemIndex, failure.message);
 	else await this.sendChunk('end', itemIndex);
+}
+
+/**
+ * Ends the live answer with the reason it failed. Only with Continue On Fail: otherwise the item's
+ * error fails the node, and n8n-core sends the chat its own `error` chunk (the router puts the
+ * reason first in it), which would make two.
+ */
+async function sendError(this: IExecuteFunctions, live: LiveDeltas | undefined, itemIndex: number, reason: string): Promise<void> {
+	if (live && this.continueOnFail()) await this.sendChunk('error', itemIndex, reason);
 }
 
 async function forward(this: IExecuteFunctions, live: LiveDeltas | undefined, itemIndex: number): Promise<void> {
