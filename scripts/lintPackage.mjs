@@ -1,8 +1,13 @@
 // `npm run lint:package`: lints what npm would publish, the way n8n's verification scans a
-// community package: `npm pack`, unpack, then n8n's community-node rules over the built
-// JavaScript in dist/ and over package.json. Fails on any error.
+// community package: the release tarball (scripts/release.mjs), unpacked, then n8n's
+// community-node rules over the built JavaScript in dist/ and over package.json. Fails on any
+// error, on a tarball without a file its "n8n" section names, on a private package.json, and
+// on files no user needs (tests, benchmarks, build info, source maps of sources not shipped).
+//
+//   npm run lint:package                         the tarball `npm run pack:release` makes
+//   node scripts/lintPackage.mjs --tarball F     an existing tarball
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,14 +15,25 @@ import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
 
+import { builtFiles, packRelease } from './release.mjs';
+
 const workDir = mkdtempSync(join(tmpdir(), 'glean-chat-pack-'));
 try {
-	execFileSync('npm', ['pack', '--pack-destination', workDir, '--ignore-scripts'], { stdio: ['ignore', 'ignore', 'inherit'] });
-	const tarball = readdirSync(workDir).find((name) => name.endsWith('.tgz'));
-	execFileSync('tar', ['-xzf', join(workDir, tarball), '-C', workDir]);
+	const given = process.argv.indexOf('--tarball');
+	const tarball = given >= 0 ? process.argv[given + 1] : packRelease(workDir);
+	execFileSync('tar', ['-xzf', tarball, '-C', workDir]);
 	const packageDir = join(workDir, 'package');
-	const files = execFileSync('tar', ['-tzf', join(workDir, tarball)]).toString().trim().split('\n');
-	console.log(`${tarball}: ${files.length} files`);
+	const files = execFileSync('tar', ['-tzf', tarball]).toString().trim().split('\n').map((file) => file.replace(/^package\//, ''));
+	console.log(`${tarball.split('/').pop()}: ${files.length} files`);
+	const problems = [];
+
+	const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+	const missing = builtFiles(manifest).filter((file) => !files.includes(file));
+	if (builtFiles(manifest).length === 0) problems.push('package.json names no node or credential in its "n8n" section');
+	if (missing.length > 0) problems.push(`the package lacks what its "n8n" section names, so n8n could not load it: ${missing.join(', ')}`);
+	if (manifest.private === true) problems.push('package.json is private: npm would refuse to publish it');
+	const unneeded = files.filter((file) => /(^|\/)(test|bench|\.build)\//.test(file) || /\.tsbuildinfo$|\.map$/.test(file));
+	if (unneeded.length > 0) problems.push(`the package contains files no user needs: ${unneeded.slice(0, 5).join(', ')}${unneeded.length > 5 ? ', …' : ''}`);
 
 	const recommended = n8nCommunityNodesPlugin.configs.recommended;
 	const eslint = new ESLint({
@@ -32,17 +48,14 @@ try {
 			},
 		],
 	});
-	const results = await eslint.lintFiles(['dist/**/*.js', 'package.json']);
+	const results = await eslint.lintFiles(files.some((file) => file.startsWith('dist/')) ? ['dist/**/*.js', 'package.json'] : ['package.json']);
 	const formatter = await eslint.loadFormatter('stylish');
 	const output = await formatter.format(results);
 	if (output) console.log(output);
 	const errors = results.reduce((sum, result) => sum + result.errorCount, 0);
 	console.log(`${results.length} files linted, ${errors} errors`);
-	if (files.some((file) => /(^|\/)(test|bench|\.build)\//.test(file))) {
-		console.error('The package contains test or benchmark files');
-		process.exitCode = 1;
-	}
-	if (errors > 0) process.exitCode = 1;
+	for (const problem of problems) console.error(problem);
+	if (errors > 0 || problems.length > 0) process.exitCode = 1;
 } finally {
 	rmSync(workDir, { recursive: true, force: true });
 }

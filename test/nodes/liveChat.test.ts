@@ -66,7 +66,7 @@ describe('live answers in n8n chat', () => {
 		['a dropped connection', 'drop', true],
 		['an ERROR message', 'error-line', false],
 		['a dropped connection', 'drop', false],
-	])('%s mid-answer (Continue On Fail: %s): the pieces so far, then exactly one error chunk with the reason, and no end', async (_name, fault, continueOnFail) => {
+	])('%s mid-answer (%s, Continue On Fail: %s): the pieces so far, then exactly one error chunk with the reason, and no end', async (_name, fault, continueOnFail) => {
 		const lines = conversationLines(defaultConversation('Hi'));
 		const cut = lines.findIndex((line) => JSON.stringify(line).includes('"messageType":"CONTENT"')) + 8;
 		const errorLine = { messages: [{ author: 'GLEAN_AI', messageType: 'ERROR', fragments: [{ text: 'The model is overloaded' }] }] };

@@ -301,14 +301,12 @@ export class N8nInstance {
 	}
 }
 
-/** `npm pack` of this repo (what npm would publish), unpacked where n8n looks for community nodes. */
+/** The release tarball of this repo (what npm would publish), unpacked where n8n looks for community nodes. */
 export function installPackedPackage(userFolder: string): void {
 	const packDir = mkdtempSync(join(tmpdir(), 'glean-chat-pack-'));
 	try {
-		execFileSync('npm', ['pack', '--pack-destination', packDir, '--ignore-scripts', '--loglevel=error'], {
-			cwd: packageRoot(),
-			stdio: ['ignore', 'ignore', 'inherit'],
-		});
+		// The release tarball, as `npm run pack:release` makes it (it builds first): what users install.
+		execFileSync(process.execPath, [join(packageRoot(), 'scripts', 'release.mjs'), 'pack'], { cwd: packDir, stdio: ['ignore', 'ignore', 'inherit'] });
 		const tarball = readdirSync(packDir).find((name) => name.endsWith('.tgz'));
 		if (!tarball) throw new Error('npm pack made no tarball');
 		const target = join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
