@@ -1,4 +1,4 @@
-/** Tests run the built package (dist/) inside n8n-core; `npm test` builds first. */
+/** Tests run the built package (dist/) inside n8n-core; `npm test` builds first, and globalSetup rebuilds a stale dist/. */
 module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test'],
@@ -7,5 +7,7 @@ module.exports = {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }],
 	},
 	setupFiles: ['<rootDir>/test/harness/env.ts'],
+	// Rebuilds dist/ when a source changed since the last build, so no test runs an old build.
+	globalSetup: '<rootDir>/test/harness/globalSetup.ts',
 	testTimeout: 30000,
 };

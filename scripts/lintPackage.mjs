@@ -32,7 +32,7 @@ try {
 	if (builtFiles(manifest).length === 0) problems.push('package.json names no node or credential in its "n8n" section');
 	if (missing.length > 0) problems.push(`the package lacks what its "n8n" section names, so n8n could not load it: ${missing.join(', ')}`);
 	if (manifest.private === true) problems.push('package.json is private: npm would refuse to publish it');
-	const unneeded = files.filter((file) => /(^|\/)(test|bench|\.build)\//.test(file) || /\.tsbuildinfo$|\.map$/.test(file));
+	const unneeded = files.filter((file) => /(^|\/)(test|bench|\.build)\//.test(file) || /\.tsbuildinfo$|\.built-from-sources$|\.map$/.test(file));
 	if (unneeded.length > 0) problems.push(`the package contains files no user needs: ${unneeded.slice(0, 5).join(', ')}${unneeded.length > 5 ? ', …' : ''}`);
 
 	const recommended = n8nCommunityNodesPlugin.configs.recommended;

@@ -1,7 +1,7 @@
 import { retryOption } from '../../nodes/GleanChat/actions/common';
 import { baseUrlProblem, normalizeBaseUrl } from '../../nodes/GleanChat/transport/baseUrl';
 import { clientLimitMillis } from '../../nodes/GleanChat/transport/deadline';
-import { isEmailAddress } from '../../nodes/GleanChat/transport';
+import { isEmailAddress } from '../../nodes/GleanChat/transport/credential';
 import {
 	backoffMillis,
 	DEFAULT_RETRY_POLICY,

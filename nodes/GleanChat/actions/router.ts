@@ -44,50 +44,63 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		);
 	}
 	const concurrency = readConcurrency(this);
+	const outputs = await inInputOrder(items.length, concurrency, async (itemIndex) => await runItem.call(this, execute, itemIndex));
+	return [outputs.flat()];
+}
 
-	const runItem = async (itemIndex: number): Promise<INodeExecutionData[]> => {
-		try {
-			const results = await execute.call(this, itemIndex);
-			// Glean's answers are shown as they are, but never with the token in them.
-			const token = await itemToken.call(this, itemIndex);
-			return results.map((result) => ({ ...result, json: redactDeep(result.json, token), pairedItem: { item: itemIndex } }));
-		} catch (error) {
-			const token = await itemToken.call(this, itemIndex);
-			if (this.continueOnFail()) {
-				return [{ json: redactDeep(errorItemJson(error), token), pairedItem: { item: itemIndex } }];
+/**
+ * One item through its operation: its outputs paired with it and without the token; a failure
+ * as an error item with Continue On Fail, else thrown with the item's index and without the token.
+ * The operation starts at once (no await before it): operations rely on items starting in order.
+ */
+async function runItem(this: IExecuteFunctions, execute: OperationExecute, itemIndex: number): Promise<INodeExecutionData[]> {
+	try {
+		const results = await execute.call(this, itemIndex);
+		// Glean's answers are shown as they are, but never with the token in them.
+		const token = await itemToken.call(this, itemIndex);
+		return results.map((result) => ({ ...result, json: redactDeep(result.json, token), pairedItem: { item: itemIndex } }));
+	} catch (error) {
+		const token = await itemToken.call(this, itemIndex);
+		if (this.continueOnFail()) {
+			return [{ json: redactDeep(errorItemJson(error), token), pairedItem: { item: itemIndex } }];
+		}
+		const failure = redactError(withItemIndex(this, error, itemIndex), token);
+		throw this.isStreaming() ? withReasonForChat(failure) : failure;
+	}
+}
+
+/**
+ * Runs `run` for items 0 … count−1, up to `concurrency` at a time, each started in input order,
+ * and returns their outputs in input order. After a failure no new item starts; the ones under
+ * way finish, then the earliest item's failure is thrown.
+ */
+async function inInputOrder(
+	count: number,
+	concurrency: number,
+	run: (itemIndex: number) => Promise<INodeExecutionData[]>,
+): Promise<INodeExecutionData[][]> {
+	const outputs: INodeExecutionData[][] = new Array(count);
+	if (concurrency === 1) {
+		for (let itemIndex = 0; itemIndex < count; itemIndex++) outputs[itemIndex] = await run(itemIndex);
+		return outputs;
+	}
+	// A pool of workers taking the next item in turn.
+	const pool: { next: number; failure?: { itemIndex: number; error: unknown } } = { next: 0 };
+	const worker = async () => {
+		while (pool.failure === undefined && pool.next < count) {
+			const itemIndex = pool.next++;
+			try {
+				outputs[itemIndex] = await run(itemIndex);
+			} catch (error) {
+				// Another worker may have failed meanwhile; the earliest item's error wins.
+				const earlier = pool.failure as { itemIndex: number } | undefined;
+				if (earlier === undefined || itemIndex < earlier.itemIndex) pool.failure = { itemIndex, error };
 			}
-			const failure = redactError(withItemIndex(this, error, itemIndex), token);
-			throw this.isStreaming() ? withReasonForChat(failure) : failure;
 		}
 	};
-
-	const outputs: INodeExecutionData[][] = new Array(items.length);
-	if (concurrency === 1) {
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) outputs[itemIndex] = await runItem(itemIndex);
-	} else {
-		// A pool of workers taking the next item in turn. After a failure (without Continue On
-		// Fail) no new item starts; the ones under way finish, then the earliest failure is thrown.
-		interface ItemFailure {
-			itemIndex: number;
-			error: unknown;
-		}
-		const pool: { next: number; failure?: ItemFailure } = { next: 0 };
-		const worker = async () => {
-			while (pool.failure === undefined && pool.next < items.length) {
-				const itemIndex = pool.next++;
-				try {
-					outputs[itemIndex] = await runItem(itemIndex);
-				} catch (error) {
-					// Another worker may have failed meanwhile; the earliest item's error wins.
-					const earlier = pool.failure as ItemFailure | undefined;
-					if (earlier === undefined || itemIndex < earlier.itemIndex) pool.failure = { itemIndex, error };
-				}
-			}
-		};
-		await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-		if (pool.failure !== undefined) throw pool.failure.error;
-	}
-	return [outputs.flat()];
+	await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+	if (pool.failure !== undefined) throw pool.failure.error;
+	return outputs;
 }
 
 /**

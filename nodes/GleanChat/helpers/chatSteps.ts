@@ -27,11 +27,22 @@ interface CollectedStep extends ChatStep {
 	order: number;
 }
 
-const STEP_PREFIXES: Array<[RegExp, ChatStep['type']]> = [
-	[/^\s*\*\*Searching:\*\*\s*/, 'search'],
-	[/^\s*\*\*Reading:\*\*\s*/, 'read'],
-	[/^\s*\*\*Writing:\*\*\s*/, 'write'],
-];
+/**
+ * How a step's kind is told, in one place: Glean's `UPDATE` text starts with a bold label, or a
+ * fragment carries search queries or documents read; anything else is a plan step.
+ */
+const STEP_KINDS = {
+	labels: [
+		[/^\s*\*\*Searching:\*\*\s*/, 'search'],
+		[/^\s*\*\*Reading:\*\*\s*/, 'read'],
+		[/^\s*\*\*Writing:\*\*\s*/, 'write'],
+	] as Array<[RegExp, ChatStep['type']]>,
+	/** A fragment with a `querySuggestion`. */
+	query: 'search' as ChatStep['type'],
+	/** A fragment with `structuredResults` (documents). */
+	documents: 'read' as ChatStep['type'],
+	otherwise: 'plan' as ChatStep['type'],
+};
 
 export class StepCollector {
 	private readonly steps = new Map<string, CollectedStep>();
@@ -53,59 +64,19 @@ export class StepCollector {
 		const stepId = typeof message.stepId === 'string' ? message.stepId : undefined;
 		const completes = message.isStepComplete === true;
 		if (completes && stepId !== undefined) this.completedStepIds.add(stepId);
-		let step = this.steps.get(key);
-		if (fragments.length === 0 || (completes && step !== undefined)) {
-			if (step && completes) step.complete = true;
+		const known = this.steps.get(key);
+		if (fragments.length === 0 || (completes && known !== undefined)) {
+			if (known && completes) known.complete = true;
 			return false;
 		}
-		const isNew = step === undefined;
-		if (step === undefined) {
-			step = { type: 'plan', text: '', textParts: new TextAccumulator(), order };
-			if (stepId !== undefined) step.stepId = stepId;
-			this.steps.set(key, step);
-		}
+		const step = known ?? this.newStep(key, stepId, order);
 		let content = false;
 		for (const fragment of fragments) {
-			if (!fragment || typeof fragment !== 'object') continue;
-			if (typeof fragment.text === 'string' && fragment.text !== '') {
-				let text = fragment.text;
-				if (step.textParts.length === 0) {
-					for (const [prefix, type] of STEP_PREFIXES) {
-						if (prefix.test(text)) {
-							step.type = type;
-							text = text.replace(prefix, '');
-							break;
-						}
-					}
-				}
-				if (text !== '') step.textParts.push(text);
-				content ||= fragment.text.trim() !== '';
-			}
-			const query = fragment.querySuggestion?.query;
-			if (typeof query === 'string' && query !== '') {
-				if (step.type === 'plan') step.type = 'search';
-				(step.queries ??= []).push(query);
-				content = true;
-			}
-			if (Array.isArray(fragment.structuredResults)) {
-				for (const result of fragment.structuredResults) {
-					const document = result?.document;
-					if (!document || typeof document !== 'object') continue;
-					if (step.type === 'plan') step.type = 'read';
-					(step.documents ??= []).push(
-						compact({
-							title: stringOrUndefined(document.title),
-							url: stringOrUndefined(document.url),
-							datasource: stringOrUndefined(document.datasource ?? document.metadata?.datasource),
-						}),
-					);
-					content = true;
-				}
-			}
+			if (fragment && typeof fragment === 'object') content = addFragment(step, fragment) || content;
 		}
 		if (completes) step.complete = true;
 		// A new step already marked complete (a whole answer's steps are) is a tool step all the same.
-		return isNew && content;
+		return known === undefined && content;
 	}
 
 	/** The steps with the order each first appeared in, steps marked complete by a later line included. */
@@ -116,4 +87,46 @@ export class StepCollector {
 			return { step: { ...step, text: textParts.toString().trim(), ...(complete ? { complete: true } : {}) }, order };
 		});
 	}
+
+	private newStep(key: string, stepId: string | undefined, order: number): CollectedStep {
+		const step: CollectedStep = { type: STEP_KINDS.otherwise, text: '', textParts: new TextAccumulator(), order };
+		if (stepId !== undefined) step.stepId = stepId;
+		this.steps.set(key, step);
+		return step;
+	}
+}
+
+/** Adds one fragment's text, query or documents to `step`; returns whether it carried any. */
+function addFragment(step: CollectedStep, fragment: GleanFragment): boolean {
+	let content = false;
+	if (typeof fragment.text === 'string' && fragment.text !== '') {
+		let text = fragment.text;
+		const label = step.textParts.length === 0 ? STEP_KINDS.labels.find(([prefix]) => prefix.test(text)) : undefined;
+		if (label) {
+			step.type = label[1];
+			text = text.replace(label[0], '');
+		}
+		if (text !== '') step.textParts.push(text);
+		content = fragment.text.trim() !== '';
+	}
+	const query = fragment.querySuggestion?.query;
+	if (typeof query === 'string' && query !== '') {
+		if (step.type === STEP_KINDS.otherwise) step.type = STEP_KINDS.query;
+		(step.queries ??= []).push(query);
+		content = true;
+	}
+	for (const result of Array.isArray(fragment.structuredResults) ? fragment.structuredResults : []) {
+		const document = result?.document;
+		if (!document || typeof document !== 'object') continue;
+		if (step.type === STEP_KINDS.otherwise) step.type = STEP_KINDS.documents;
+		(step.documents ??= []).push(
+			compact({
+				title: stringOrUndefined(document.title),
+				url: stringOrUndefined(document.url),
+				datasource: stringOrUndefined(document.datasource ?? document.metadata?.datasource),
+			}),
+		);
+		content = true;
+	}
+	return content;
 }

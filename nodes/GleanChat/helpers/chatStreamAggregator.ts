@@ -1,10 +1,11 @@
-import { AnswerMessage, answerMarkdown, composeAnswer, paragraphBreak } from './answerText';
+import { answerMarkdown, AnswerMessages } from './answerText';
+import type { ComposedAnswer } from './answerText';
 import type { ChatStep } from './chatSteps';
 import { StepCollector } from './chatSteps';
-import { citationKey, compact, simplifyCitation, stringOrUndefined } from './citations';
+import { compact, stringOrUndefined } from './citations';
 import type { SimplifiedCitation } from './citations';
 import { answerProblem, CHAT_RESPONSE, shapeProblem } from './gleanShapes';
-import type { GleanAgentConfig, GleanChatMessage, GleanChatResponse, GleanCitation, GleanFragment } from './gleanTypes';
+import type { GleanAgentConfig, GleanChatMessage, GleanChatResponse } from './gleanTypes';
 import { NdjsonLineSplitter } from './ndjsonLineSplitter';
 import { RawChatResponse } from './rawChatResponse';
 import { TextAccumulator } from './textAccumulator';
@@ -15,15 +16,13 @@ import { TextAccumulator } from './textAccumulator';
  * Knows nothing of n8n. Text is appended to accumulators and joined once at the end, so the
  * work stays linear in the size of the body.
  *
- * The answer is the `GLEAN_AI` `CONTENT` written after Glean's last tool step (an `UPDATE`
- * with content; one that only marks a step complete does not count): agentic answers first
- * write a plan as `CONTENT`, run their tools, then answer, and the plan goes to `steps`.
- * Separate answer messages (by `messageId`; by position in a whole response; streamed lines
- * without a `messageId` continue the `CONTENT` before them, see contentKey) are separate
- * paragraphs. Text under one key on both sides of a tool step is two messages: plan and answer.
+ * The answer is the `GLEAN_AI` `CONTENT` written after Glean's last tool step (a new `UPDATE`
+ * step with content; a line that continues a step or only marks it complete does not count):
+ * agentic answers first write a plan as `CONTENT`, run their tools, then answer, and the plan
+ * goes to `steps`. Separate answer messages are separate paragraphs (see AnswerMessages).
  */
 
-export type { ChatStep, SimplifiedCitation };
+export type { ChatStep, ComposedAnswer, SimplifiedCitation };
 
 export interface SimplifiedChatAnswer {
 	answer: string;
@@ -54,8 +53,6 @@ export class ChatStreamAggregator {
 
 	private readonly raw?: RawChatResponse;
 
-	private readonly onAnswerDelta?: (text: string) => void;
-
 	private readonly cleanQuote: (text: string) => string;
 
 	private lineCount = 0;
@@ -65,17 +62,7 @@ export class ChatStreamAggregator {
 	/** Order of appearance of each message read, steps and answer messages alike. */
 	private sequence = 0;
 
-	private readonly answers: AnswerMessage[] = [];
-
-	private readonly answersByKey = new Map<string, AnswerMessage>();
-
-	/** Index in `answers` of the first message after the last tool step. */
-	private answerStart = 0;
-
-	/** Every citation read, de-duplicated; answer messages refer to them by index. */
-	private readonly citationTable: SimplifiedCitation[] = [];
-
-	private readonly citationIndex = new Map<string, number>();
+	private readonly answers: AnswerMessages;
 
 	private readonly steps = new StepCollector();
 
@@ -91,19 +78,11 @@ export class ChatStreamAggregator {
 
 	private backendTimeMillis?: number;
 
-	/** The last `CONTENT` read: its key, and whether a `CONTENT` without a messageId after it continues it. */
-	private lastContent?: { key: string; goesOn: boolean };
-
 	private anonymousCount = 0;
-
-	/** The answer message whose text was passed on last, and the last characters passed on. */
-	private liveMessage?: AnswerMessage;
-
-	private liveTail = '';
 
 	constructor(options: ChatStreamAggregatorOptions = {}) {
 		if (options.keepRaw) this.raw = new RawChatResponse();
-		this.onAnswerDelta = options.onAnswerDelta;
+		this.answers = new AnswerMessages(options.onAnswerDelta);
 		this.cleanQuote = options.cleanQuote ?? ((text) => text);
 	}
 
@@ -159,22 +138,22 @@ export class ChatStreamAggregator {
 
 	/** Whether any answer text, citation or step has been read. */
 	get hasContent(): boolean {
-		return this.answers.length > 0 || this.steps.size > 0 || this.citationTable.length > 0;
+		return this.answers.any || this.steps.size > 0;
 	}
 
 	/** Whether the answer (the `CONTENT` after the last tool step) has text: false for an unfinished run. */
 	get hasAnswerText(): boolean {
-		for (let index = this.answerStart; index < this.answers.length; index++) if (this.answers[index].hasText) return true;
-		return false;
+		return this.answers.answered;
+	}
+
+	/** The answer's text, the same with `[n]` citation markers, and its numbered sources. */
+	composedAnswer(): ComposedAnswer {
+		return this.answers.composed();
 	}
 
 	toSimplified(): SimplifiedChatAnswer {
-		const composed = composeAnswer(this.answers.slice(this.answerStart), this.citationTable);
-		const before = this.answers
-			.slice(0, this.answerStart)
-			.filter((message) => message.hasText)
-			.map((message) => ({ step: { type: 'message', text: message.text.toString().trim() } as ChatStep, order: message.order }));
-		const steps = [...this.steps.toSteps(), ...before].sort((a, b) => a.order - b.order).map(({ step }) => step);
+		const composed = this.answers.composed();
+		const steps = [...this.steps.toSteps(), ...this.answers.beforeAnswer()].sort((a, b) => a.order - b.order).map(({ step }) => step);
 		// Fixed key order, so items read the same whichever line carried which field.
 		return {
 			answer: composed.answer,
@@ -233,95 +212,21 @@ export class ChatStreamAggregator {
 		const type = message.messageType ?? 'CONTENT';
 		const fragments = Array.isArray(message.fragments) ? message.fragments : [];
 		const order = this.sequence++;
-		const id = typeof message.messageId === 'string' && message.messageId !== '' ? message.messageId : undefined;
-
 		if (author === 'GLEAN_AI' && type === 'CONTENT') {
 			if (this.agent === undefined && message.agentConfig) this.agent = pickAgent(message.agentConfig);
-			const answer = this.answerMessage(this.contentKey(message, id, streamed), order);
-			this.raw?.addMessage(answer.id, message, fragments);
-			this.addAnswerFragments(answer, fragments, message.citations);
+			const key = this.answers.add(message, fragments, order, streamed);
+			this.raw?.addMessage(key, message, fragments);
 			return;
 		}
+		const id = typeof message.messageId === 'string' && message.messageId !== '' ? message.messageId : undefined;
 		const key = id ?? `${author}:${type}:#${this.anonymousCount++}`;
 		this.raw?.addMessage(key, message, fragments);
 		if (type === 'ERROR') {
 			this.hasError = true;
 			for (const fragment of fragments) if (typeof fragment?.text === 'string') this.errorParts.push(fragment.text);
 		} else if (author === 'GLEAN_AI' && type === 'UPDATE' && this.steps.add(key, message, fragments, order)) {
-			// A new tool step: what was written before it was not the answer.
-			this.answerStart = this.answers.length;
+			this.answers.toolStep();
 		}
-	}
-
-	/**
-	 * Which message a `CONTENT` belongs to: its messageId; without one, the `CONTENT` before it when
-	 * that one may go on (streamed: unless it said `hasMoreFragments: false`, as Glean streams its
-	 * text in token-sized lines; whole: only if it said `hasMoreFragments: true`, as separate
-	 * messages of one response are separate), else a message of its own.
-	 */
-	private contentKey(message: GleanChatMessage, id: string | undefined, streamed: boolean): string {
-		const key = id ?? (this.lastContent?.goesOn ? this.lastContent.key : `content:#${this.anonymousCount++}`);
-		// Glean's spec example puts hasMoreFragments in agentConfig; its real lines, on the message.
-		const more = message.hasMoreFragments ?? message.agentConfig?.hasMoreFragments;
-		this.lastContent = { key, goesOn: streamed ? more !== false : more === true };
-		return key;
-	}
-
-	/** The answer message text under `key` goes to: a new one when that key's was written before the last tool step. */
-	private answerMessage(key: string, order: number): AnswerMessage {
-		const known = this.answersByKey.get(key);
-		if (known !== undefined && known.index >= this.answerStart) return known;
-		const answer = new AnswerMessage(known === undefined ? key : `${key}#${this.answers.length}`, this.answers.length, order);
-		this.answersByKey.set(key, answer);
-		this.answers.push(answer);
-		return answer;
-	}
-
-	private addAnswerFragments(answer: AnswerMessage, fragments: GleanFragment[], legacy: GleanCitation[] | null | undefined): void {
-		for (const fragment of fragments) {
-			if (!fragment || typeof fragment !== 'object') continue;
-			if (typeof fragment.text === 'string' && fragment.text !== '') {
-				answer.push(fragment.text);
-				this.passOn(answer, fragment.text);
-			}
-			if (fragment.citation && typeof fragment.citation === 'object') {
-				const citation = this.addCitation(fragment.citation);
-				if (citation !== undefined) answer.refs.push({ at: answer.text.length, citation });
-			}
-		}
-		// The deprecated message-level citations[]: sources without a place in the text.
-		if (Array.isArray(legacy)) {
-			for (const item of legacy) {
-				const citation = this.addCitation(item);
-				if (citation !== undefined) answer.refs.push({ at: -1, citation });
-			}
-		}
-	}
-
-	/** Passes answer text on live, a further message as a paragraph of its own. */
-	private passOn(answer: AnswerMessage, text: string): void {
-		if (!this.onAnswerDelta) return;
-		if (this.liveMessage !== undefined && this.liveMessage !== answer) {
-			const separator = paragraphBreak(this.liveTail, text);
-			if (separator !== '') this.onAnswerDelta(separator);
-			this.liveTail = '';
-		}
-		this.onAnswerDelta(text);
-		this.liveMessage = answer;
-		// Enough to see whether the text passed on ends with a blank line.
-		this.liveTail = text.length >= 2 ? text.slice(-2) : this.liveTail.slice(-1) + text;
-	}
-
-	/** Adds a citation once; returns its index in the citation table. */
-	private addCitation(citation: GleanCitation | null | undefined): number | undefined {
-		if (!citation || typeof citation !== 'object') return undefined;
-		const simplified = simplifyCitation(citation);
-		const key = citationKey(simplified, citation);
-		const known = this.citationIndex.get(key);
-		if (known !== undefined) return known;
-		this.citationTable.push(simplified);
-		this.citationIndex.set(key, this.citationTable.length - 1);
-		return this.citationTable.length - 1;
 	}
 }
 

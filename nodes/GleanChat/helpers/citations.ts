@@ -66,3 +66,22 @@ export function compact<T extends object>(value: T): T {
 	return result;
 }
 
+
+/** Every citation of an answer once, in first-seen order; messages refer to them by index. */
+export class CitationTable {
+	readonly entries: SimplifiedCitation[] = [];
+
+	private readonly indexByKey = new Map<string, number>();
+
+	/** Adds a citation unless it is known (by document ID, URL or title); returns its index. */
+	add(citation: GleanCitation | null | undefined): number | undefined {
+		if (!citation || typeof citation !== 'object') return undefined;
+		const simplified = simplifyCitation(citation);
+		const key = citationKey(simplified, citation);
+		const known = this.indexByKey.get(key);
+		if (known !== undefined) return known;
+		this.entries.push(simplified);
+		this.indexByKey.set(key, this.entries.length - 1);
+		return this.entries.length - 1;
+	}
+}

@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import type { ByteStream } from './index';
+import type { ByteStream } from './types';
 import { seconds } from './retry';
 
 /**

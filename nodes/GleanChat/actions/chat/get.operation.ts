@@ -2,9 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { GET_CHAT_RESPONSE } from '../../helpers/gleanShapes';
-import { citationKey, simplifyCitation } from '../../helpers/citations';
-import type { SimplifiedCitation } from '../../helpers/citations';
-import type { GleanChatMessage, GleanCitation } from '../../helpers/gleanTypes';
+import { CitationTable } from '../../helpers/citations';
+import type { GleanChatMessage } from '../../helpers/gleanTypes';
 import {
 	actAsOption,
 	callGleanWithOptions,
@@ -58,24 +57,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 function simplifyMessage(message: GleanChatMessage): IDataObject {
 	const fragments = Array.isArray(message.fragments) ? message.fragments : [];
 	const text = fragments.map((fragment) => (typeof fragment?.text === 'string' ? fragment.text : '')).join('');
-	const seen = new Set<string>();
-	const citations: SimplifiedCitation[] = [];
-	const cited: GleanCitation[] = [
-		...fragments.flatMap((fragment) => (fragment?.citation ? [fragment.citation] : [])),
-		...(Array.isArray(message.citations) ? message.citations : []),
-	];
-	for (const citation of cited) {
-		const simplified = simplifyCitation(citation);
-		const key = citationKey(simplified, citation);
-		if (seen.has(key)) continue;
-		seen.add(key);
-		citations.push(simplified);
-	}
+	const citations = new CitationTable();
+	for (const fragment of fragments) citations.add(fragment?.citation);
+	for (const citation of Array.isArray(message.citations) ? message.citations : []) citations.add(citation);
 	const simplified: IDataObject = {
 		author: message.author ?? 'USER',
 		type: message.messageType ?? 'CONTENT',
 		text,
-		citations: citations as unknown as IDataObject[],
+		citations: citations.entries as unknown as IDataObject[],
 	};
 	if (typeof message.ts === 'string') simplified.time = message.ts;
 	if (typeof message.messageId === 'string') simplified.messageId = message.messageId;

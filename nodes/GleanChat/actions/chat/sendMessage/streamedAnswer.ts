@@ -1,8 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { ChatStreamAggregator } from '../../helpers/chatStreamAggregator';
-import { answerProblem, CHAT_QUEUED, CHAT_RESPONSE } from '../../helpers/gleanShapes';
-import type { ByteStream, GleanCall, GleanResponse } from '../../transport';
+import type { ChatStreamAggregator } from '../../../helpers/chatStreamAggregator';
+import { answerProblem, CHAT_QUEUED, CHAT_RESPONSE } from '../../../helpers/gleanShapes';
+import type { ByteStream, GleanCall, GleanResponse } from '../../../transport';
 import {
 	BASE_URL_HINT,
 	checkedAnswer,
@@ -14,13 +14,43 @@ import {
 	readText,
 	SilenceError,
 	StreamRedactor,
-} from '../../transport';
-import { answerError, answerFailure } from '../errors';
+} from '../../../transport';
+import { answerError, answerFailure } from '../../errors';
 
-/** Answer text waiting to be forwarded live, and the redactor it passes through first. */
-export interface LiveDeltas {
-	pending: string[];
-	redactor: StreamRedactor;
+/**
+ * Answer text on its way to n8n's chat: redacted as it comes (a piece that may begin the token
+ * waits for the next one), then sent in order as `item` chunks by `forward`.
+ */
+export class LiveAnswer {
+	private readonly pending: string[] = [];
+
+	private redactor: StreamRedactor;
+
+	constructor(private readonly token: string) {
+		this.redactor = new StreamRedactor(token);
+	}
+
+	push(text: string): void {
+		const safe = this.redactor.push(text);
+		if (safe !== '') this.pending.push(safe);
+	}
+
+	/** Drops what is queued or held back (an answer read whole is sent as one piece instead). */
+	reset(): void {
+		this.pending.length = 0;
+		this.redactor = new StreamRedactor(this.token);
+	}
+
+	/** The answer ended: what the redactor held back is queued too. */
+	end(): void {
+		const rest = this.redactor.flush();
+		if (rest !== '') this.pending.push(rest);
+	}
+
+	async forward(context: IExecuteFunctions, itemIndex: number): Promise<void> {
+		for (const delta of this.pending) await context.sendChunk('item', itemIndex, delta);
+		this.pending.length = 0;
+	}
 }
 
 /** What a stream that broke off means for the user. */
@@ -42,7 +72,7 @@ export async function readStreamedAnswer(
 	this: IExecuteFunctions,
 	call: GleanCall,
 	aggregator: ChatStreamAggregator,
-	live: LiveDeltas | undefined,
+	live: LiveAnswer | undefined,
 	clean: (text: string) => string,
 	itemIndex: number,
 ): Promise<GleanResponse<Record<string, unknown> | undefined>> {
@@ -70,10 +100,8 @@ export async function readStreamedAnswer(
 		aggregator.addResponse(body ?? {});
 		// Read whole, the answer is known: the chat gets it alone, not a plan before it.
 		if (live) {
-			live.pending.length = 0;
-			live.redactor.flush();
-			const answer = aggregator.toSimplified().answer;
-			live.pending.push(live.redactor.push(answer));
+			live.reset();
+			live.push(aggregator.composedAnswer().answer);
 		}
 		await finishLive.call(this, aggregator, live, clean, itemIndex);
 		return { ...response, body: undefined };
@@ -86,7 +114,7 @@ async function readLines(
 	this: IExecuteFunctions,
 	body: ByteStream,
 	aggregator: ChatStreamAggregator,
-	live: LiveDeltas | undefined,
+	live: LiveAnswer | undefined,
 	clean: (text: string) => string,
 	itemIndex: number,
 ): Promise<void> {
@@ -118,7 +146,7 @@ async function readLines(
 			}
 			aggregator.write(next.value);
 			if (aggregator.formatError !== undefined) break;
-			await forward.call(this, live, itemIndex);
+			await live?.forward(this, itemIndex);
 		}
 		await finishLines.call(this, aggregator, live, clean, itemIndex, failure, description);
 	} finally {
@@ -134,7 +162,7 @@ async function readLines(
 async function finishLines(
 	this: IExecuteFunctions,
 	aggregator: ChatStreamAggregator,
-	live: LiveDeltas | undefined,
+	live: LiveAnswer | undefined,
 	clean: (text: string) => string,
 	itemIndex: number,
 	failure: string | undefined,
@@ -167,15 +195,14 @@ async function finishLines(
 async function finishLive(
 	this: IExecuteFunctions,
 	aggregator: ChatStreamAggregator,
-	live: LiveDeltas | undefined,
+	live: LiveAnswer | undefined,
 	clean: (text: string) => string,
 	itemIndex: number,
 ): Promise<void> {
 	if (!live) return;
 	// The last line may only have been read by end(); text held back by the redactor ends here too.
-	const rest = live.redactor.flush();
-	if (rest !== '') live.pending.push(rest);
-	await forward.call(this, live, itemIndex);
+	live.end();
+	await live.forward(this, itemIndex);
 	const failure = answerFailure(this.getNode(), itemIndex, aggregator, clean);
 	if (failure !== undefined) await sendError.call(this, live, itemIndex, failure.message);
 	else await this.sendChunk('end', itemIndex);
@@ -186,12 +213,6 @@ async function finishLive(
  * error fails the node, and n8n-core sends the chat its own `error` chunk (the router puts the
  * reason first in it), which would make two.
  */
-async function sendError(this: IExecuteFunctions, live: LiveDeltas | undefined, itemIndex: number, reason: string): Promise<void> {
+async function sendError(this: IExecuteFunctions, live: LiveAnswer | undefined, itemIndex: number, reason: string): Promise<void> {
 	if (live && this.continueOnFail()) await this.sendChunk('error', itemIndex, reason);
-}
-
-async function forward(this: IExecuteFunctions, live: LiveDeltas | undefined, itemIndex: number): Promise<void> {
-	if (!live || live.pending.length === 0) return;
-	for (const delta of live.pending) await this.sendChunk('item', itemIndex, delta);
-	live.pending.length = 0;
 }

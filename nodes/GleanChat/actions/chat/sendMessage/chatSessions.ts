@@ -82,3 +82,37 @@ export async function inSessionOrder<T>(context: IExecuteFunctions, key: string,
 	});
 	return await mine;
 }
+
+/** The chat a message continues, and what the session does with the chat Glean answers in. */
+export interface MessageChat {
+	/** The Chat ID parameter, else the chat remembered for the session, else '' (a new chat). */
+	chatId: string;
+	/** Whether `chatId` is the session's (not a Chat ID given for this message). */
+	fromSession: boolean;
+	/** Remembers the chat Glean answered in for the session: the one it continued or started, not a one-off Chat ID. */
+	remember(answeredChatId: string | undefined): void;
+	/** A remembered chat Glean no longer accepts (400, 403, 404: deleted, or another user's): the next message starts a new one. */
+	forgetIfRefused(error: unknown): void;
+}
+
+export function messageChat(
+	context: IExecuteFunctions,
+	session: { key: string; expiryMinutes: number } | undefined,
+	chatIdParameter: string,
+): MessageChat {
+	const remembered = chatIdParameter === '' && session !== undefined ? rememberedChat(context, session.key, session.expiryMinutes) : undefined;
+	const chatId = remembered ?? chatIdParameter;
+	return {
+		chatId,
+		fromSession: remembered !== undefined,
+		remember: (answeredChatId) => {
+			if (session !== undefined && (remembered !== undefined || chatId === '') && answeredChatId) {
+				rememberChat(context, session.key, answeredChatId, session.expiryMinutes);
+			}
+		},
+		forgetIfRefused: (error) => {
+			const status = (error as { httpCode?: string | null } | undefined)?.httpCode;
+			if (session !== undefined && remembered !== undefined && (status === '400' || status === '403' || status === '404')) forgetChat(context, session.key);
+		},
+	};
+}

@@ -1,0 +1,42 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { ChatStreamAggregator } from '../../../helpers/chatStreamAggregator';
+
+/** The item Send Message outputs for Glean's answer: simplified, raw, for an AI Agent, or queued. */
+
+/**
+ * Whether an AI Agent runs this node as its tool: n8n says so through isToolExecution() when it
+ * calls the tool itself, and the tool variant n8n makes of the node (type `…gleanChatTool`) is
+ * only ever run as a tool, also when n8n's engine runs it like a regular node.
+ */
+export function runAsTool(context: IExecuteFunctions): boolean {
+	return context.isToolExecution?.() === true || context.getNode().type.endsWith('gleanChatTool');
+}
+
+/**
+ * The answer as the item's JSON: what an AI Agent's model needs when it runs the node as its tool
+ * (the text with numbered citation markers and the numbered sources with their links; steps,
+ * follow-ups and timings would only fill its context), else the simplified answer, or Glean's
+ * whole merged response with Simplify off.
+ */
+export function answerItem(context: IExecuteFunctions, aggregator: ChatStreamAggregator, simplify: boolean): IDataObject {
+	if (!runAsTool(context)) return (simplify ? aggregator.toSimplified() : aggregator.toRaw()) as unknown as IDataObject;
+	const { answerWithMarkers, citations } = aggregator.composedAnswer();
+	const result: IDataObject = {
+		answer: answerWithMarkers,
+		sources: citations.map((citation, index) => ({ number: index + 1, title: citation.title, url: citation.url })),
+	};
+	const chatId = aggregator.chatIdOfAnswer;
+	if (chatId !== undefined) result.chatId = chatId;
+	return result;
+}
+
+/** Glean's `202` (another request runs on the chat) as an item: queued, not an error, not an empty answer. */
+export function queuedItem(body: Record<string, unknown>, requestedChatId: string): IDataObject {
+	const item: IDataObject = { queued: true };
+	const chatId = typeof body.chatId === 'string' && body.chatId !== '' ? body.chatId : requestedChatId;
+	if (chatId !== '') item.chatId = chatId;
+	if (body.queuedRequestId !== undefined) item.queuedRequestId = body.queuedRequestId as IDataObject[string];
+	if (body.isSavedToChatHistory !== undefined) item.isSavedToChatHistory = body.isSavedToChatHistory as IDataObject[string];
+	return item;
+}
