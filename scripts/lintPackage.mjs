@@ -6,10 +6,11 @@
 //
 //   npm run lint:package                         the tarball `npm run pack:release` makes
 //   node scripts/lintPackage.mjs --tarball F     an existing tarball
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import { ESLint } from 'eslint';
@@ -31,7 +32,8 @@ try {
 	const missing = builtFiles(manifest).filter((file) => !files.includes(file));
 	if (builtFiles(manifest).length === 0) problems.push('package.json names no node or credential in its "n8n" section');
 	if (missing.length > 0) problems.push(`the package lacks what its "n8n" section names, so n8n could not load it: ${missing.join(', ')}`);
-	if (manifest.private === true) problems.push('package.json is private: npm would refuse to publish it');
+	if (manifest.private === true) problems.push('package.json is private: npm would refuse to publish it (make the tarball with npm run pack:release)');
+	if (missing.length === 0) problems.push(...loadProblems(packageDir, builtFiles(manifest)));
 	const unneeded = files.filter((file) => /(^|\/)(test|bench|\.build)\//.test(file) || /\.tsbuildinfo$|\.built-from-sources$|\.map$/.test(file));
 	if (unneeded.length > 0) problems.push(`the package contains files no user needs: ${unneeded.slice(0, 5).join(', ')}${unneeded.length > 5 ? ', …' : ''}`);
 
@@ -58,4 +60,24 @@ try {
 	if (errors > 0 || problems.length > 0) process.exitCode = 1;
 } finally {
 	rmSync(workDir, { recursive: true, force: true });
+}
+
+/**
+ * Loads each node and credential from the unpacked package, as n8n does (require, then new), in
+ * a separate process that finds n8n-workflow in this repository: a file missing from the
+ * package, or one that cannot run, shows here rather than when n8n loads it.
+ */
+function loadProblems(packageDir, files) {
+	const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+	const script = `for (const file of process.argv.slice(1)) {
+		const exported = Object.values(require(file)).find((value) => typeof value === 'function');
+		if (!exported) throw new Error(file + ' exports no class');
+		const made = new exported();
+		if (!(made.description?.name ?? made.name)) throw new Error(file + ' has no name');
+	}`;
+	const result = spawnSync(process.execPath, ['-e', script, ...files.map((file) => join(packageDir, file))], {
+		env: { ...process.env, NODE_PATH: join(root, 'node_modules') },
+		encoding: 'utf8',
+	});
+	return result.status === 0 ? [] : [`n8n could not load the package: ${(result.stderr || '').trim().split('\n').find((line) => /Error/.test(line)) ?? result.stderr}`];
 }

@@ -55,7 +55,7 @@ const RUNS: Record<string, { input: TestItem[]; options?: Partial<RunOptions>; c
 	},
 	'webhook-question-answer.json': {
 		// The Webhook verified the caller's JWT; a user e-mail in the body is not believed.
-		input: [{ json: { jwtPayload: { email: 'ann@example.com' }, body: { question: 'When does Atlas launch?', userEmail: 'ceo@example.com' } } }],
+		input: [{ json: { jwtPayload: { email: 'ann@example.com', aud: 'n8n-ask-glean' }, body: { question: 'When does Atlas launch?', userEmail: 'ceo@example.com' } } }],
 		check: ({ items }) => {
 			expect(items[0].json.answer).toEqual(expect.any(String));
 			expect((items[0].json.citations as IDataObject[]).length).toBeGreaterThan(0);

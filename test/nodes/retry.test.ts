@@ -241,6 +241,24 @@ describe('a saved message Glean never received is tried again like a 503, and ne
 		expect(setup.glean.requestsTo('chat')).toEqual([]);
 	});
 
+	test('a TLS handshake the server resets: tried again, no "stored" note', async () => {
+		// A server that resets every connection as soon as it is made: the TLS handshake never completes.
+		const server = createServer((socket) => socket.resetAndDestroy());
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const { port } = server.address() as AddressInfo;
+		try {
+			const { error } = await runGleanNode({
+				parameters: sendMessage({ saveChat: true, retry: { settings: { maxAttempts: 2 } } }),
+				credentials: { baseUrl: `https://127.0.0.1:${port}`, apiToken: TOKEN },
+			});
+			expect(setup.clock.waits).toHaveLength(1);
+			expect(error?.message).toBe(`Could not reach Glean at https://127.0.0.1:${port}: the connection was closed before it was set up (while connecting, or during the TLS handshake) (after 2 attempts)`);
+			expect(error?.description).not.toMatch(/Not tried again|may already have stored/);
+		} finally {
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		}
+	});
+
 	test('a connection reset after the request was sent: not tried again, and the note says why', async () => {
 		setup.glean.enqueue('chat', { kind: 'drop' });
 		const { error } = await runGleanNode({ parameters: sendMessage({ saveChat: true }), credentials: credentials() });

@@ -223,3 +223,33 @@ test('a chat Glean started stays the session’s when its first answer failed (a
 	await ask('second');
 	expect(sent().map((body) => body.chatId)).toEqual([undefined, 'chat-started']);
 });
+
+describe('Session Key under Concurrency: waiting messages hold no place, and stop with the run', () => {
+	const items = (messages: Array<[string, string]>) => messages.map(([sessionId, chatInput]) => ({ json: { sessionId, chatInput } }));
+
+	test('other sessions go ahead while one session’s messages wait their turn', async () => {
+		setup.glean.responseDelayMs = 40;
+		const { error } = await runGleanNode({
+			parameters: sendMessage({ concurrency: 3 }),
+			items: items([['s1', 'a'], ['s1', 'b'], ['s1', 'c'], ['s1', 'd'], ['s2', 'x'], ['s3', 'y']]),
+			credentials: setup.credentials(),
+			staticData: {},
+		});
+		expect(error).toBeUndefined();
+		// s1's first message, s2 and s3 at once: the waiting s1 messages do not take the places.
+		expect(setup.glean.maxInFlight).toBe(3);
+		expect(sent().filter((body) => ['a', 'b', 'c', 'd'].includes(body.messages[0].fragments[0].text)).map((body) => body.messages[0].fragments[0].text)).toEqual(['a', 'b', 'c', 'd']);
+	});
+
+	test('without Continue On Fail, a failed message stops its session’s next ones from being sent', async () => {
+		setup.glean.enqueue('chat', { kind: 'text', status: 400, text: 'Bad Request' });
+		const { error } = await runGleanNode({
+			parameters: sendMessage({ concurrency: 4 }),
+			items: items([['s1', 'one'], ['s1', 'two'], ['s1', 'three'], ['s1', 'four']]),
+			credentials: setup.credentials(),
+			staticData: {},
+		});
+		expect(error?.message).toMatch(/^Glean answered 400/);
+		expect(sent().map((body) => body.messages[0].fragments[0].text)).toEqual(['one']);
+	});
+});

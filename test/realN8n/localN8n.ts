@@ -48,9 +48,13 @@ function callerSecrets(userFolder: string): CallerSecrets {
 	return secrets;
 }
 
-/** A JWT for `email`, as an identity provider would sign it (HS256, valid for an hour), signed with `secret`. */
-export async function signedIdentity(secret: string, email: string): Promise<string> {
-	return await new SignJWT({ email })
+/**
+ * A JWT for `email` (none: a token naming no user), for the audience `audience` (the webhook
+ * example checks `n8n-ask-glean`), as an identity provider would sign it: HS256, an hour.
+ */
+export async function signedIdentity(secret: string, email: string | undefined, audience = 'n8n-ask-glean'): Promise<string> {
+	return await new SignJWT(email === undefined ? {} : { email })
+		.setAudience(audience)
 		.setProtectedHeader({ alg: 'HS256' })
 		.setIssuedAt()
 		.setExpirationTime('1h')

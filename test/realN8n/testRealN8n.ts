@@ -157,7 +157,11 @@ async function main(): Promise<void> {
 			const forged = await local.n8n.callWebhook('ask-glean', question, { Authorization: `Bearer ${await signedIdentity('not-the-provider-key-000000000000', 'ceo@example.com')}` });
 			check('a caller without a JWT is refused', anonymous.status === 401, `${anonymous.status} ${short(await anonymous.text(), 60)}`);
 			check('a caller with a JWT the provider did not sign is refused', forged.status === 403, `${forged.status} ${short(await forged.text(), 60)}`);
-			check('neither reached Glean', local.glean.requestsTo('chat').length === 0);
+			// Signed by the provider, but not for this webhook, or naming no user: refused by the example's check, not Act As the credential's user.
+			const otherApp = await local.n8n.callWebhook('ask-glean', question, { Authorization: `Bearer ${await signedIdentity(local.callers.jwtSecret, 'ann@example.com', 'another-app')}` });
+			const noEmail = await local.n8n.callWebhook('ask-glean', question, { Authorization: `Bearer ${await signedIdentity(local.callers.jwtSecret, undefined)}` });
+			check('a token for another audience, or naming no user, is refused', otherApp.status === 403 && noEmail.status === 403, `${otherApp.status}, ${noEmail.status} ${short(await noEmail.text(), 60)}`);
+			check('none of them reached Glean', local.glean.requestsTo('chat').length === 0);
 			const response = await local.n8n.callWebhook('ask-glean', question, { Authorization: `Bearer ${await signedIdentity(local.callers.jwtSecret, 'ann@example.com')}` });
 			const reply = (await response.json()) as { answer?: string; sources?: Array<{ title: string; url: string }> };
 			check('the caller got the answer as JSON', response.status === 200 && typeof reply.answer === 'string' && reply.answer.length > 0, `${response.status} ${short(reply.answer)}`);

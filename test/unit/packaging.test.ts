@@ -61,9 +61,40 @@ test('`npm run lint:package` fails on a tarball without the built node and crede
 	expect(result.stderr).toContain(`the package lacks what its "n8n" section names, so n8n could not load it: ${[...manifest.n8n.nodes, ...manifest.n8n.credentials].join(', ')}`);
 });
 
-test('the package leaves out what no user needs, and says what it needs and where to report', () => {
-	expect(manifest.files).toEqual(expect.arrayContaining(['dist', '!dist/.tsbuildinfo', '!dist/**/*.map', 'index.js']));
+test('package.json says what the package needs and where to report', () => {
 	expect(manifest.engines.node).toBe('>=20.15');
 	expect(manifest.bugs?.url).toMatch(/^https:\/\/github\.com\/.+\/issues$/);
 	for (const field of ['author', 'repository', 'homepage'] as const) expect(manifest[field]).toBeDefined();
+});
+
+describe('the release tarball (npm run pack:release)', () => {
+	let tarball: string;
+	let files: string[];
+	beforeAll(() => {
+		const out = mkdtempSync(join(tmpdir(), 'glean-chat-release-test-'));
+		execFileSync(process.execPath, [join(ROOT, 'scripts', 'release.mjs'), 'pack'], { cwd: out, stdio: 'ignore' });
+		tarball = join(out, readdirSync(out).find((name) => name.endsWith('.tgz'))!);
+		files = execFileSync('tar', ['-tzf', tarball]).toString().trim().split('\n').map((file) => file.replace(/^package\//, ''));
+	}, 120_000);
+
+	test('holds what the n8n section names, is not private, and nothing no user needs', () => {
+		expect(files).toEqual(expect.arrayContaining([...manifest.n8n.nodes, ...manifest.n8n.credentials, 'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md']));
+		expect(files.filter((file) => /\.tsbuildinfo$|\.map$|\.d\.ts$|\.built-from-sources$|^(test|bench|scripts|\.build)\//.test(file))).toEqual([]);
+		const published = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json']).toString()) as { private?: boolean };
+		expect(published.private).toBeUndefined();
+	});
+
+	test('`npm run lint:package` passes it, and refuses it with a compiled file missing (n8n could not load it)', () => {
+		expect(spawnSync(process.execPath, [join(ROOT, 'scripts', 'lintPackage.mjs'), '--tarball', tarball], { cwd: ROOT }).status).toBe(0);
+		// The same package without one of the node's modules.
+		const unpacked = join(scratch, 'broken');
+		execFileSync('mkdir', ['-p', unpacked]);
+		execFileSync('tar', ['-xzf', tarball, '-C', unpacked]);
+		rmSync(join(unpacked, 'package', 'dist', 'nodes', 'GleanChat', 'transport', 'retry.js'));
+		const broken = join(scratch, 'broken.tgz');
+		execFileSync('tar', ['-czf', broken, '-C', unpacked, 'package']);
+		const result = spawnSync(process.execPath, [join(ROOT, 'scripts', 'lintPackage.mjs'), '--tarball', broken], { cwd: ROOT, encoding: 'utf8' });
+		expect(result.status).toBe(1);
+		expect(result.stderr).toMatch(/n8n could not load the package: .*Cannot find module '\.\/retry'/);
+	});
 });

@@ -2,6 +2,7 @@ import { retryOption } from '../../nodes/GleanChat/actions/common';
 import { baseUrlProblem, normalizeBaseUrl } from '../../nodes/GleanChat/transport/baseUrl';
 import { clientLimitMillis } from '../../nodes/GleanChat/transport/deadline';
 import { isEmailAddress } from '../../nodes/GleanChat/transport/credential';
+import { connectionFailureOf } from '../../nodes/GleanChat/transport/gleanErrors';
 import {
 	backoffMillis,
 	DEFAULT_RETRY_POLICY,
@@ -66,6 +67,8 @@ describe('what is retried', () => {
 		['CERT_HAS_EXPIRED', true, true],
 		['DEPTH_ZERO_SELF_SIGNED_CERT', true, true],
 		['ERR_TLS_CERT_ALTNAME_INVALID', true, true],
+		// A TLS record error can come mid-answer, after the request was written: not retried.
+		['ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC', false, false],
 		// The connection broke after it was made: Glean may have stored a saved message.
 		['ECONNRESET', true, false],
 		['EPIPE', true, false],
@@ -168,5 +171,23 @@ describe('the real retry wait', () => {
 		const waiting = retryClock.sleep(60_000, cancel.signal);
 		cancel.abort(new Error('stop'));
 		await expect(waiting).rejects.toThrow('stop');
+	});
+});
+
+describe('a connection error that happened before the request could be written', () => {
+	const connectError = (code: string) => Object.assign(new Error(`connect ${code} 127.0.0.1:443`), { code, syscall: 'connect' });
+	test.each([
+		['a reset while connecting', connectError('ECONNRESET'), true],
+		['a timeout while connecting', connectError('ETIMEDOUT'), true],
+		['a TLS handshake the server broke off', Object.assign(new Error('Client network socket disconnected before secure TLS connection was established'), { code: 'ECONNRESET' }), true],
+		['every address refused or timed out (AggregateError)', Object.assign(new AggregateError([connectError('ECONNREFUSED'), connectError('ETIMEDOUT')]), { code: 'ETIMEDOUT' }), true],
+		['the same, wrapped by n8n as a cause', Object.assign(new Error('request failed'), { cause: connectError('ECONNRESET') }), true],
+		['a reset after the request was written', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', syscall: 'read' }), false],
+		['a timeout with no phase', Object.assign(new Error('ETIMEDOUT'), { code: 'ETIMEDOUT' }), false],
+	])('%s: never reached Glean %p, so a saved message is retried accordingly', (_name, error, neverReached) => {
+		const failure = connectionFailureOf(error);
+		expect(failure.neverReached).toBe(neverReached);
+		expect(isRetryable(failure, false)).toBe(neverReached);
+		expect(mayHaveReachedGlean(failure)).toBe(!neverReached);
 	});
 });

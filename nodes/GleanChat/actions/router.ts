@@ -6,25 +6,33 @@ import * as chat from './chat';
 import * as file from './file';
 import { itemToken, redact, redactDeep } from '../transport';
 import { invalidOption, MAX_CONCURRENCY } from './common';
+import { runItems } from './itemPool';
 import type { GleanChatOperations, GleanChatResource } from './node.type';
 
 type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
 
-const operations: { [R in GleanChatResource]: Record<GleanChatOperations[R], OperationExecute> } = {
+/** An operation as the router runs it. */
+interface Operation {
+	execute: OperationExecute;
+	/** Items with the same key run one after another, in input order (Send Message: the Session Key). */
+	orderingKey?: (this: IExecuteFunctions, itemIndex: number) => string | undefined;
+}
+
+const operations: { [R in GleanChatResource]: Record<GleanChatOperations[R], Operation> } = {
 	chat: {
-		sendMessage: chat.sendMessage.execute,
-		getAll: chat.getAll.execute,
-		get: chat.get.execute,
-		delete: chat.delete.execute,
-		deleteAll: chat.deleteAll.execute,
+		sendMessage: chat.sendMessage,
+		getAll: chat.getAll,
+		get: chat.get,
+		delete: chat.delete,
+		deleteAll: chat.deleteAll,
 	},
 	file: {
-		upload: file.upload.execute,
-		get: file.get.execute,
-		delete: file.delete.execute,
-		download: file.download.execute,
+		upload: file.upload,
+		get: file.get,
+		delete: file.delete,
+		download: file.download,
 	},
-	application: { get: application.get.execute },
+	application: { get: application.get },
 };
 
 /**
@@ -36,22 +44,27 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as GleanChatResource;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const execute = (operations[resource] as Record<string, OperationExecute> | undefined)?.[operation];
-	if (execute === undefined) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`The operation "${operation}" of resource "${resource}" is not supported by this version of Glean Chat`,
-		);
+	const chosen = (operations[resource] as Record<string, Operation> | undefined)?.[operation];
+	let concurrency: number;
+	try {
+		if (chosen === undefined) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`The operation "${operation}" of resource "${resource}" is not supported by this version of Glean Chat`,
+			);
+		}
+		concurrency = readConcurrency(this);
+	} catch (error) {
+		throw this.isStreaming() ? withReasonForChat(error as Error) : error;
 	}
-	const concurrency = readConcurrency(this);
-	const outputs = await inInputOrder(items.length, concurrency, async (itemIndex) => await runItem.call(this, execute, itemIndex));
+	const keyOf = (itemIndex: number) => orderingKey(this, chosen, itemIndex);
+	const outputs = await runItems(items.length, concurrency, keyOf, async (itemIndex) => await runItem.call(this, chosen.execute, itemIndex));
 	return [outputs.flat()];
 }
 
 /**
  * One item through its operation: its outputs paired with it and without the token; a failure
  * as an error item with Continue On Fail, else thrown with the item's index and without the token.
- * The operation starts at once (no await before it): operations rely on items starting in order.
  */
 async function runItem(this: IExecuteFunctions, execute: OperationExecute, itemIndex: number): Promise<INodeExecutionData[]> {
 	try {
@@ -69,38 +82,13 @@ async function runItem(this: IExecuteFunctions, execute: OperationExecute, itemI
 	}
 }
 
-/**
- * Runs `run` for items 0 … count−1, up to `concurrency` at a time, each started in input order,
- * and returns their outputs in input order. After a failure no new item starts; the ones under
- * way finish, then the earliest item's failure is thrown.
- */
-async function inInputOrder(
-	count: number,
-	concurrency: number,
-	run: (itemIndex: number) => Promise<INodeExecutionData[]>,
-): Promise<INodeExecutionData[][]> {
-	const outputs: INodeExecutionData[][] = new Array(count);
-	if (concurrency === 1) {
-		for (let itemIndex = 0; itemIndex < count; itemIndex++) outputs[itemIndex] = await run(itemIndex);
-		return outputs;
+/** The item's ordering key; a parameter it cannot read leaves it unordered (its run reports the problem). */
+function orderingKey(context: IExecuteFunctions, operation: Operation, itemIndex: number): string | undefined {
+	try {
+		return operation.orderingKey?.call(context, itemIndex);
+	} catch {
+		return undefined;
 	}
-	// A pool of workers taking the next item in turn.
-	const pool: { next: number; failure?: { itemIndex: number; error: unknown } } = { next: 0 };
-	const worker = async () => {
-		while (pool.failure === undefined && pool.next < count) {
-			const itemIndex = pool.next++;
-			try {
-				outputs[itemIndex] = await run(itemIndex);
-			} catch (error) {
-				// Another worker may have failed meanwhile; the earliest item's error wins.
-				const earlier = pool.failure as { itemIndex: number } | undefined;
-				if (earlier === undefined || itemIndex < earlier.itemIndex) pool.failure = { itemIndex, error };
-			}
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-	if (pool.failure !== undefined) throw pool.failure.error;
-	return outputs;
 }
 
 /**

@@ -100,6 +100,16 @@ class SilenceWatch {
 	}
 }
 
+/** What guardStream needs besides the stream. */
+export interface StreamGuard {
+	deadline?: Deadline;
+	idleMillis: number;
+	/** Called when reading stops before the end: closes the request. */
+	abandon?: () => void;
+	/** Called once reading is over, however it ended. */
+	release?: () => void;
+}
+
 /**
  * A response stream as the operations read it: a read fails with ClientTimeoutError once the
  * deadline (when there is one) passes, or with SilenceError once no byte has come for
@@ -109,12 +119,39 @@ class SilenceWatch {
  * leave one reaction per chunk on them, keeping every chunk alive until the stream ends.)
  * Finishing or stopping early releases the timers and the connection: stopping before the end
  * also calls `abandon`, which closes the request (destroying n8n's response stream alone leaves
- * the socket open).
+ * the socket open), also when the reader stops before its first read.
  */
-export async function* guardStream(
-	stream: ByteStream & { destroy?: (error?: Error) => void },
-	{ deadline, idleMillis, abandon }: { deadline?: Deadline; idleMillis: number; abandon?: () => void },
-): ByteStream {
+export function guardStream(stream: ByteStream & { destroy?: (error?: Error) => void }, guard: StreamGuard): ByteStream {
+	let cleanedUp = false;
+	let started = false;
+	const cleanUp = (ended: boolean) => {
+		if (cleanedUp) return;
+		cleanedUp = true;
+		guard.deadline?.stop();
+		stream.destroy?.();
+		if (!ended) guard.abandon?.();
+		guard.release?.();
+	};
+	const chunks = readWithin(stream, guard, cleanUp, () => (started = true));
+	return {
+		[Symbol.asyncIterator]: () => ({
+			next: async () => await chunks.next(),
+			// A generator stopped before it started skips its own `finally`.
+			return: async () => {
+				if (!started) cleanUp(false);
+				return await chunks.return(undefined);
+			},
+		}),
+	};
+}
+
+async function* readWithin(
+	stream: ByteStream,
+	{ deadline, idleMillis }: StreamGuard,
+	cleanUp: (ended: boolean) => void,
+	onStart: () => void,
+): AsyncGenerator<Uint8Array, undefined> {
+	onStart();
 	const chunks = stream[Symbol.asyncIterator]();
 	const silence = new SilenceWatch(idleMillis);
 	let limitReached: Error | undefined;
@@ -136,7 +173,7 @@ export async function* guardStream(
 			failPendingRead = undefined;
 			if (next.done) {
 				ended = true;
-				return;
+				return undefined;
 			}
 			silence.touch();
 			yield next.value;
@@ -144,8 +181,6 @@ export async function* guardStream(
 	} finally {
 		failPendingRead = undefined;
 		silence.stop();
-		deadline?.stop();
-		stream.destroy?.();
-		if (!ended) abandon?.();
+		cleanUp(ended);
 	}
 }

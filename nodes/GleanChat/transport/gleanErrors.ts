@@ -89,6 +89,25 @@ export function errorCode(error: unknown): string | undefined {
 	return undefined;
 }
 
+/**
+ * A connection error as the retry rules see it: its code, and whether it happened before the
+ * request could be written: a code that says so (retry.ts), a failure while connecting (a reset
+ * or timeout with `syscall: 'connect'`, as Node reports it), or a TLS handshake the server broke
+ * off ("… before secure TLS connection was established").
+ */
+export function connectionFailureOf(error: unknown): { kind: 'connection'; code?: string; neverReached: boolean } {
+	const code = errorCode(error);
+	let neverReached = neverReachedGlean(code);
+	for (let current = error, depth = 0; !neverReached && current && typeof current === 'object' && depth < 4; depth++) {
+		const { syscall, message, errors, cause } = current as { syscall?: unknown; message?: unknown; errors?: unknown; cause?: unknown };
+		// Several addresses tried (an AggregateError): Glean was never reached if no connection was.
+		const tried = Array.isArray(errors) && errors.length > 0 && errors.every((inner) => (inner as { syscall?: unknown })?.syscall === 'connect');
+		neverReached = syscall === 'connect' || tried || (typeof message === 'string' && /before secure TLS connection was established/.test(message));
+		current = cause;
+	}
+	return { kind: 'connection', code, neverReached };
+}
+
 /** What a connection error code means, in words (n8n's own text suggests retrying, which is not always safe). */
 const CONNECTION_REASONS: Record<string, string> = {
 	ECONNREFUSED: 'the connection was refused',
@@ -119,10 +138,16 @@ export function connectionFailure(
 	node: INode,
 	{ error, baseUrl, token, itemIndex, note, attempts }: { error: unknown; baseUrl: string; token: string; itemIndex: number; note: string; attempts: number },
 ): NodeApiError {
-	const code = errorCode(error);
-	const known = connectionReason(code);
+	const { code, neverReached } = connectionFailureOf(error);
+	// A reset or timeout while connecting reached nobody: said so, not "before Glean answered".
+	const known =
+		neverReached && (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT')
+			? code === 'ETIMEDOUT'
+				? 'the connection could not be made in time'
+				: 'the connection was closed before it was set up (while connecting, or during the TLS handshake)'
+			: connectionReason(code);
 	const reason = known ?? redact(error instanceof Error ? error.message : String(error), token);
-	const reached = known !== undefined && !neverReachedGlean(code);
+	const reached = known !== undefined && !neverReached;
 	const where = reached ? `The connection to Glean at ${baseUrl} failed` : `Could not reach Glean at ${baseUrl}`;
 	return new NodeApiError(node, { message: reason } as JsonObject, {
 		message: `${where}: ${reason}${attempts > 1 ? ` (after ${attempts} attempts)` : ''}`,

@@ -31,7 +31,8 @@ export const retryClock = {
 /** What went wrong with one try. */
 export type AttemptFailure =
 	| { kind: 'status'; statusCode: number; retryAfter?: string }
-	| { kind: 'connection'; code?: string };
+	/** `neverReached`: the connection failed before the request could be written (see connectionFailureOf). */
+	| { kind: 'connection'; code?: string; neverReached?: boolean };
 
 /**
  * Connection errors raised before a byte of the request could reach Glean: no connection (refused,
@@ -53,9 +54,12 @@ const UNREACHED_CODES = new Set([
 /** Connection errors that may come after the request reached Glean: the connection broke or timed out. */
 const BROKEN_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET']);
 
-/** Whether a connection error code means Glean was never reached (see UNREACHED_CODES; TLS and certificate errors included). */
+/**
+ * Whether a connection error code means Glean was never reached (see UNREACHED_CODES), a refused
+ * TLS certificate included. Other TLS errors (`ERR_SSL_…`) may come after the request was written.
+ */
 export function neverReachedGlean(code: string | undefined): boolean {
-	return code !== undefined && (UNREACHED_CODES.has(code) || /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|^ERR_TLS|^ERR_SSL/.test(code));
+	return code !== undefined && (UNREACHED_CODES.has(code) || /^CERT_|SELF_SIGNED|UNABLE_TO_VERIFY|^ERR_TLS_CERT/.test(code));
 }
 
 /**
@@ -65,7 +69,7 @@ export function neverReachedGlean(code: string | undefined): boolean {
  */
 export function mayHaveReachedGlean(failure: AttemptFailure): boolean {
 	if (failure.kind === 'status') return failure.statusCode >= 500 && failure.statusCode !== 503;
-	return !neverReachedGlean(failure.code);
+	return !(failure.neverReached ?? neverReachedGlean(failure.code));
 }
 
 /**
@@ -79,7 +83,7 @@ export function isRetryable(failure: AttemptFailure, idempotent: boolean): boole
 		if (failure.statusCode === 429 || failure.statusCode === 503) return true;
 		return idempotent && failure.statusCode >= 500;
 	}
-	if (neverReachedGlean(failure.code)) return true;
+	if (failure.neverReached ?? neverReachedGlean(failure.code)) return true;
 	return idempotent && failure.code !== undefined && BROKEN_CONNECTION_CODES.has(failure.code);
 }
 

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { ChatStreamAggregator } from '../../helpers/chatStreamAggregator';
 import { CHAT_QUEUED, CHAT_RESPONSE } from '../../helpers/gleanShapes';
@@ -6,9 +6,8 @@ import { gleanApiRequest, itemToken, redact } from '../../transport';
 import { textParameter } from '../common';
 import { answerFailure } from '../errors';
 import { answerItem, queuedItem, runAsTool } from './sendMessage/answerItem';
-import { inSessionOrder, messageChat } from './sendMessage/chatSessions';
-import type { MessageRequest } from './sendMessage/chatRequest';
-import { chatCall, readMessageRequest } from './sendMessage/chatRequest';
+import { messageChat } from './sendMessage/chatSessions';
+import { chatCall, readMessageRequest, sessionOf } from './sendMessage/chatRequest';
 import { LiveAnswer, readStreamedAnswer } from './sendMessage/streamedAnswer';
 
 /**
@@ -20,17 +19,17 @@ import { LiveAnswer, readStreamedAnswer } from './sendMessage/streamedAnswer';
 
 export { description } from './sendMessage/description';
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const request = readMessageRequest(this, itemIndex);
-	const ask = async () => await askGlean.call(this, itemIndex, request);
-	// Messages of one session go one at a time, in input order, whatever the Concurrency: each
-	// continues the chat the one before it started (or was queued on). Nothing above awaits, so
-	// items join their session's queue in the order the router starts them, which is input order.
-	return request.session === undefined ? await ask() : await inSessionOrder(this, request.session.key, ask);
+/**
+ * Messages of one session go one at a time, in input order, whatever the Concurrency (the router
+ * orders items by this key): each continues the chat the one before it started or was queued on.
+ */
+export function orderingKey(this: IExecuteFunctions, itemIndex: number): string | undefined {
+	return sessionOf(this.getNodeParameter('options', itemIndex, {}) as IDataObject)?.key;
 }
 
 /** One message: the chat it continues, Glean's answer (live in n8n's chat when the run streams), the item. */
-async function askGlean(this: IExecuteFunctions, itemIndex: number, request: MessageRequest): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const request = readMessageRequest(this, itemIndex);
 	const chat = messageChat(this, request.session, textParameter(this, itemIndex, 'chatId').trim());
 	const call = chatCall(this, itemIndex, request, chat);
 	// Anything quoted from Glean is shown without the token (the router redacts the output items too).

@@ -77,7 +77,7 @@ export function chatCall(
 }
 
 /** The item's session key and expiry, when the Session Key option is set and not empty. */
-function sessionOf(options: IDataObject): { key: string; expiryMinutes: number } | undefined {
+export function sessionOf(options: IDataObject): { key: string; expiryMinutes: number } | undefined {
 	const key = typeof options.sessionKey === 'string' || typeof options.sessionKey === 'number' ? String(options.sessionKey).trim() : '';
 	if (key === '') return undefined;
 	const expiryMinutes = typeof options.sessionExpiryMinutes === 'number' ? options.sessionExpiryMinutes : 60;

@@ -58,31 +58,6 @@ export function forgetChat(context: IExecuteFunctions, key: string): void {
 	delete sessions(context)[key];
 }
 
-/** Per node run: each session key's last queued message, settled or not. */
-const sessionQueues = new WeakMap<IExecuteFunctions, Map<string, Promise<void>>>();
-
-/**
- * Runs `send` after every message queued before it under the same session key in this node run
- * has finished (answered, queued by Glean, or failed), so messages of one session reach Glean one
- * at a time, in the order this is called, each seeing the chat the one before it remembered.
- * Messages of other keys are not held up.
- */
-export async function inSessionOrder<T>(context: IExecuteFunctions, key: string, send: () => Promise<T>): Promise<T> {
-	let queues = sessionQueues.get(context);
-	if (!queues) sessionQueues.set(context, (queues = new Map()));
-	const before = queues.get(key) ?? Promise.resolve();
-	const mine = before.then(send);
-	const done = mine.then(
-		() => undefined,
-		() => undefined,
-	);
-	queues.set(key, done);
-	void done.then(() => {
-		if (queues.get(key) === done) queues.delete(key);
-	});
-	return await mine;
-}
-
 /** The chat a message continues, and what the session does with the chat Glean answers in. */
 export interface MessageChat {
 	/** The Chat ID parameter, else the chat remembered for the session, else '' (a new chat). */
