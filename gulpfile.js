@@ -4,12 +4,20 @@ const fs = require('fs');
 const path = require('path');
 const { parallel, series, src, dest, task } = require('gulp');
 
-const copyNodeIcons = () => src(path.resolve('nodes', '**', '*.{png,svg}'), { encoding: false }).pipe(dest(path.resolve('dist', 'nodes')));
+const copyNodeIcons = () =>
+	src(path.resolve('nodes', '**', '*.{png,svg}'), { encoding: false }).pipe(
+		dest(path.resolve('dist', 'nodes')),
+	);
 const copyCredentialIcons = () =>
-	src(path.resolve('credentials', '**', '*.{png,svg}'), { encoding: false }).pipe(dest(path.resolve('dist', 'credentials')));
+	src(path.resolve('credentials', '**', '*.{png,svg}'), { encoding: false }).pipe(
+		dest(path.resolve('dist', 'credentials')),
+	);
 
 async function markBuilt() {
-	await fs.promises.writeFile(path.resolve('dist', '.built-from-sources'), `${new Date().toISOString()}\n`);
+	await fs.promises.writeFile(
+		path.resolve('dist', '.built-from-sources'),
+		`${new Date().toISOString()}\n`,
+	);
 }
 
 task('build:icons', parallel(copyNodeIcons, copyCredentialIcons));

@@ -18,11 +18,19 @@ async function main(): Promise<void> {
 		token: string;
 	};
 	// megabytes 0: the emulator's own conversation for each question, as in the tests.
-	const stream = config.megabytes > 0 ? answerStream(config.megabytes, { deltaWords: config.deltaWords, sameAnswerAs: config.sameAnswerAs }) : undefined;
+	const stream =
+		config.megabytes > 0
+			? answerStream(config.megabytes, {
+					deltaWords: config.deltaWords,
+					sameAnswerAs: config.sameAnswerAs,
+				})
+			: undefined;
 	const glean = await GleanEmulator.start({
 		token: config.token,
 		// 16 KB writes: what a fast network delivers per read, whatever Glean's own line flushes.
-		chatAnswer: stream ? { kind: 'ndjson', body: stream.body, chunking: { sizes: [config.chunkBytes ?? 16 * 1024] } } : undefined,
+		chatAnswer: stream
+			? { kind: 'ndjson', body: stream.body, chunking: { sizes: [config.chunkBytes ?? 16 * 1024] } }
+			: undefined,
 	});
 	glean.responseDelayMs = config.responseDelayMs ?? 0;
 	process.stdout.write(

@@ -15,7 +15,9 @@ const PAUSE_MS = 500;
 
 export async function b3FirstTokenLatency(runs: number): Promise<string> {
 	const lines = conversationLines(defaultConversation(QUESTION));
-	const firstAnswer = lines.findIndex((line) => JSON.stringify(line).includes('"messageId":"msg-answer"'));
+	const firstAnswer = lines.findIndex((line) =>
+		JSON.stringify(line).includes('"messageId":"msg-answer"'),
+	);
 	const head = Buffer.byteLength(toNdjson(lines.slice(0, firstAnswer)));
 	const delta = Buffer.byteLength(toNdjson([lines[firstAnswer]]));
 	const body = Buffer.from(toNdjson(lines));

@@ -15,10 +15,19 @@ import { readWithUndici } from './lib/readers';
 const ITEMS = 200;
 const GLEAN_MS = 200;
 
-async function runItems(glean: Target, count: number, concurrency: number): Promise<{ millis: number; items: INodeExecutionData[] }> {
+async function runItems(
+	glean: Target,
+	count: number,
+	concurrency: number,
+): Promise<{ millis: number; items: INodeExecutionData[] }> {
 	const start = now();
 	const { items, error } = await runGleanNode({
-		parameters: { resource: 'chat', operation: 'sendMessage', message: '={{ $json.q }}', options: { concurrency } },
+		parameters: {
+			resource: 'chat',
+			operation: 'sendMessage',
+			message: '={{ $json.q }}',
+			options: { concurrency },
+		},
 		items: Array.from({ length: count }, (_, index) => ({ json: { q: `Question ${index}?` } })),
 		credentials: { baseUrl: glean.baseUrl, apiToken: glean.token },
 	});
@@ -29,7 +38,15 @@ async function runItems(glean: Target, count: number, concurrency: number): Prom
 
 /** What must not differ between concurrency levels: each output's answer and its pairing. */
 function signature(items: INodeExecutionData[]): string {
-	return JSON.stringify(items.map((item) => [item.pairedItem, (item.json.steps as Array<{ type: string; text: string }>).find((step) => step.type === 'plan')?.text, item.json.answer]));
+	return JSON.stringify(
+		items.map((item) => [
+			item.pairedItem,
+			(item.json.steps as Array<{ type: string; text: string }>).find(
+				(step) => step.type === 'plan',
+			)?.text,
+			item.json.answer,
+		]),
+	);
 }
 
 export async function b4ManyItems(runs: number): Promise<string> {
@@ -54,8 +71,16 @@ export async function b4ManyItems(runs: number): Promise<string> {
 			}
 			const ideal = (ITEMS * GLEAN_MS) / concurrency;
 			const measured = median(times);
-			rows.push({ concurrency, 'median wall time': ms(measured), ideal: ms(ideal), 'vs ideal': ratio(measured, ideal), goal: `≤ ${goal.toFixed(2)}x` });
-			verdicts.push(`Concurrency ${concurrency}: ${ratio(measured, ideal)} of ideal (goal ≤ ${goal.toFixed(2)}x, ${measured <= goal * ideal ? 'met' : 'MISSED'})`);
+			rows.push({
+				concurrency,
+				'median wall time': ms(measured),
+				ideal: ms(ideal),
+				'vs ideal': ratio(measured, ideal),
+				goal: `≤ ${goal.toFixed(2)}x`,
+			});
+			verdicts.push(
+				`Concurrency ${concurrency}: ${ratio(measured, ideal)} of ideal (goal ≤ ${goal.toFixed(2)}x, ${measured <= goal * ideal ? 'met' : 'MISSED'})`,
+			);
 		}
 		const identical = outputs.every((output) => output === outputs[0]);
 
@@ -73,8 +98,16 @@ export async function b4ManyItems(runs: number): Promise<string> {
 			}
 		}
 		const overhead = [
-			{ reader: 'Glean Chat node, 200 items in one run', 'per request': ms(median(ours)), 'vs undici': ratio(median(ours), median(limit)) },
-			{ reader: 'undici + split + JSON.parse, 200 requests', 'per request': ms(median(limit)), 'vs undici': '1.00x' },
+			{
+				reader: 'Glean Chat node, 200 items in one run',
+				'per request': ms(median(ours)),
+				'vs undici': ratio(median(ours), median(limit)),
+			},
+			{
+				reader: 'undici + split + JSON.parse, 200 requests',
+				'per request': ms(median(limit)),
+				'vs undici': '1.00x',
+			},
 		];
 		return [
 			`### B4 many items: ${ITEMS} Send Messages, Glean answering each after ${GLEAN_MS} ms (median of ${runs} runs after a warm-up)`,

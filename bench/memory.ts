@@ -22,9 +22,13 @@ interface Measurement {
 }
 
 async function measure(baseUrl: string, token: string, reader: string): Promise<Measurement> {
-	const { stdout } = await run(process.execPath, ['--expose-gc', join(__dirname, 'memoryMain.js'), JSON.stringify({ baseUrl, token, reader })], {
-		maxBuffer: 1024 * 1024,
-	});
+	const { stdout } = await run(
+		process.execPath,
+		['--expose-gc', join(__dirname, 'memoryMain.js'), JSON.stringify({ baseUrl, token, reader })],
+		{
+			maxBuffer: 1024 * 1024,
+		},
+	);
 	return JSON.parse(stdout.trim().split('\n').pop()!) as Measurement;
 }
 
@@ -36,21 +40,42 @@ const READER_NAMES: Record<string, string> = {
 };
 
 const SCENARIOS = [
-	{ label: "Glean's 1-word deltas", megabytes: 50, deltaWords: 1, readers: ['ours', 'oursRaw', 'limit', 'sdk'] },
-	{ label: '20-word deltas, a 10x longer answer', megabytes: 50, deltaWords: 20, readers: ['ours', 'oursRaw', 'limit'] },
-	{ label: 'the first answer in 20-word deltas', megabytes: 50, deltaWords: 20, sameAnswerAs: 50, readers: ['ours'] },
+	{
+		label: "Glean's 1-word deltas",
+		megabytes: 50,
+		deltaWords: 1,
+		readers: ['ours', 'oursRaw', 'limit', 'sdk'],
+	},
+	{
+		label: '20-word deltas, a 10x longer answer',
+		megabytes: 50,
+		deltaWords: 20,
+		readers: ['ours', 'oursRaw', 'limit'],
+	},
+	{
+		label: 'the first answer in 20-word deltas',
+		megabytes: 50,
+		deltaWords: 20,
+		sameAnswerAs: 50,
+		readers: ['ours'],
+	},
 ];
 
 export async function b2Memory(runs: number): Promise<string> {
 	const rows = [];
 	const flat: string[] = [];
 	for (const scenario of SCENARIOS) {
-		const emulator = await startEmulatorProcess(scenario.megabytes, { deltaWords: scenario.deltaWords, sameAnswerAs: scenario.sameAnswerAs });
+		const emulator = await startEmulatorProcess(scenario.megabytes, {
+			deltaWords: scenario.deltaWords,
+			sameAnswerAs: scenario.sameAnswerAs,
+		});
 		try {
 			for (const reader of scenario.readers) {
 				const samples: Measurement[] = [];
-				for (let index = 0; index < runs; index++) samples.push(await measure(emulator.baseUrl, emulator.token, reader));
-				if (samples.some((sample) => sample.answerSha256 !== emulator.answerSha256)) throw new Error(`${reader} did not read the answer the stream carries`);
+				for (let index = 0; index < runs; index++)
+					samples.push(await measure(emulator.baseUrl, emulator.token, reader));
+				if (samples.some((sample) => sample.answerSha256 !== emulator.answerSha256))
+					throw new Error(`${reader} did not read the answer the stream carries`);
 				const peakRss = median(samples.map((sample) => sample.peakRssGrowth));
 				const goal = 3 * emulator.answerBytes + 30 * 1024 * 1024;
 				rows.push({
@@ -59,11 +84,18 @@ export async function b2Memory(runs: number): Promise<string> {
 					answer: mb(samples[0].answerBytes),
 					'peak RSS growth': mb(peakRss),
 					'peak heap growth': mb(median(samples.map((sample) => sample.peakHeapGrowth))),
-					'goal (3x answer + 30 MB)': reader.startsWith('ours') ? `${mb(goal)}: ${peakRss <= goal ? 'met' : 'MISSED'}` : '',
+					'goal (3x answer + 30 MB)': reader.startsWith('ours')
+						? `${mb(goal)}: ${peakRss <= goal ? 'met' : 'MISSED'}`
+						: '',
 				});
-				if (reader === 'ours' && (scenario.deltaWords === 1 || scenario.sameAnswerAs !== undefined)) {
+				if (
+					reader === 'ours' &&
+					(scenario.deltaWords === 1 || scenario.sameAnswerAs !== undefined)
+				) {
 					const peakHeap = median(samples.map((sample) => sample.peakHeapGrowth));
-					flat.push(`${emulator.lines.toLocaleString('en')} lines: ${mb(peakRss)} RSS, ${mb(peakHeap)} heap`);
+					flat.push(
+						`${emulator.lines.toLocaleString('en')} lines: ${mb(peakRss)} RSS, ${mb(peakHeap)} heap`,
+					);
 				}
 			}
 		} finally {

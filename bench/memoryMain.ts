@@ -9,13 +9,18 @@ import { readWithNode, readWithSdk, readWithUndici } from './lib/readers';
 
 const READERS = {
 	ours: async (target: { baseUrl: string; token: string }) => await readWithNode(target),
-	oursRaw: async (target: { baseUrl: string; token: string }) => await readWithNode(target, { simplify: false }),
+	oursRaw: async (target: { baseUrl: string; token: string }) =>
+		await readWithNode(target, { simplify: false }),
 	limit: readWithUndici,
 	sdk: readWithSdk,
 };
 
 async function main(): Promise<void> {
-	const { baseUrl, token, reader } = JSON.parse(process.argv[2]) as { baseUrl: string; token: string; reader: keyof typeof READERS };
+	const { baseUrl, token, reader } = JSON.parse(process.argv[2]) as {
+		baseUrl: string;
+		token: string;
+		reader: keyof typeof READERS;
+	};
 	const gc = (globalThis as { gc?: () => void }).gc;
 	if (!gc) throw new Error('run with --expose-gc');
 	const read = READERS[reader];

@@ -48,7 +48,10 @@ async function main(): Promise<void> {
 			'run, on the same machine; ratios are ours ÷ baseline. What the benchmarks do, and what the figures',
 			'mean, is in the README\'s "Performance" section.',
 		].join('\n');
-		writeFileSync(join(__dirname, '..', '..', 'bench', 'RESULTS.md'), `${header}\n\n${sections.join('\n\n')}\n`);
+		writeFileSync(
+			join(__dirname, '..', '..', 'bench', 'RESULTS.md'),
+			`${header}\n\n${sections.join('\n\n')}\n`,
+		);
 	}
 	process.exit(0);
 }

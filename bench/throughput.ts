@@ -12,7 +12,10 @@ import { readWithNode, readWithSdk, readWithUndici } from './lib/readers';
 type Reader = (target: Target) => Promise<string>;
 
 export const READERS: Array<{ name: string; read: Reader }> = [
-	{ name: 'Glean Chat node (n8n-core, end to end)', read: async (target) => await readWithNode(target) },
+	{
+		name: 'Glean Chat node (n8n-core, end to end)',
+		read: async (target) => await readWithNode(target),
+	},
 	{ name: 'limit: undici + split + JSON.parse', read: readWithUndici },
 	{ name: 'Glean SDK createStream + parse', read: readWithSdk },
 ];
@@ -30,7 +33,11 @@ const WARM_UP_ROUNDS = 2;
  * Median time of each reader over `runs` rounds for one answer size. Readers take turns within
  * each round, so a slow moment of the machine hits all of them alike; one warm-up round first.
  */
-export async function timeReaders(megabytes: number, readers: typeof READERS, runs: number): Promise<{ timings: Timing[]; streamBytes: number; lines: number }> {
+export async function timeReaders(
+	megabytes: number,
+	readers: typeof READERS,
+	runs: number,
+): Promise<{ timings: Timing[]; streamBytes: number; lines: number }> {
 	const emulator = await startEmulatorProcess(megabytes);
 	try {
 		const samples = readers.map(() => [] as number[]);
@@ -40,7 +47,9 @@ export async function timeReaders(megabytes: number, readers: typeof READERS, ru
 				const answer = await reader.read(emulator);
 				const elapsed = now() - start;
 				if (sha256(answer) !== emulator.answerSha256) {
-					throw new Error(`${reader.name} did not read the answer the stream carries (${Buffer.byteLength(answer)} bytes, expected ${emulator.answerBytes})`);
+					throw new Error(
+						`${reader.name} did not read the answer the stream carries (${Buffer.byteLength(answer)} bytes, expected ${emulator.answerBytes})`,
+					);
 				}
 				if (round >= 0) samples[index].push(elapsed);
 			}

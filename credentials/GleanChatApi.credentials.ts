@@ -11,7 +11,12 @@ import type {
 import { UserError } from 'n8n-workflow';
 
 import { baseUrlProblem, normalizeBaseUrl } from '../nodes/GleanChat/transport/baseUrl';
-import { ACT_AS_HINT, BASE_URL_HINT, SCOPE_HINT, TOKEN_REJECTED_HINT } from '../nodes/GleanChat/transport/setupHints';
+import {
+	ACT_AS_HINT,
+	BASE_URL_HINT,
+	SCOPE_HINT,
+	TOKEN_REJECTED_HINT,
+} from '../nodes/GleanChat/transport/setupHints';
 
 /**
  * Same rules as `normalizeBaseUrl` in nodes/GleanChat/transport/baseUrl.ts, written as an
@@ -80,8 +85,7 @@ export class GleanChatApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:glean.svg', dark: 'file:glean.dark.svg' };
 
-	documentationUrl =
-		'https://developers.glean.com/api-info/client/authentication/overview';
+	documentationUrl = 'https://developers.glean.com/api-info/client/authentication/overview';
 
 	properties: INodeProperties[] = [
 		{
@@ -112,12 +116,14 @@ export class GleanChatApi implements ICredentialType {
 				{
 					name: 'Glean API Token',
 					value: 'token',
-					description: 'A token created in Glean (Admin console → API tokens), or one from Glean’s own OAuth server',
+					description:
+						'A token created in Glean (Admin console → API tokens), or one from Glean’s own OAuth server',
 				},
 				{
 					name: 'OAuth Access Token (External Identity Provider)',
 					value: 'oauth',
-					description: 'An access token issued by your identity provider; sends X-Glean-Auth-Type: OAUTH',
+					description:
+						'An access token issued by your identity provider; sends X-Glean-Auth-Type: OAUTH',
 				},
 			],
 			default: 'token',
@@ -154,7 +160,9 @@ export class GleanChatApi implements ICredentialType {
 			headers['X-Glean-Auth-Type'] = 'OAUTH';
 		}
 		const actAs = String(credentials.actAs ?? '').trim();
-		const hasNodeActAs = Object.keys(headers).some((name) => name.toLowerCase() === 'x-glean-actas');
+		const hasNodeActAs = Object.keys(headers).some(
+			(name) => name.toLowerCase() === 'x-glean-actas',
+		);
 		if (actAs !== '' && !hasNodeActAs) {
 			headers['X-Glean-ActAs'] = actAs;
 		}

@@ -39,11 +39,17 @@ async function main(): Promise<void> {
 		return;
 	}
 	const saveChat = args.includes('--save-chat');
-	const question = args.filter((arg) => arg !== '--save-chat').join(' ').trim() || DEFAULT_QUESTION;
+	const question =
+		args
+			.filter((arg) => arg !== '--save-chat')
+			.join(' ')
+			.trim() || DEFAULT_QUESTION;
 	const realBaseUrl = process.env.GLEAN_BASE_URL?.trim();
 	const realToken = process.env.GLEAN_API_TOKEN?.trim();
 	if (Boolean(realBaseUrl) !== Boolean(realToken)) {
-		console.error(`${realBaseUrl ? 'GLEAN_BASE_URL' : 'GLEAN_API_TOKEN'} is set but ${realBaseUrl ? 'GLEAN_API_TOKEN' : 'GLEAN_BASE_URL'} is not: set both to ask your Glean, or neither to ask the local emulator.\n\n${USAGE}`);
+		console.error(
+			`${realBaseUrl ? 'GLEAN_BASE_URL' : 'GLEAN_API_TOKEN'} is set but ${realBaseUrl ? 'GLEAN_API_TOKEN' : 'GLEAN_BASE_URL'} is not: set both to ask your Glean, or neither to ask the local emulator.\n\n${USAGE}`,
+		);
 		process.exitCode = 2;
 		return;
 	}
@@ -57,14 +63,23 @@ async function main(): Promise<void> {
 	let emulator: GleanEmulator | undefined;
 	let credentials: IDataObject;
 	if (realBaseUrl && realToken) {
-		credentials = { baseUrl: realBaseUrl, apiToken: realToken, authType: tokenType, actAs: process.env.GLEAN_ACT_AS?.trim() ?? '' };
+		credentials = {
+			baseUrl: realBaseUrl,
+			apiToken: realToken,
+			authType: tokenType,
+			actAs: process.env.GLEAN_ACT_AS?.trim() ?? '',
+		};
 		const actAs = credentials.actAs ? `, acting as ${String(credentials.actAs)}` : '';
-		console.log(`Asking Glean at ${normalizeBaseUrl(realBaseUrl)} (from GLEAN_BASE_URL, with the token in GLEAN_API_TOKEN${actAs})`);
+		console.log(
+			`Asking Glean at ${normalizeBaseUrl(realBaseUrl)} (from GLEAN_BASE_URL, with the token in GLEAN_API_TOKEN${actAs})`,
+		);
 	} else {
 		// Paced lines, so the answer visibly streams in as it would from Glean.
 		emulator = await GleanEmulator.start({ streamDelayMs: 25 });
 		credentials = { baseUrl: emulator.baseUrl, apiToken: emulator.token };
-		console.log('Asking the local Glean emulator (set GLEAN_BASE_URL and GLEAN_API_TOKEN to ask your Glean; npm run demo -- --help)');
+		console.log(
+			'Asking the local Glean emulator (set GLEAN_BASE_URL and GLEAN_API_TOKEN to ask your Glean; npm run demo -- --help)',
+		);
 	}
 	console.log(`\nQuestion: ${question}${saveChat ? ' (saved to the chat history)' : ''}\n`);
 	// What a chat connected to n8n shows while Glean writes: an agent's plan first, then the answer.
@@ -72,7 +87,12 @@ async function main(): Promise<void> {
 
 	try {
 		const result = await runGleanNode({
-			parameters: { resource: 'chat', operation: 'sendMessage', message: question, options: { saveChat } },
+			parameters: {
+				resource: 'chat',
+				operation: 'sendMessage',
+				message: question,
+				options: { saveChat },
+			},
 			credentials: credentials as Record<string, string>,
 			streaming: true,
 			onChunk: (chunk) => {
@@ -84,8 +104,16 @@ async function main(): Promise<void> {
 			const { message, description } = result.error;
 			console.error(`\nThe run failed: ${message}`);
 			// In a streamed run the description starts with the reason, for n8n's chat (see the router).
-			if (description) console.error(description.startsWith(message) ? description.slice(message.length).trimStart() : description);
-			if (realBaseUrl) console.error('\n(The demo took the Base URL from GLEAN_BASE_URL and the token from GLEAN_API_TOKEN.)');
+			if (description)
+				console.error(
+					description.startsWith(message)
+						? description.slice(message.length).trimStart()
+						: description,
+				);
+			if (realBaseUrl)
+				console.error(
+					'\n(The demo took the Base URL from GLEAN_BASE_URL and the token from GLEAN_API_TOKEN.)',
+				);
 			process.exitCode = 1;
 			return;
 		}
@@ -100,7 +128,9 @@ async function main(): Promise<void> {
 }
 
 function printAnswer(answer: SimplifiedChatAnswer): void {
-	console.log("\nThe item's answer (what the next node gets; a plan written before the tools is in steps):\n");
+	console.log(
+		"\nThe item's answer (what the next node gets; a plan written before the tools is in steps):\n",
+	);
 	console.log(answer.answer);
 	console.log('\nSteps:');
 	for (const step of answer.steps) {
@@ -109,7 +139,9 @@ function printAnswer(answer: SimplifiedChatAnswer): void {
 	}
 	console.log('\nCitations:');
 	answer.citations.forEach((citation, index) => {
-		console.log(`  [${index + 1}] ${citation.title ?? '(untitled)'}${citation.url ? ` — ${citation.url}` : ''}`);
+		console.log(
+			`  [${index + 1}] ${citation.title ?? '(untitled)'}${citation.url ? ` — ${citation.url}` : ''}`,
+		);
 	});
 	if (answer.citations.length === 0) console.log('  (none)');
 	console.log('\nFollow-up prompts:');
@@ -118,7 +150,9 @@ function printAnswer(answer: SimplifiedChatAnswer): void {
 	const facts = [
 		answer.chatId ? `chat ID ${answer.chatId}` : undefined,
 		answer.agent?.agent ? `agent ${answer.agent.agent}` : undefined,
-		answer.backendTimeMillis !== undefined ? `Glean took ${answer.backendTimeMillis} ms` : undefined,
+		answer.backendTimeMillis !== undefined
+			? `Glean took ${answer.backendTimeMillis} ms`
+			: undefined,
 	].filter(Boolean);
 	if (facts.length > 0) console.log(`\n${facts.join(' · ')}`);
 }

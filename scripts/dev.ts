@@ -30,12 +30,14 @@ async function stop(): Promise<void> {
 	await stopLocal?.();
 	process.exit(0);
 }
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop());
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+	process.on(signal, () => void stop());
 
 async function main(): Promise<void> {
 	const userFolder = join(cacheBase(), 'dev-n8n');
 	if (process.argv.includes('--fresh')) rmSync(userFolder, { recursive: true, force: true });
-	for (const [what, port] of Object.entries(PORTS)) await assertPortFree(port, `${what}; is npm run dev already running?`);
+	for (const [what, port] of Object.entries(PORTS))
+		await assertPortFree(port, `${what}; is npm run dev already running?`);
 	console.log(`Starting n8n with n8n-nodes-glean-chat (data in ${userFolder}) …`);
 	const local = await startLocalN8n({
 		userFolder,
@@ -49,12 +51,17 @@ async function main(): Promise<void> {
 	});
 	stopLocal = local.stop;
 	local.glean.onRequest = (request, status) => {
-		const problems = request.problems.length > 0 ? `  ✗ not as Glean's spec says: ${request.problems.join('; ')}` : '';
+		const problems =
+			request.problems.length > 0
+				? `  ✗ not as Glean's spec says: ${request.problems.join('; ')}`
+				: '';
 		console.log(`Glean emulator ← ${request.method} ${request.path} → ${status}${problems}`);
 	};
 	local.n8n.onExit((code) => {
 		if (stopping) return;
-		console.error(`n8n stopped by itself (exit code ${code}). Its log: ${join(userFolder, 'n8n.log')}`);
+		console.error(
+			`n8n stopped by itself (exit code ${code}). Its log: ${join(userFolder, 'n8n.log')}`,
+		);
 		void local.stop().then(() => process.exit(1));
 	});
 

@@ -24,33 +24,62 @@ try {
 	const tarball = given >= 0 ? process.argv[given + 1] : packRelease(workDir);
 	execFileSync('tar', ['-xzf', tarball, '-C', workDir]);
 	const packageDir = join(workDir, 'package');
-	const files = execFileSync('tar', ['-tzf', tarball]).toString().trim().split('\n').map((file) => file.replace(/^package\//, ''));
+	const files = execFileSync('tar', ['-tzf', tarball])
+		.toString()
+		.trim()
+		.split('\n')
+		.map((file) => file.replace(/^package\//, ''));
 	console.log(`${tarball.split('/').pop()}: ${files.length} files`);
 	const problems = [];
 
 	const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
 	const missing = builtFiles(manifest).filter((file) => !files.includes(file));
-	if (builtFiles(manifest).length === 0) problems.push('package.json names no node or credential in its "n8n" section');
-	if (missing.length > 0) problems.push(`the package lacks what its "n8n" section names, so n8n could not load it: ${missing.join(', ')}`);
-	if (manifest.private === true) problems.push('package.json is private: npm would refuse to publish it (make the tarball with npm run pack:release)');
+	if (builtFiles(manifest).length === 0)
+		problems.push('package.json names no node or credential in its "n8n" section');
+	if (missing.length > 0)
+		problems.push(
+			`the package lacks what its "n8n" section names, so n8n could not load it: ${missing.join(', ')}`,
+		);
+	if (manifest.private === true)
+		problems.push(
+			'package.json is private: npm would refuse to publish it (make the tarball with npm run pack:release)',
+		);
 	if (missing.length === 0) problems.push(...loadProblems(packageDir, builtFiles(manifest)));
-	const unneeded = files.filter((file) => /(^|\/)(test|bench|\.build)\//.test(file) || /\.tsbuildinfo$|\.built-from-sources$|\.map$/.test(file));
-	if (unneeded.length > 0) problems.push(`the package contains files no user needs: ${unneeded.slice(0, 5).join(', ')}${unneeded.length > 5 ? ', …' : ''}`);
+	const unneeded = files.filter(
+		(file) =>
+			/(^|\/)(test|bench|\.build)\//.test(file) ||
+			/\.tsbuildinfo$|\.built-from-sources$|\.map$/.test(file),
+	);
+	if (unneeded.length > 0)
+		problems.push(
+			`the package contains files no user needs: ${unneeded.slice(0, 5).join(', ')}${unneeded.length > 5 ? ', …' : ''}`,
+		);
 
 	const recommended = n8nCommunityNodesPlugin.configs.recommended;
 	const eslint = new ESLint({
 		cwd: packageDir,
 		overrideConfigFile: true,
 		overrideConfig: [
-			{ files: ['dist/**/*.js'], ...recommended, languageOptions: { sourceType: 'commonjs', ecmaVersion: 2022 } },
+			{
+				files: ['dist/**/*.js'],
+				...recommended,
+				languageOptions: { sourceType: 'commonjs', ecmaVersion: 2022 },
+			},
 			{
 				files: ['package.json'],
 				...recommended,
-				languageOptions: { parser: tseslint.parser, parserOptions: { extraFileExtensions: ['.json'] } },
+				languageOptions: {
+					parser: tseslint.parser,
+					parserOptions: { extraFileExtensions: ['.json'] },
+				},
 			},
 		],
 	});
-	const results = await eslint.lintFiles(files.some((file) => file.startsWith('dist/')) ? ['dist/**/*.js', 'package.json'] : ['package.json']);
+	const results = await eslint.lintFiles(
+		files.some((file) => file.startsWith('dist/'))
+			? ['dist/**/*.js', 'package.json']
+			: ['package.json'],
+	);
 	const formatter = await eslint.loadFormatter('stylish');
 	const output = await formatter.format(results);
 	if (output) console.log(output);
@@ -75,9 +104,22 @@ function loadProblems(packageDir, files) {
 		const made = new exported();
 		if (!(made.description?.name ?? made.name)) throw new Error(file + ' has no name');
 	}`;
-	const result = spawnSync(process.execPath, ['-e', script, ...files.map((file) => join(packageDir, file))], {
-		env: { ...process.env, NODE_PATH: join(root, 'node_modules') },
-		encoding: 'utf8',
-	});
-	return result.status === 0 ? [] : [`n8n could not load the package: ${(result.stderr || '').trim().split('\n').find((line) => /Error/.test(line)) ?? result.stderr}`];
+	const result = spawnSync(
+		process.execPath,
+		['-e', script, ...files.map((file) => join(packageDir, file))],
+		{
+			env: { ...process.env, NODE_PATH: join(root, 'node_modules') },
+			encoding: 'utf8',
+		},
+	);
+	return result.status === 0
+		? []
+		: [
+				`n8n could not load the package: ${
+					(result.stderr || '')
+						.trim()
+						.split('\n')
+						.find((line) => /Error/.test(line)) ?? result.stderr
+				}`,
+			];
 }

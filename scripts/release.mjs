@@ -9,7 +9,15 @@
 //   npm run pack:release                     → n8n-nodes-glean-chat-<version>.tgz here
 //   npm run release -- --provenance --access public   (CI, on a version tag)
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	cpSync,
+	existsSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,17 +46,36 @@ export function stageRelease() {
 	const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 	const stage = mkdtempSync(join(tmpdir(), 'glean-chat-release-'));
 	const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-	const compile = ['-p', join(ROOT, 'tsconfig.json'), '--outDir', join(stage, 'dist'), '--incremental', 'false', '--declaration', 'false', '--sourceMap', 'false'];
-	execFileSync(process.execPath, [tsc, ...compile], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+	const compile = [
+		'-p',
+		join(ROOT, 'tsconfig.json'),
+		'--outDir',
+		join(stage, 'dist'),
+		'--incremental',
+		'false',
+		'--declaration',
+		'false',
+		'--sourceMap',
+		'false',
+	];
+	execFileSync(process.execPath, [tsc, ...compile], {
+		cwd: ROOT,
+		stdio: ['ignore', 'inherit', 'inherit'],
+	});
 	for (const folder of ['nodes', 'credentials']) {
-		cpSync(join(ROOT, folder), join(stage, 'dist', folder), { recursive: true, filter: (source) => !/\.(ts|json)$/.test(source) || /\.node\.json$/.test(source) });
+		cpSync(join(ROOT, folder), join(stage, 'dist', folder), {
+			recursive: true,
+			filter: (source) => !/\.(ts|json)$/.test(source) || /\.node\.json$/.test(source),
+		});
 	}
 	const missing = builtFiles(manifest).filter((file) => !existsSync(join(stage, file)));
-	if (missing.length > 0) throw new Error(`The build did not make ${missing.join(', ')}: nothing was packed.`);
+	if (missing.length > 0)
+		throw new Error(`The build did not make ${missing.join(', ')}: nothing was packed.`);
 	const { private: _private, ...published } = manifest;
 	writeFileSync(join(stage, 'package.json'), `${JSON.stringify(published, null, 2)}\n`);
 	for (const entry of ['index.js', 'README.md', 'LICENSE', 'CHANGELOG.md', 'docs']) {
-		if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(stage, entry), { recursive: true });
+		if (existsSync(join(ROOT, entry)))
+			cpSync(join(ROOT, entry), join(stage, entry), { recursive: true });
 	}
 	return stage;
 }
@@ -57,7 +84,10 @@ export function stageRelease() {
 export function packRelease(destination) {
 	const stage = stageRelease();
 	try {
-		npm(['pack', '--ignore-scripts', '--pack-destination', destination], { cwd: stage, stdio: ['ignore', 'ignore', 'inherit'] });
+		npm(['pack', '--ignore-scripts', '--pack-destination', destination], {
+			cwd: stage,
+			stdio: ['ignore', 'ignore', 'inherit'],
+		});
 		const tarball = readdirSync(destination).find((name) => name.endsWith('.tgz'));
 		return join(destination, tarball);
 	} finally {
@@ -83,7 +113,11 @@ async function main() {
 		try {
 			npm(['run', 'lint'], { cwd: ROOT, stdio: 'inherit' });
 			const tarball = packRelease(scratch);
-			execFileSync(process.execPath, [join(ROOT, 'scripts', 'lintPackage.mjs'), '--tarball', tarball], { cwd: ROOT, stdio: 'inherit' });
+			execFileSync(
+				process.execPath,
+				[join(ROOT, 'scripts', 'lintPackage.mjs'), '--tarball', tarball],
+				{ cwd: ROOT, stdio: 'inherit' },
+			);
 			npm(['publish', tarball, '--ignore-scripts', ...npmArgs], { cwd: ROOT, stdio: 'inherit' });
 		} finally {
 			rmSync(scratch, { recursive: true, force: true });

@@ -57,7 +57,13 @@ function streamFor(paragraphs: number, deltaWords: number): AnswerStream {
 	if (deltaWords > 1) lines = mergeDeltas(lines, deltaWords);
 	const body = Buffer.from(toNdjson(lines));
 	const answer = PARAGRAPH.repeat(paragraphs);
-	return { body, lines: lines.length, answerBytes: Buffer.byteLength(answer), answer, answerSha256: sha256(answer) };
+	return {
+		body,
+		lines: lines.length,
+		answerBytes: Buffer.byteLength(answer),
+		answer,
+		answerSha256: sha256(answer),
+	};
 }
 
 export function sha256(text: string): string {
@@ -95,7 +101,12 @@ function textOf(line: Line): string | undefined {
 	const messages = line.messages as Line[] | undefined;
 	if (!messages || messages.length !== 1 || messages[0].messageType !== 'CONTENT') return undefined;
 	const fragments = messages[0].fragments as Line[] | undefined;
-	if (!fragments || fragments.length !== 1 || typeof fragments[0].text !== 'string' || Object.keys(fragments[0]).length !== 1) {
+	if (
+		!fragments ||
+		fragments.length !== 1 ||
+		typeof fragments[0].text !== 'string' ||
+		Object.keys(fragments[0]).length !== 1
+	) {
 		return undefined;
 	}
 	return fragments[0].text;

@@ -27,9 +27,16 @@ export interface Row {
 export function table(rows: Row[]): string {
 	const columns = Object.keys(rows[0] ?? {});
 	const cells = rows.map((row) => columns.map((column) => String(row[column])));
-	const widths = columns.map((column, index) => Math.max(column.length, ...cells.map((cell) => cell[index].length)));
-	const line = (values: string[]) => `| ${values.map((value, index) => value.padEnd(widths[index])).join(' | ')} |`;
-	return [line(columns), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...cells.map(line)].join('\n');
+	const widths = columns.map((column, index) =>
+		Math.max(column.length, ...cells.map((cell) => cell[index].length)),
+	);
+	const line = (values: string[]) =>
+		`| ${values.map((value, index) => value.padEnd(widths[index])).join(' | ')} |`;
+	return [
+		line(columns),
+		`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`,
+		...cells.map(line),
+	].join('\n');
 }
 
 export const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)} ms`;

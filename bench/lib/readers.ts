@@ -19,7 +19,9 @@ import { runGleanNode } from '../../test/harness/n8nHarness';
 export const QUESTION = 'What changed in the roadmap?';
 
 export const chatRequest = {
-	messages: [{ author: 'USER' as const, messageType: 'CONTENT' as const, fragments: [{ text: QUESTION }] }],
+	messages: [
+		{ author: 'USER' as const, messageType: 'CONTENT' as const, fragments: [{ text: QUESTION }] },
+	],
 	stream: true,
 };
 
@@ -30,7 +32,10 @@ export interface Target {
 
 export async function readWithNode(
 	target: Target,
-	{ simplify = true, onChunk }: { simplify?: boolean; onChunk?: (chunk: StructuredChunk) => void } = {},
+	{
+		simplify = true,
+		onChunk,
+	}: { simplify?: boolean; onChunk?: (chunk: StructuredChunk) => void } = {},
 ): Promise<string> {
 	const { items, error } = await runGleanNode({
 		parameters: { resource: 'chat', operation: 'sendMessage', message: QUESTION, simplify },
@@ -39,7 +44,10 @@ export async function readWithNode(
 		onChunk,
 	});
 	if (error) throw error;
-	const json = items[0].json as { answer?: string; messages?: Array<{ messageType?: string; fragments?: Array<{ text?: string }> }> };
+	const json = items[0].json as {
+		answer?: string;
+		messages?: Array<{ messageType?: string; fragments?: Array<{ text?: string }> }>;
+	};
 	if (simplify) return json.answer ?? '';
 	return (json.messages ?? [])
 		.filter((message) => message.messageType === 'CONTENT')
@@ -48,7 +56,9 @@ export async function readWithNode(
 		.join('');
 }
 
-type Line = { messages?: Array<{ author?: string; messageType?: string; fragments?: Array<{ text?: string }> }> };
+type Line = {
+	messages?: Array<{ author?: string; messageType?: string; fragments?: Array<{ text?: string }> }>;
+};
 
 function collectText(line: Line, parts: string[]): void {
 	for (const message of line.messages ?? []) {

@@ -96,7 +96,11 @@ export function expectedAnswerText(conversation: Conversation): string {
 export function answerDeltas(conversation: Conversation): string[] {
 	const messages = [
 		...(conversation.intro ? [tokenize(conversation.intro)] : []),
-		...(conversation.unfinished ? [] : answerMessages(conversation).map((pieces) => pieces.flatMap((piece) => (typeof piece === 'string' ? tokenize(piece) : [])))),
+		...(conversation.unfinished
+			? []
+			: answerMessages(conversation).map((pieces) =>
+					pieces.flatMap((piece) => (typeof piece === 'string' ? tokenize(piece) : [])),
+				)),
 	];
 	return messages.flatMap((deltas, index) => (index === 0 ? deltas : ['\n\n', ...deltas]));
 }
@@ -121,7 +125,8 @@ export function tokenize(text: string): string[] {
 	const tokens: string[] = [];
 	for (const word of text.match(/\s*\S+|\s+/g) ?? []) {
 		const chars = Array.from(word);
-		for (let start = 0; start < chars.length; start += 5) tokens.push(chars.slice(start, start + 5).join(''));
+		for (let start = 0; start < chars.length; start += 5)
+			tokens.push(chars.slice(start, start + 5).join(''));
 	}
 	return tokens;
 }
@@ -162,17 +167,35 @@ function messages(conversation: Conversation): MessageSpec[] {
 		),
 	}));
 	const intro: MessageSpec[] = conversation.intro
-		? [{ messageId: 'msg-intro', messageType: 'CONTENT', lines: tokenize(conversation.intro).map((token) => [{ text: token }]) }]
+		? [
+				{
+					messageId: 'msg-intro',
+					messageType: 'CONTENT',
+					lines: tokenize(conversation.intro).map((token) => [{ text: token }]),
+				},
+			]
 		: [];
 	const ending: MessageSpec[] =
 		conversation.unfinished === 'onlySteps'
 			? []
 			: conversation.unfinished === 'emptyContent'
-				? [{ messageId: 'msg-answer', messageType: 'CONTENT', stepId: write, lines: [[{ text: '' }]] }]
+				? [
+						{
+							messageId: 'msg-answer',
+							messageType: 'CONTENT',
+							stepId: write,
+							lines: [[{ text: '' }]],
+						},
+					]
 				: answers;
 	return [
 		...intro,
-		{ messageId: 'msg-plan', messageType: 'UPDATE', stepId: search, lines: [[{ text: conversation.plan }]] },
+		{
+			messageId: 'msg-plan',
+			messageType: 'UPDATE',
+			stepId: search,
+			lines: [[{ text: conversation.plan }]],
+		},
 		{
 			messageId: 'msg-search',
 			messageType: 'UPDATE',
@@ -200,7 +223,13 @@ function messages(conversation: Conversation): MessageSpec[] {
 				],
 			],
 		},
-		{ messageId: 'msg-search-done', messageType: 'UPDATE', stepId: search, lines: [[]], isStepComplete: true },
+		{
+			messageId: 'msg-search-done',
+			messageType: 'UPDATE',
+			stepId: search,
+			lines: [[]],
+			isStepComplete: true,
+		},
 		{
 			messageId: 'msg-write',
 			messageType: 'UPDATE',
@@ -215,7 +244,9 @@ function messageFields(conversation: Conversation, spec: MessageSpec): Json {
 	const fields: Json = {
 		agentConfig: { agent: conversation.agent ?? 'DEFAULT', mode: 'DEFAULT' },
 		author: 'GLEAN_AI',
-		...(conversation.withoutMessageIds ? {} : { messageId: spec.messageId, messageTrackingToken: `mt-${spec.messageId}` }),
+		...(conversation.withoutMessageIds
+			? {}
+			: { messageId: spec.messageId, messageTrackingToken: `mt-${spec.messageId}` }),
 		messageType: spec.messageType,
 		// Real lines carry fields the spec lacks.
 		queryTrackingToken: 'qt-1',
@@ -273,7 +304,11 @@ export function conversationResponse(conversation: Conversation): Json {
 			if (spec.messageType === 'CONTENT') {
 				message.hasMoreFragments = false;
 				// As streamed: the deprecated citations[] come with the answer's last message.
-				if (conversation.legacyCitations && !conversation.unfinished && index === specs.length - 1) {
+				if (
+					conversation.legacyCitations &&
+					!conversation.unfinished &&
+					index === specs.length - 1
+				) {
 					message.citations = conversation.documents.map(citation);
 				}
 			}
@@ -301,5 +336,8 @@ function mergeText(fragments: Json[]): Json[] {
 }
 
 export function toNdjson(lines: Array<Json | string>, lineEnding = '\n'): string {
-	return lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join(lineEnding) + lineEnding;
+	return (
+		lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join(lineEnding) +
+		lineEnding
+	);
 }

@@ -46,10 +46,7 @@ export interface RecordedRequest {
 
 /** How a streamed body is cut into writes. */
 export type Chunking =
-	| 'whole'
-	| 'lines'
-	| { sizes: number[] }
-	| { random: { seed: number; maxSize: number } };
+	'whole' | 'lines' | { sizes: number[] } | { random: { seed: number; maxSize: number } };
 
 export type Scenario =
 	| { kind: 'json'; status?: number; json: unknown; headers?: Record<string, string> }
@@ -146,7 +143,10 @@ export class GleanEmulator {
 
 	private readonly scenarios = new Map<string, Scenario[]>();
 
-	private readonly waiters: Array<{ endpoint: string; resolve: (request: RecordedRequest) => void }> = [];
+	private readonly waiters: Array<{
+		endpoint: string;
+		resolve: (request: RecordedRequest) => void;
+	}> = [];
 
 	private readonly spec: GleanSpec;
 
@@ -276,7 +276,10 @@ export class GleanEmulator {
 			return sendText(response, 400, `Bad Request\n${recorded.problems.join('\n')}`);
 		}
 
-		const delay = typeof this.responseDelayMs === 'function' ? this.responseDelayMs(recorded) : this.responseDelayMs;
+		const delay =
+			typeof this.responseDelayMs === 'function'
+				? this.responseDelayMs(recorded)
+				: this.responseDelayMs;
 		if (delay > 0) await pause(delay, response);
 		const scripted = this.scenarios.get(recorded.endpoint)?.shift() ?? this.faults?.(recorded);
 		if (scripted) return await play(response, scripted);
@@ -290,7 +293,9 @@ export class GleanEmulator {
 	): Promise<void> {
 		const operation = this.spec.operation(recorded.method, recorded.path);
 		if (!operation) {
-			recorded.problems.push(`${recorded.method} ${recorded.path} is not an operation of Glean's spec`);
+			recorded.problems.push(
+				`${recorded.method} ${recorded.path} is not an operation of Glean's spec`,
+			);
 			return;
 		}
 		recorded.problems.push(...this.spec.validateQuery(operation, query));
@@ -307,7 +312,8 @@ export class GleanEmulator {
 			}
 			recorded.parts = await parseMultipart(recorded.rawBody, contentType);
 			for (const part of recorded.parts) {
-				if (part.name !== 'files') recorded.problems.push(`multipart part named "${part.name}", expected "files"`);
+				if (part.name !== 'files')
+					recorded.problems.push(`multipart part named "${part.name}", expected "files"`);
 			}
 			if (recorded.parts.length === 0) recorded.problems.push('multipart body has no parts');
 			return;
@@ -347,7 +353,12 @@ export class GleanEmulator {
 				if (!chat) return { kind: 'text', status: 404, text: 'Chat not found' };
 				return {
 					kind: 'json',
-					json: { chatResult: { chat: { ...chatMetadata(chat), messages: chat.messages }, trackingToken: `tt-${chat.id}` } },
+					json: {
+						chatResult: {
+							chat: { ...chatMetadata(chat), messages: chat.messages },
+							trackingToken: `tt-${chat.id}`,
+						},
+					},
 				};
 			}
 			case 'deletechats':
@@ -432,11 +443,19 @@ export class GleanEmulator {
 		const whole = conversationResponse(conversation);
 		const chat = chatId ? this.chats.get(chatId) : undefined;
 		if (chat) {
-			chat.messages.push(...messages, ...((whole.messages as Array<Record<string, unknown>>) ?? []));
+			chat.messages.push(
+				...messages,
+				...((whole.messages as Array<Record<string, unknown>>) ?? []),
+			);
 			chat.updateTime = Math.floor(Date.now() / 1000);
 		}
 		if (body.stream === true) {
-			return { kind: 'ndjson', body: conversationLines(conversation), chunking: 'lines', delayMs: this.streamDelayMs };
+			return {
+				kind: 'ndjson',
+				body: conversationLines(conversation),
+				chunking: 'lines',
+				delayMs: this.streamDelayMs,
+			};
 		}
 		return { kind: 'json', json: whole };
 	}
@@ -506,15 +525,24 @@ async function play(response: ServerResponse, scenario: Scenario): Promise<void>
 			await new Promise<void>((resolve) => response.once('close', () => resolve()));
 			return;
 		case 'redirect':
-			response.writeHead(scenario.status ?? 307, { Location: scenario.location, 'Content-Type': 'text/plain' });
+			response.writeHead(scenario.status ?? 307, {
+				Location: scenario.location,
+				'Content-Type': 'text/plain',
+			});
 			response.end('Moved');
 			return;
 		case 'json':
-			response.writeHead(scenario.status ?? 200, { 'Content-Type': 'application/json', ...scenario.headers });
+			response.writeHead(scenario.status ?? 200, {
+				'Content-Type': 'application/json',
+				...scenario.headers,
+			});
 			response.end(JSON.stringify(scenario.json));
 			return;
 		case 'text':
-			response.writeHead(scenario.status, { 'Content-Type': 'text/plain; charset=utf-8', ...scenario.headers });
+			response.writeHead(scenario.status, {
+				'Content-Type': 'text/plain; charset=utf-8',
+				...scenario.headers,
+			});
 			response.end(scenario.text);
 			return;
 		case 'empty':
@@ -522,7 +550,10 @@ async function play(response: ServerResponse, scenario: Scenario): Promise<void>
 			response.end();
 			return;
 		case 'bytes':
-			response.writeHead(scenario.status ?? 200, { 'Content-Length': String(scenario.data.length), ...scenario.headers });
+			response.writeHead(scenario.status ?? 200, {
+				'Content-Length': String(scenario.data.length),
+				...scenario.headers,
+			});
 			response.end(scenario.data);
 			return;
 		case 'ndjson':
@@ -531,12 +562,17 @@ async function play(response: ServerResponse, scenario: Scenario): Promise<void>
 	}
 }
 
-async function playStream(response: ServerResponse, scenario: Extract<Scenario, { kind: 'ndjson' }>): Promise<void> {
+async function playStream(
+	response: ServerResponse,
+	scenario: Extract<Scenario, { kind: 'ndjson' }>,
+): Promise<void> {
 	const body = Buffer.isBuffer(scenario.body)
 		? scenario.body
 		: Buffer.from(typeof scenario.body === 'string' ? scenario.body : toNdjson(scenario.body));
 	response.socket?.setNoDelay(true);
-	response.writeHead(scenario.status ?? 200, { 'Content-Type': scenario.contentType ?? 'text/plain; charset=utf-8' });
+	response.writeHead(scenario.status ?? 200, {
+		'Content-Type': scenario.contentType ?? 'text/plain; charset=utf-8',
+	});
 	const limit = scenario.dropAfterBytes ?? body.length;
 	let offset = 0;
 	let first = true;

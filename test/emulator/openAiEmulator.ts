@@ -14,8 +14,16 @@ import type { AddressInfo } from 'node:net';
 export interface ChatCompletionRequest {
 	model: string;
 	stream?: boolean;
-	messages: Array<{ role: string; content?: string | null; tool_call_id?: string; tool_calls?: unknown[] }>;
-	tools?: Array<{ type: 'function'; function: { name: string; description?: string; parameters?: unknown } }>;
+	messages: Array<{
+		role: string;
+		content?: string | null;
+		tool_call_id?: string;
+		tool_calls?: unknown[];
+	}>;
+	tools?: Array<{
+		type: 'function';
+		function: { name: string; description?: string; parameters?: unknown };
+	}>;
 }
 
 export class OpenAiEmulator {
@@ -64,7 +72,9 @@ export class OpenAiEmulator {
 		if (request.method !== 'POST' || !request.url?.endsWith('/chat/completions')) {
 			this.problems.push(`unexpected ${request.method} ${request.url}`);
 			response.writeHead(404, { 'Content-Type': 'application/json' });
-			response.end(JSON.stringify({ error: { message: 'Only POST /v1/chat/completions is emulated' } }));
+			response.end(
+				JSON.stringify({ error: { message: 'Only POST /v1/chat/completions is emulated' } }),
+			);
 			return;
 		}
 		const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChatCompletionRequest;
@@ -91,7 +101,11 @@ export class OpenAiEmulator {
 		const event = (delta: object, finish: string | null) =>
 			`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
 		const delta = message.tool_calls
-			? { role: 'assistant', content: null, tool_calls: message.tool_calls.map((call, index) => ({ index, ...call })) }
+			? {
+					role: 'assistant',
+					content: null,
+					tool_calls: message.tool_calls.map((call, index) => ({ index, ...call })),
+				}
 			: { role: 'assistant', content: message.content };
 		response.write(event(delta, null));
 		response.write(event({}, finishReason));
@@ -101,17 +115,29 @@ export class OpenAiEmulator {
 	private reply(body: ChatCompletionRequest): {
 		role: 'assistant';
 		content: string | null;
-		tool_calls?: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }>;
+		tool_calls?: Array<{
+			id: string;
+			type: 'function';
+			function: { name: string; arguments: string };
+		}>;
 	} {
 		const toolResult = [...body.messages].reverse().find((message) => message.role === 'tool');
-		if (toolResult) return { role: 'assistant', content: `From Glean: ${toolResult.content ?? ''}` };
+		if (toolResult)
+			return { role: 'assistant', content: `From Glean: ${toolResult.content ?? ''}` };
 		const tool = body.tools?.[0];
-		const question = [...body.messages].reverse().find((message) => message.role === 'user')?.content ?? '';
+		const question =
+			[...body.messages].reverse().find((message) => message.role === 'user')?.content ?? '';
 		if (!tool) return { role: 'assistant', content: 'No tool was offered.' };
 		return {
 			role: 'assistant',
 			content: null,
-			tool_calls: [{ id: `call_${this.nextId}`, type: 'function', function: { name: tool.function.name, arguments: JSON.stringify({ question }) } }],
+			tool_calls: [
+				{
+					id: `call_${this.nextId}`,
+					type: 'function',
+					function: { name: tool.function.name, arguments: JSON.stringify({ question }) },
+				},
+			],
 		};
 	}
 }

@@ -51,9 +51,11 @@ export class GleanSpec {
 			const queryParameters = new Map<string, Schema>();
 			for (const parameter of (operation.parameters as Schema[] | undefined) ?? []) {
 				const resolved = this.resolve(parameter);
-				if (resolved.in === 'query') queryParameters.set(resolved.name as string, resolved.schema as Schema);
+				if (resolved.in === 'query')
+					queryParameters.set(resolved.name as string, resolved.schema as Schema);
 			}
-			const content = (operation.requestBody as Schema | undefined)?.content as Record<string, Schema> | undefined;
+			const content = (operation.requestBody as Schema | undefined)?.content as
+				Record<string, Schema> | undefined;
 			const [bodyContentType, media] = Object.entries(content ?? {})[0] ?? [];
 			return {
 				specPath,
@@ -114,26 +116,38 @@ export class GleanSpec {
 		for (let depth = 0; depth < 20 && typeof current.$ref === 'string'; depth++) {
 			const pointer = (current.$ref as string).replace(/^#\//, '').split('/');
 			let target: unknown = this.spec;
-			for (const part of pointer) target = (target as Schema)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+			for (const part of pointer)
+				target = (target as Schema)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
 			current = target as Schema;
 		}
 		return current;
 	}
 
 	/** Collects the property schemas an object schema declares, through allOf/oneOf/anyOf. */
-	private declaredProperties(schema: Schema, into: Map<string, Schema[]>, open: { value: boolean }): void {
+	private declaredProperties(
+		schema: Schema,
+		into: Map<string, Schema[]>,
+		open: { value: boolean },
+	): void {
 		const resolved = this.resolve(schema);
 		const properties = resolved.properties as Record<string, Schema> | undefined;
 		for (const [name, propertySchema] of Object.entries(properties ?? {})) {
 			into.set(name, [...(into.get(name) ?? []), propertySchema]);
 		}
-		if (resolved.additionalProperties !== undefined && resolved.additionalProperties !== false) open.value = true;
+		if (resolved.additionalProperties !== undefined && resolved.additionalProperties !== false)
+			open.value = true;
 		for (const combinator of ['allOf', 'oneOf', 'anyOf']) {
 			for (const member of (resolved[combinator] as Schema[] | undefined) ?? []) {
 				this.declaredProperties(member, into, open);
 			}
 		}
-		if (!properties && !resolved.allOf && !resolved.oneOf && !resolved.anyOf && resolved.type !== 'object') {
+		if (
+			!properties &&
+			!resolved.allOf &&
+			!resolved.oneOf &&
+			!resolved.anyOf &&
+			resolved.type !== 'object'
+		) {
 			open.value = open.value || resolved.type === undefined;
 		}
 	}
@@ -142,7 +156,10 @@ export class GleanSpec {
 		const resolved = this.resolve(schema);
 		if (Array.isArray(value)) {
 			const items = resolved.items as Schema | undefined;
-			if (items) value.forEach((entry, index) => this.unknownFields(items, entry, `${at}[${index}]`, problems));
+			if (items)
+				value.forEach((entry, index) =>
+					this.unknownFields(items, entry, `${at}[${index}]`, problems),
+				);
 			return;
 		}
 		if (value === null || typeof value !== 'object') return;
@@ -156,7 +173,8 @@ export class GleanSpec {
 				if (!open.value) problems.push(`${at}.${name} is not a field of Glean's spec`);
 				continue;
 			}
-			for (const fieldSchema of schemas) this.unknownFields(fieldSchema, fieldValue, `${at}.${name}`, problems);
+			for (const fieldSchema of schemas)
+				this.unknownFields(fieldSchema, fieldValue, `${at}.${name}`, problems);
 		}
 	}
 }

@@ -14,7 +14,10 @@ export interface GleanTestContext {
 	readonly credentials: () => { baseUrl: string; apiToken: string };
 }
 
-export function gleanTestSetup(token: string, { virtualClock = false, seed = 1 } = {}): GleanTestContext {
+export function gleanTestSetup(
+	token: string,
+	{ virtualClock = false, seed = 1 } = {},
+): GleanTestContext {
 	let glean: GleanEmulator | undefined;
 	let clock: VirtualClock | undefined;
 	beforeAll(async () => {

@@ -18,7 +18,10 @@ export default function globalSetup(): void {
 	const builtAt = existsSync(marker) ? statSync(marker).mtimeMs : 0;
 	const changed = SOURCES.flatMap((folder) => newerFiles(join(root, folder), builtAt));
 	if (builtAt > 0 && changed.length === 0) return;
-	const why = builtAt === 0 ? 'no build marker' : `${changed.length} source file(s) changed since, e.g. ${changed[0].slice(root.length + 1)}`;
+	const why =
+		builtAt === 0
+			? 'no build marker'
+			: `${changed.length} source file(s) changed since, e.g. ${changed[0].slice(root.length + 1)}`;
 	process.stdout.write(`\nRebuilding dist/ before the tests (${why}) …\n`);
 	execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 }

@@ -77,9 +77,17 @@ class ItemsNode implements INodeType {
 			const binary: IBinaryKeyData = { ...(item.binary ?? {}) };
 			// Stored through n8n's binary data service, in whatever mode it runs (memory or filesystem).
 			for (const [name, file] of Object.entries(files ?? {})) {
-				binary[name] = await this.helpers.prepareBinaryData(Buffer.from(file.base64, 'base64'), file.fileName, file.mimeType);
+				binary[name] = await this.helpers.prepareBinaryData(
+					Buffer.from(file.base64, 'base64'),
+					file.fileName,
+					file.mimeType,
+				);
 			}
-			output.push({ ...item, ...(Object.keys(binary).length > 0 ? { binary } : {}), pairedItem: { item: index } });
+			output.push({
+				...item,
+				...(Object.keys(binary).length > 0 ? { binary } : {}),
+				pairedItem: { item: index },
+			});
 		}
 		return [output];
 	}
@@ -103,11 +111,22 @@ class AgentStubNode implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const connected = (await this.getInputConnectionData(NodeConnectionTypes.AiTool, 0)) as ConnectedTool | ConnectedTool[];
+		const connected = (await this.getInputConnectionData(NodeConnectionTypes.AiTool, 0)) as
+			ConnectedTool | ConnectedTool[];
 		const tool = Array.isArray(connected) ? connected[0] : connected;
 		const args = JSON.parse(this.getNodeParameter('args', 0) as string) as IDataObject;
 		const result = await tool.invoke(args);
-		return [[{ json: { toolName: tool.name, toolDescription: tool.description, result: typeof result === 'string' ? result : JSON.stringify(result) } }]];
+		return [
+			[
+				{
+					json: {
+						toolName: tool.name,
+						toolDescription: tool.description,
+						result: typeof result === 'string' ? result : JSON.stringify(result),
+					},
+				},
+			],
+		];
 	}
 }
 
@@ -158,17 +177,22 @@ export async function loadPackage(): Promise<LoadedPackage> {
 		}
 		const nodeTypes: INodeTypes = {
 			getByName: (type) => lookup(types, type),
-			getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(lookup(types, type), version),
+			getByNameAndVersion: (type, version) =>
+				NodeHelpers.getVersionedNodeType(lookup(types, type), version),
 			getKnownTypes: () => ({}),
 		};
 		const credentialType = loader.credentialTypes[CREDENTIAL_TYPE]?.type;
-		if (!credentialType) throw new Error(`The package did not load the ${CREDENTIAL_TYPE} credential`);
+		if (!credentialType)
+			throw new Error(`The package did not load the ${CREDENTIAL_TYPE} credential`);
 		return { loader, nodeTypes, credentialType };
 	})();
 	return await loaded;
 }
 
-function lookup(types: Record<string, INodeType | IVersionedNodeType>, type: string): INodeType | IVersionedNodeType {
+function lookup(
+	types: Record<string, INodeType | IVersionedNodeType>,
+	type: string,
+): INodeType | IVersionedNodeType {
 	const found = types[type];
 	if (!found) throw new Error(`Unknown node type ${type}`);
 	return found;
@@ -213,19 +237,28 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		workflow?: Workflow,
 		node?: INode,
 	): Promise<IHttpRequestOptions> {
-		if (typeName !== this.credentialType.name) throw new Error(`Unexpected credential type ${typeName}`);
+		if (typeName !== this.credentialType.name)
+			throw new Error(`Unexpected credential type ${typeName}`);
 		const { authenticate } = this.credentialType;
 		if (typeof authenticate === 'function') {
 			return await authenticate(credentials, requestOptions as IHttpRequestOptions);
 		}
 		if (authenticate && typeof authenticate === 'object' && authenticate.type === 'generic') {
 			if (!workflow || !node) throw new Error('Generic authentication needs the workflow and node');
-			const options = requestOptions as IHttpRequestOptions & Record<string, IDataObject | undefined>;
+			const options = requestOptions as IHttpRequestOptions &
+				Record<string, IDataObject | undefined>;
 			for (const [outerKey, outerValue] of Object.entries(authenticate.properties)) {
 				for (const [key, value] of Object.entries(outerValue as Record<string, string>)) {
 					const resolve = (text: string) =>
 						String(
-							workflow.expression.getSimpleParameterValue(node, text, 'internal', { $credentials: credentials }, undefined, '') ?? '',
+							workflow.expression.getSimpleParameterValue(
+								node,
+								text,
+								'internal',
+								{ $credentials: credentials },
+								undefined,
+								'',
+							) ?? '',
 						);
 					options[outerKey] = { ...(options[outerKey] ?? {}), [resolve(key)]: resolve(value) };
 				}
@@ -246,7 +279,10 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return undefined;
 	}
 
-	async getCredentials(_nodeCredentials: INodeCredentialsDetails, _type: string): Promise<ICredentials> {
+	async getCredentials(
+		_nodeCredentials: INodeCredentialsDetails,
+		_type: string,
+	): Promise<ICredentials> {
 		throw new Error('Not used by these tests');
 	}
 
@@ -342,14 +378,31 @@ export async function runGleanNode(options: RunOptions): Promise<RunResult> {
 	};
 	if (options.asToolWith) {
 		nodes[1] = { ...nodes[1], type: `${NODE_TYPE}Tool` };
-		nodes.push({ id: 'agent-node', name: 'Agent', type: AGENT_NODE_TYPE, typeVersion: 1, position: [400, 200], parameters: { args: JSON.stringify(options.asToolWith) } });
+		nodes.push({
+			id: 'agent-node',
+			name: 'Agent',
+			type: AGENT_NODE_TYPE,
+			typeVersion: 1,
+			position: [400, 200],
+			parameters: { args: JSON.stringify(options.asToolWith) },
+		});
 		connections.Items = { main: [[{ node: 'Agent', type: NodeConnectionTypes.Main, index: 0 }]] };
-		connections[GLEAN_NODE_NAME] = { [NodeConnectionTypes.AiTool]: [[{ node: 'Agent', type: NodeConnectionTypes.AiTool, index: 0 }]] };
+		connections[GLEAN_NODE_NAME] = {
+			[NodeConnectionTypes.AiTool]: [
+				[{ node: 'Agent', type: NodeConnectionTypes.AiTool, index: 0 }],
+			],
+		};
 	}
 	let previous = GLEAN_NODE_NAME;
 	(options.then ?? []).forEach((parameters, index) => {
 		const name = `${GLEAN_NODE_NAME} ${index + 2}`;
-		nodes.push({ ...nodes[1], id: `glean-node-${index + 2}`, name, parameters, position: [400 + 200 * index, 0] });
+		nodes.push({
+			...nodes[1],
+			id: `glean-node-${index + 2}`,
+			name,
+			parameters,
+			position: [400 + 200 * index, 0],
+		});
 		connections[previous] = { main: [[{ node: name, type: NodeConnectionTypes.Main, index: 0 }]] };
 		previous = name;
 	});

@@ -29,7 +29,9 @@ export const QUESTION = 'What changed in the roadmap?';
 
 /** A file of `size` bytes (Glean wants 1 KB to 64 MB). */
 export function testFile(size = 2048, fileName = 'notes.txt'): TestItem['files'] {
-	return { data: { base64: Buffer.alloc(size, 'n').toString('base64'), fileName, mimeType: 'text/plain' } };
+	return {
+		data: { base64: Buffer.alloc(size, 'n').toString('base64'), fileName, mimeType: 'text/plain' },
+	};
 }
 
 function withChat(glean: GleanEmulator): void {
@@ -38,12 +40,20 @@ function withChat(glean: GleanEmulator): void {
 		name: 'Roadmap',
 		createTime: 1_700_000_000,
 		updateTime: 1_700_000_100,
-		messages: [{ author: 'USER', messageType: 'CONTENT', fragments: [{ text: 'Earlier question?' }] }],
+		messages: [
+			{ author: 'USER', messageType: 'CONTENT', fragments: [{ text: 'Earlier question?' }] },
+		],
 	});
 }
 
 function withFile(glean: GleanEmulator): void {
-	glean.files.set('FILE_1', { id: 'FILE_1', name: 'notes.txt', mimeType: 'text/plain', data: Buffer.alloc(2048, 'n'), uploadTime: 1 });
+	glean.files.set('FILE_1', {
+		id: 'FILE_1',
+		name: 'notes.txt',
+		mimeType: 'text/plain',
+		data: Buffer.alloc(2048, 'n'),
+		uploadTime: 1,
+	});
 }
 
 const answered = (items: INodeExecutionData[]) => {
@@ -60,8 +70,21 @@ const sendMessage = (extra: IDataObject = {}): INodeParameters => ({
 });
 
 export const operationCases: OperationCase[] = [
-	{ name: 'Send Message (streamed)', endpoint: 'chat', parameters: sendMessage(), idempotent: true, stream: true, expectSuccess: answered },
-	{ name: 'Send Message (not streamed)', endpoint: 'chat', parameters: sendMessage({ stream: false }), idempotent: true, expectSuccess: answered },
+	{
+		name: 'Send Message (streamed)',
+		endpoint: 'chat',
+		parameters: sendMessage(),
+		idempotent: true,
+		stream: true,
+		expectSuccess: answered,
+	},
+	{
+		name: 'Send Message (not streamed)',
+		endpoint: 'chat',
+		parameters: sendMessage({ stream: false }),
+		idempotent: true,
+		expectSuccess: answered,
+	},
 	{
 		name: 'Send Message (streamed, saved to a new chat)',
 		endpoint: 'chat',
@@ -103,7 +126,8 @@ export const operationCases: OperationCase[] = [
 		parameters: { resource: 'chat', operation: 'delete', chatIds: 'chat-1' },
 		idempotent: true,
 		setup: withChat,
-		expectSuccess: (items) => expect(items.map((item) => item.json)).toEqual([{ deleted: true, chatIds: ['chat-1'] }]),
+		expectSuccess: (items) =>
+			expect(items.map((item) => item.json)).toEqual([{ deleted: true, chatIds: ['chat-1'] }]),
 	},
 	{
 		name: 'Chat Delete All',
@@ -151,6 +175,7 @@ export const operationCases: OperationCase[] = [
 		parameters: { resource: 'application', operation: 'get', applicationId: 'app-1' },
 		idempotent: true,
 		setup: (glean) => glean.applications.set('app-1', { id: 'app-1', name: 'Support bot' }),
-		expectSuccess: (items) => expect(items[0].json).toMatchObject({ id: 'app-1', name: 'Support bot' }),
+		expectSuccess: (items) =>
+			expect(items[0].json).toMatchObject({ id: 'app-1', name: 'Support bot' }),
 	},
 ];

@@ -6,7 +6,11 @@ export function packageRoot(): string {
 	let dir = __dirname;
 	for (;;) {
 		const manifest = path.join(dir, 'package.json');
-		if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'n8n-nodes-glean-chat') {
+		if (
+			existsSync(manifest) &&
+			(JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name ===
+				'n8n-nodes-glean-chat'
+		) {
 			return dir;
 		}
 		const parent = path.dirname(dir);

@@ -46,7 +46,9 @@ export function useVirtualRetryClock({
 /** Shortens the built package's silence limit (5 minutes) for one test; returns the undo. */
 export function useSilenceLimit(millis: number): () => void {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { silenceLimit } = require(join(PACKAGE_DIR, 'dist/nodes/GleanChat/transport/deadline.js')) as {
+	const { silenceLimit } = require(
+		join(PACKAGE_DIR, 'dist/nodes/GleanChat/transport/deadline.js'),
+	) as {
 		silenceLimit: { millis: number };
 	};
 	const original = silenceLimit.millis;

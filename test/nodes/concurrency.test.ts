@@ -17,7 +17,8 @@ const setup = gleanTestSetup(TOKEN);
 const { credentials } = setup;
 
 const questionOf = (request: RecordedRequest) =>
-	(request.body as { messages: Array<{ fragments: Array<{ text: string }> }> }).messages[0].fragments[0].text;
+	(request.body as { messages: Array<{ fragments: Array<{ text: string }> }> }).messages[0]
+		.fragments[0].text;
 
 const sendMessage = (options: INodeParameters, extra: INodeParameters = {}): INodeParameters => ({
 	resource: 'chat',
@@ -40,15 +41,23 @@ describe('Concurrency', () => {
 		expect(error).toBeUndefined();
 		expect(setup.glean.maxInFlight).toBe(5);
 		expect(items.map((item) => item.pairedItem)).toEqual(questions.map((_, item) => ({ item })));
-		expect(items.map((item) => item.json.answer)).toEqual(questions.map((q) => expectedAnswerText(defaultConversation(q))));
+		expect(items.map((item) => item.json.answer)).toEqual(
+			questions.map((q) => expectedAnswerText(defaultConversation(q))),
+		);
 		// Glean did finish them out of order.
-		const finished = [...setup.glean.requestsTo('chat')].sort((a, b) => a.closedAt! - b.closedAt!).map(questionOf);
+		const finished = [...setup.glean.requestsTo('chat')]
+			.sort((a, b) => a.closedAt! - b.closedAt!)
+			.map(questionOf);
 		expect(finished).not.toEqual(questions);
 	});
 
 	test('the default (1) sends one request at a time', async () => {
 		setup.glean.responseDelayMs = 20;
-		await runGleanNode({ parameters: sendMessage({}), items: [{ json: { q: 'a' } }, { json: { q: 'b' } }, { json: { q: 'c' } }], credentials: credentials() });
+		await runGleanNode({
+			parameters: sendMessage({}),
+			items: [{ json: { q: 'a' } }, { json: { q: 'b' } }, { json: { q: 'c' } }],
+			credentials: credentials(),
+		});
 		expect(setup.glean.maxInFlight).toBe(1);
 	});
 
@@ -63,9 +72,16 @@ describe('Concurrency', () => {
 				const input = operation.items?.[0] ?? { json: {} };
 				const parameters = {
 					...operation.parameters,
-					options: { ...((operation.parameters.options as INodeParameters | undefined) ?? {}), concurrency },
+					options: {
+						...((operation.parameters.options as INodeParameters | undefined) ?? {}),
+						concurrency,
+					},
 				};
-				const result = await runGleanNode({ parameters, items: [input, input, input, input], credentials: credentials() });
+				const result = await runGleanNode({
+					parameters,
+					items: [input, input, input, input],
+					credentials: credentials(),
+				});
 				expect(result.error).toBeUndefined();
 				return { items: result.items, maxInFlight: setup.glean.maxInFlight };
 			};
@@ -74,7 +90,11 @@ describe('Concurrency', () => {
 			expect(one.maxInFlight).toBe(1);
 			expect(four.maxInFlight).toBe(4);
 			const comparable = (items: typeof one.items) =>
-				items.map((item) => ({ ...item, json: withoutGeneratedIds(item.json), binary: item.binary ? Object.keys(item.binary) : undefined }));
+				items.map((item) => ({
+					...item,
+					json: withoutGeneratedIds(item.json),
+					binary: item.binary ? Object.keys(item.binary) : undefined,
+				}));
 			expect(comparable(four.items)).toEqual(comparable(one.items));
 		},
 	);
@@ -82,14 +102,18 @@ describe('Concurrency', () => {
 	test('Continue On Fail: failures among parallel items become error items in their place', async () => {
 		setup.glean.responseDelayMs = (request) => (questionOf(request) === 'q2' ? 50 : 5);
 		setup.glean.faults = (request) =>
-			questionOf(request) === 'q1' || questionOf(request) === 'q4' ? { kind: 'text', status: 400, text: 'Bad Request' } : undefined;
+			questionOf(request) === 'q1' || questionOf(request) === 'q4'
+				? { kind: 'text', status: 400, text: 'Bad Request' }
+				: undefined;
 		const { items } = await runGleanNode({
 			parameters: sendMessage({ concurrency: 3 }),
 			items: ['q0', 'q1', 'q2', ' ', 'q4', 'q5'].map((q) => ({ json: { q } })),
 			credentials: credentials(),
 			continueOnFail: true,
 		});
-		expect(items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4, 5].map((item) => ({ item })));
+		expect(items.map((item) => item.pairedItem)).toEqual(
+			[0, 1, 2, 3, 4, 5].map((item) => ({ item })),
+		);
 		expect(items.map((item) => (item.json.error as string | undefined) ?? 'answer')).toEqual([
 			'answer',
 			'Glean answered 400: Bad Request',
@@ -102,7 +126,10 @@ describe('Concurrency', () => {
 
 	test('without Continue On Fail, the earliest failing item fails the node and no new item starts', async () => {
 		setup.glean.responseDelayMs = (request) => (questionOf(request) === 'q0' ? 80 : 5);
-		setup.glean.faults = (request) => (['q1', 'q2'].includes(questionOf(request)) ? { kind: 'text', status: 400, text: 'Bad Request' } : undefined);
+		setup.glean.faults = (request) =>
+			['q1', 'q2'].includes(questionOf(request))
+				? { kind: 'text', status: 400, text: 'Bad Request' }
+				: undefined;
 		const { error, items } = await runGleanNode({
 			parameters: sendMessage({ concurrency: 3 }),
 			items: Array.from({ length: 10 }, (_, index) => ({ json: { q: `q${index}` } })),
@@ -122,33 +149,51 @@ describe('Concurrency', () => {
 		setup.glean.faults = (request) => {
 			if (request.receivedAt < nextAllowed) {
 				refused++;
-				return { kind: 'text', status: 429, text: 'Too Many Requests', headers: { 'Retry-After': '0.05' } };
+				return {
+					kind: 'text',
+					status: 429,
+					text: 'Too Many Requests',
+					headers: { 'Retry-After': '0.05' },
+				};
 			}
 			nextAllowed = request.receivedAt + 50;
 			return undefined;
 		};
 		const { items, error } = await runGleanNode({
-			parameters: sendMessage({ concurrency: 10, retry: { settings: { maxAttempts: 10, maxWaitSeconds: 60 } } }),
+			parameters: sendMessage({
+				concurrency: 10,
+				retry: { settings: { maxAttempts: 10, maxWaitSeconds: 60 } },
+			}),
 			items: Array.from({ length: 10 }, (_, index) => ({ json: { q: `q${index}` } })),
 			credentials: credentials(),
 			continueOnFail: true,
 		});
 		expect(error).toBeUndefined();
-		expect(items.map((item) => item.json.error)).toEqual(Array.from({ length: 10 }, () => undefined));
+		expect(items.map((item) => item.json.error)).toEqual(
+			Array.from({ length: 10 }, () => undefined),
+		);
 		// All retrying at the same instant after each pause would let one through per round: 9 + 8 + … + 1 = 45 refusals.
 		expect(refused).toBeLessThan(30);
 	});
 
-	test('with others waiting, a 429 pause gets a random share on top, and every wait counts against the item\'s limit', async () => {
+	test("with others waiting, a 429 pause gets a random share on top, and every wait counts against the item's limit", async () => {
 		// Virtual time, and the random share fixed at one half.
 		const clock = useVirtualRetryClock({ random: () => 0.5 });
 		try {
 			const run = async (maxWaitSeconds: number) => {
 				setup.glean.reset();
 				setup.glean.responseDelayMs = (request) => (questionOf(request) === 'q1' ? 30 : 0);
-				setup.glean.enqueue('chat', { kind: 'text', status: 429, text: 'Too Many Requests', headers: { 'Retry-After': '1' } });
+				setup.glean.enqueue('chat', {
+					kind: 'text',
+					status: 429,
+					text: 'Too Many Requests',
+					headers: { 'Retry-After': '1' },
+				});
 				const { items } = await runGleanNode({
-					parameters: sendMessage({ concurrency: 2, retry: { settings: { maxAttempts: 5, maxWaitSeconds } } }),
+					parameters: sendMessage({
+						concurrency: 2,
+						retry: { settings: { maxAttempts: 5, maxWaitSeconds } },
+					}),
 					items: [{ json: { q: 'q0' } }, { json: { q: 'q1' } }],
 					credentials: credentials(),
 					continueOnFail: true,
@@ -175,7 +220,12 @@ describe('Concurrency', () => {
 		setup.glean.faults = (request) => {
 			if (questionOf(request) !== 'q0' || refusedAt !== 0) return undefined;
 			refusedAt = request.receivedAt;
-			return { kind: 'text', status: 429, text: 'Too Many Requests', headers: { 'Retry-After': '0.3' } };
+			return {
+				kind: 'text',
+				status: 429,
+				text: 'Too Many Requests',
+				headers: { 'Retry-After': '0.3' },
+			};
 		};
 		const { items, error } = await runGleanNode({
 			parameters: sendMessage({ concurrency: 4 }),
@@ -188,14 +238,23 @@ describe('Concurrency', () => {
 		expect(requests).toHaveLength(13);
 		// Glean answered the 429 after its 40 ms pause; from then until 300 ms later nobody sent anything.
 		const pauseStart = refusedAt + 40;
-		const sentDuringPause = requests.filter((request) => request.receivedAt > pauseStart + 5 && request.receivedAt < pauseStart + 295);
+		const sentDuringPause = requests.filter(
+			(request) => request.receivedAt > pauseStart + 5 && request.receivedAt < pauseStart + 295,
+		);
 		expect(sentDuringPause.map(questionOf)).toEqual([]);
 		// And the others were ready to go on: they were sent right after it.
-		expect(requests.filter((request) => request.receivedAt >= pauseStart + 295).length).toBeGreaterThanOrEqual(4);
+		expect(
+			requests.filter((request) => request.receivedAt >= pauseStart + 295).length,
+		).toBeGreaterThanOrEqual(4);
 	});
 });
 
 /** What Glean makes up (new chat and file IDs, upload times) differs between runs; everything else must match. */
 function withoutGeneratedIds(json: IDataObject): IDataObject {
-	return JSON.parse(JSON.stringify(json).replace(/FILE_[0-9a-f]{12}/g, 'FILE_x').replace(/chat-\d+/g, 'chat-x').replace(/"uploadTime":\d+/g, '"uploadTime":0')) as IDataObject;
+	return JSON.parse(
+		JSON.stringify(json)
+			.replace(/FILE_[0-9a-f]{12}/g, 'FILE_x')
+			.replace(/chat-\d+/g, 'chat-x')
+			.replace(/"uploadTime":\d+/g, '"uploadTime":0'),
+	) as IDataObject;
 }

@@ -1,7 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { IDataObject, INodeParameters, INodeProperties, INodeType, StructuredChunk } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeParameters,
+	INodeProperties,
+	INodeType,
+	StructuredChunk,
+} from 'n8n-workflow';
 
 import { gleanTestSetup } from '../harness/gleanTestSetup';
 import type { RunOptions, TestItem } from '../harness/n8nHarness';
@@ -31,31 +37,53 @@ interface ExportedNode {
 interface ExportedWorkflow {
 	name: string;
 	nodes: ExportedNode[];
-	connections: Record<string, Record<string, Array<Array<{ node: string; type: string; index: number }>>>>;
+	connections: Record<
+		string,
+		Record<string, Array<Array<{ node: string; type: string; index: number }>>>
+	>;
 	settings?: IDataObject;
 }
 
 const EXAMPLES_DIR = join(packageRoot(), 'examples');
 const files = readdirSync(EXAMPLES_DIR).filter((name) => name.endsWith('.json'));
-const load = (file: string) => JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as ExportedWorkflow;
-const gleanNodes = (workflow: ExportedWorkflow) => workflow.nodes.filter((node) => node.type.startsWith(NODE_TYPE));
+const load = (file: string) =>
+	JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as ExportedWorkflow;
+const gleanNodes = (workflow: ExportedWorkflow) =>
+	workflow.nodes.filter((node) => node.type.startsWith(NODE_TYPE));
 
 const streamedChunks: StructuredChunk[] = [];
 beforeEach(() => (streamedChunks.length = 0));
 
 /** What each example's Glean Chat part gets as input (what the nodes before it would give), and what must come out. */
-const RUNS: Record<string, { input: TestItem[]; options?: Partial<RunOptions>; check: (result: Awaited<ReturnType<typeof runGleanNode>>) => void }> = {
+const RUNS: Record<
+	string,
+	{
+		input: TestItem[];
+		options?: Partial<RunOptions>;
+		check: (result: Awaited<ReturnType<typeof runGleanNode>>) => void;
+	}
+> = {
 	'weekly-roadmap-report.json': {
 		input: [{ json: {} }],
 		check: ({ items }) => {
 			// The formatting node uses markdown and chatId.
-			expect(items[0].json).toMatchObject({ markdown: expect.stringContaining('**Sources**'), chatId: expect.any(String) });
+			expect(items[0].json).toMatchObject({
+				markdown: expect.stringContaining('**Sources**'),
+				chatId: expect.any(String),
+			});
 			expect((setup.glean.requestsTo('chat')[0].body as IDataObject).saveChat).toBe(true);
 		},
 	},
 	'webhook-question-answer.json': {
 		// The Webhook verified the caller's JWT; a user e-mail in the body is not believed.
-		input: [{ json: { jwtPayload: { email: 'ann@example.com', aud: 'n8n-ask-glean' }, body: { question: 'When does Atlas launch?', userEmail: 'ceo@example.com' } } }],
+		input: [
+			{
+				json: {
+					jwtPayload: { email: 'ann@example.com', aud: 'n8n-ask-glean' },
+					body: { question: 'When does Atlas launch?', userEmail: 'ceo@example.com' },
+				},
+			},
+		],
 		check: ({ items }) => {
 			expect(items[0].json.answer).toEqual(expect.any(String));
 			expect((items[0].json.citations as IDataObject[]).length).toBeGreaterThan(0);
@@ -68,7 +96,9 @@ const RUNS: Record<string, { input: TestItem[]; options?: Partial<RunOptions>; c
 		// The Webhook's streaming response mode runs the workflow with streaming on.
 		options: { streaming: true, onChunk: (chunk) => streamedChunks.push(chunk) },
 		check: ({ items }) => {
-			const pieces = streamedChunks.filter((chunk) => chunk.type === 'item').map((chunk) => chunk.content ?? '');
+			const pieces = streamedChunks
+				.filter((chunk) => chunk.type === 'item')
+				.map((chunk) => chunk.content ?? '');
 			expect(pieces.length).toBeGreaterThan(1);
 			// Glean's plan, a blank line, then the answer the item holds.
 			expect(pieces.join('').endsWith(`\n\n${items[0].json.answer as string}`)).toBe(true);
@@ -81,7 +111,9 @@ const RUNS: Record<string, { input: TestItem[]; options?: Partial<RunOptions>; c
 			const [uploaded] = outputs['Glean Chat'];
 			const [answer] = outputs['Glean Chat 2'];
 			expect(answer.json.answer).toEqual(expect.any(String));
-			const body = setup.glean.requestsTo('chat')[0].body as { messages: Array<{ uploadedFileIds?: string[] }> };
+			const body = setup.glean.requestsTo('chat')[0].body as {
+				messages: Array<{ uploadedFileIds?: string[] }>;
+			};
 			expect(body.messages[0].uploadedFileIds).toEqual(uploaded.json.fileIds);
 		},
 	},
@@ -89,7 +121,10 @@ const RUNS: Record<string, { input: TestItem[]; options?: Partial<RunOptions>; c
 		input: [{ json: { chatInput: 'Who owns the Atlas launch?' } }],
 		options: { asToolWith: { question: 'Who owns the Atlas launch?' } },
 		check: ({ outputs }) => {
-			const result = JSON.parse(outputs.Agent[0].json.result as string) as Array<{ answer: string; sources: IDataObject[] }>;
+			const result = JSON.parse(outputs.Agent[0].json.result as string) as Array<{
+				answer: string;
+				sources: IDataObject[];
+			}>;
 			expect(result[0].sources.length).toBeGreaterThan(0);
 		},
 	},
@@ -108,40 +143,54 @@ describe('examples', () => {
 		expect(new Set(workflow.nodes.map((node) => node.id)).size).toBe(names.length);
 		for (const [source, outputs] of Object.entries(workflow.connections)) {
 			expect(names).toContain(source);
-			for (const connection of Object.values(outputs).flat(2)) expect(names).toContain(connection.node);
+			for (const connection of Object.values(outputs).flat(2))
+				expect(names).toContain(connection.node);
 		}
 		for (const node of workflow.nodes) {
-			expect(node).toMatchObject({ id: expect.any(String), typeVersion: expect.any(Number), position: [expect.any(Number), expect.any(Number)] });
+			expect(node).toMatchObject({
+				id: expect.any(String),
+				typeVersion: expect.any(Number),
+				position: [expect.any(Number), expect.any(Number)],
+			});
 		}
 		// Glean Chat nodes use only parameters and values the node has, and its credential.
 		const { nodeTypes } = await loadPackage();
-		const properties = (nodeTypes.getByNameAndVersion(NODE_TYPE, 1) as INodeType).description.properties;
+		const properties = (nodeTypes.getByNameAndVersion(NODE_TYPE, 1) as INodeType).description
+			.properties;
 		for (const node of gleanNodes(workflow)) {
 			expect(node.typeVersion).toBe(1);
 			expect(Object.keys(node.credentials ?? {})).toEqual(['gleanChatApi']);
 			const { resource, operation } = node.parameters as { resource: string; operation: string };
 			const shown = properties.filter((property) => isShown(property, resource, operation));
-			for (const name of Object.keys(node.parameters)) expect(shown.map((property) => property.name)).toContain(name);
+			for (const name of Object.keys(node.parameters))
+				expect(shown.map((property) => property.name)).toContain(name);
 			const options = shown.find((property) => property.name === 'options');
 			for (const name of Object.keys((node.parameters.options as IDataObject | undefined) ?? {})) {
-				expect((options?.options as INodeProperties[]).map((option) => option.name)).toContain(name);
+				expect((options?.options as INodeProperties[]).map((option) => option.name)).toContain(
+					name,
+				);
 			}
 		}
 	});
 
-	test.each(files)('%s: a webhook in it requires authentication, and Act As never comes from what the caller sends', (file) => {
-		const workflow = load(file);
-		for (const node of workflow.nodes.filter((candidate) => candidate.type === 'n8n-nodes-base.webhook')) {
-			expect(['jwtAuth', 'headerAuth', 'basicAuth']).toContain(node.parameters.authentication);
-			expect(Object.keys(node.credentials ?? {})).toHaveLength(1);
-		}
-		for (const node of gleanNodes(workflow)) {
-			const actAs = String((node.parameters.options as IDataObject | undefined)?.actAs ?? '');
-			// Only from an identity the workflow verified (the Webhook's JWT), never the body, query or headers.
-			expect(actAs).not.toMatch(/\$json\.(body|query|headers)|\.json\.(body|query|headers)/);
-			if (actAs !== '') expect(actAs).toMatch(/jwtPayload/);
-		}
-	});
+	test.each(files)(
+		'%s: a webhook in it requires authentication, and Act As never comes from what the caller sends',
+		(file) => {
+			const workflow = load(file);
+			for (const node of workflow.nodes.filter(
+				(candidate) => candidate.type === 'n8n-nodes-base.webhook',
+			)) {
+				expect(['jwtAuth', 'headerAuth', 'basicAuth']).toContain(node.parameters.authentication);
+				expect(Object.keys(node.credentials ?? {})).toHaveLength(1);
+			}
+			for (const node of gleanNodes(workflow)) {
+				const actAs = String((node.parameters.options as IDataObject | undefined)?.actAs ?? '');
+				// Only from an identity the workflow verified (the Webhook's JWT), never the body, query or headers.
+				expect(actAs).not.toMatch(/\$json\.(body|query|headers)|\.json\.(body|query|headers)/);
+				if (actAs !== '') expect(actAs).toMatch(/jwtPayload/);
+			}
+		},
+	);
 
 	test.each(files)('%s: its Glean Chat part runs against the emulator', async (file) => {
 		const [first, ...rest] = gleanNodes(load(file));
@@ -161,5 +210,8 @@ describe('examples', () => {
 function isShown(property: INodeProperties, resource: string, operation: string): boolean {
 	const show = property.displayOptions?.show;
 	if (!show) return true;
-	return (!show.resource || show.resource.includes(resource)) && (!show.operation || show.operation.includes(operation));
+	return (
+		(!show.resource || show.resource.includes(resource)) &&
+		(!show.operation || show.operation.includes(operation))
+	);
 }

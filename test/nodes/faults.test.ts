@@ -1,6 +1,11 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { conversationLines, defaultConversation, expectedAnswerText, toNdjson } from '../emulator/conversation';
+import {
+	conversationLines,
+	defaultConversation,
+	expectedAnswerText,
+	toNdjson,
+} from '../emulator/conversation';
 import type { Scenario } from '../emulator/gleanEmulator';
 import { GleanEmulator } from '../emulator/gleanEmulator';
 import { runGleanNode } from '../harness/n8nHarness';
@@ -49,9 +54,17 @@ async function runCase(operation: OperationCase, extraOptions: IDataObject = {})
 	operation.setup?.(glean);
 	const parameters: INodeParameters = {
 		...operation.parameters,
-		options: { ...((operation.parameters.options as INodeParameters | undefined) ?? {}), ...(extraOptions as INodeParameters) },
+		options: {
+			...((operation.parameters.options as INodeParameters | undefined) ?? {}),
+			...(extraOptions as INodeParameters),
+		},
 	};
-	return await runGleanNode({ parameters, items: operation.items, credentials: credentials(), continueOnFail: true });
+	return await runGleanNode({
+		parameters,
+		items: operation.items,
+		credentials: credentials(),
+		continueOnFail: true,
+	});
 }
 
 // The streamed answer and places to break it: after five lines of the answer's text (past the plan
@@ -61,12 +74,21 @@ const body = toNdjson(lines);
 const fullAnswer = expectedAnswerText(defaultConversation(QUESTION));
 const cutLine = lines.findIndex(
 	(_line, index) =>
-		lines.slice(0, index).filter((earlier) => JSON.stringify(earlier).includes('"messageId":"msg-answer"')).length === 5,
+		lines
+			.slice(0, index)
+			.filter((earlier) => JSON.stringify(earlier).includes('"messageId":"msg-answer"')).length ===
+		5,
 );
 const atLineBoundary = Buffer.byteLength(toNdjson(lines.slice(0, cutLine)));
 const insideLine = atLineBoundary + 12;
 const errorLine = {
-	messages: [{ author: 'GLEAN_AI', messageType: 'ERROR', fragments: [{ text: 'The model is overloaded, try again' }] }],
+	messages: [
+		{
+			author: 'GLEAN_AI',
+			messageType: 'ERROR',
+			fragments: [{ text: 'The model is overloaded, try again' }],
+		},
+	],
 };
 
 type Outcome = 'retried' | 'error' | 'partial' | 'queued';
@@ -87,19 +109,30 @@ interface FaultRow {
 const allOperations = () => true;
 const sendMessages = (operation: OperationCase) => operation.endpoint === 'chat';
 const streamed = (operation: OperationCase) => operation.stream === true;
-const retriedIfIdempotent = (operation: OperationCase): Outcome => (operation.idempotent ? 'retried' : 'error');
+const retriedIfIdempotent = (operation: OperationCase): Outcome =>
+	operation.idempotent ? 'retried' : 'error';
 
 const faultRows: FaultRow[] = [
 	{
 		fault: '429 with Retry-After: 3',
-		scenario: () => ({ kind: 'text', status: 429, text: 'Too Many Requests', headers: { 'Retry-After': '3' } }),
+		scenario: () => ({
+			kind: 'text',
+			status: 429,
+			text: 'Too Many Requests',
+			headers: { 'Retry-After': '3' },
+		}),
 		appliesTo: allOperations,
 		outcome: () => 'retried',
 		waits: (waits) => expect(waits).toEqual([3000]),
 	},
 	{
 		fault: '429 with an HTTP-date Retry-After',
-		scenario: () => ({ kind: 'text', status: 429, text: 'Too Many Requests', headers: { 'Retry-After': new Date(START + 7000).toUTCString() } }),
+		scenario: () => ({
+			kind: 'text',
+			status: 429,
+			text: 'Too Many Requests',
+			headers: { 'Retry-After': new Date(START + 7000).toUTCString() },
+		}),
 		appliesTo: allOperations,
 		outcome: () => 'retried',
 		waits: (waits) => expect(waits).toEqual([7000]),
@@ -151,16 +184,23 @@ const faultRows: FaultRow[] = [
 		scenario: () => ({ kind: 'drop' }),
 		appliesTo: allOperations,
 		outcome: retriedIfIdempotent,
-		error: /^The connection to Glean at http:\/\/127\.0\.0\.1:\d+ failed: the connection was closed before Glean answered$/,
-		description: /Not tried again: this message is saved to a chat, and Glean may already have stored it/,
+		error:
+			/^The connection to Glean at http:\/\/127\.0\.0\.1:\d+ failed: the connection was closed before Glean answered$/,
+		description:
+			/Not tried again: this message is saved to a chat, and Glean may already have stored it/,
 	},
 	{
 		fault: 'redirect to another host',
-		scenario: (operation) => ({ kind: 'redirect', status: 307, location: `${elsewhere.baseUrl}/rest/api/v1/${operation.endpoint}` }),
+		scenario: (operation) => ({
+			kind: 'redirect',
+			status: 307,
+			location: `${elsewhere.baseUrl}/rest/api/v1/${operation.endpoint}`,
+		}),
 		appliesTo: allOperations,
 		outcome: () => 'error',
 		// Not followed at all: the other host sees neither the token nor the question, files or Act As user.
-		error: /^Glean answered 307, a redirect to http:\/\/127\.0\.0\.1:\d+\/rest\/api\/v1\/\S+, which the node does not follow$/,
+		error:
+			/^Glean answered 307, a redirect to http:\/\/127\.0\.0\.1:\d+\/rest\/api\/v1\/\S+, which the node does not follow$/,
 		description: /Set "Base URL" in the Glean Chat API credential to your Glean API host/,
 	},
 	{
@@ -168,25 +208,31 @@ const faultRows: FaultRow[] = [
 		scenario: () => ({ kind: 'ndjson', body, dropAfterBytes: insideLine }),
 		appliesTo: streamed,
 		outcome: () => 'partial',
-		error: /^Glean's answer stopped before it was complete: the connection to Glean was lost after \d+ line\(s\) of the answer/,
+		error:
+			/^Glean's answer stopped before it was complete: the connection to Glean was lost after \d+ line\(s\) of the answer/,
 	},
 	{
 		fault: 'reset mid-stream, exactly at a line boundary',
 		scenario: () => ({ kind: 'ndjson', body, dropAfterBytes: atLineBoundary }),
 		appliesTo: streamed,
 		outcome: () => 'partial',
-		error: /^Glean's answer stopped before it was complete: the connection to Glean was lost after \d+ line\(s\)/,
+		error:
+			/^Glean's answer stopped before it was complete: the connection to Glean was lost after \d+ line\(s\)/,
 	},
 	{
 		fault: 'truncated last line',
 		scenario: () => ({ kind: 'ndjson', body: body.slice(0, insideLine) }),
 		appliesTo: streamed,
 		outcome: () => 'partial',
-		error: /^Glean's answer stopped before it was complete: Glean sent an answer that could not be read \(line \d+ is not a JSON object/,
+		error:
+			/^Glean's answer stopped before it was complete: Glean sent an answer that could not be read \(line \d+ is not a JSON object/,
 	},
 	{
 		fault: 'malformed line',
-		scenario: () => ({ kind: 'ndjson', body: [...lines.slice(0, cutLine), '{"messages": [oops', ...lines.slice(cutLine)] }),
+		scenario: () => ({
+			kind: 'ndjson',
+			body: [...lines.slice(0, cutLine), '{"messages": [oops', ...lines.slice(cutLine)],
+		}),
 		appliesTo: streamed,
 		outcome: () => 'partial',
 		error: /could not be read \(line \d+ is not a JSON object: \{"messages": \[oops/,
@@ -200,11 +246,17 @@ const faultRows: FaultRow[] = [
 	},
 	{
 		fault: 'server stalls mid-stream past the timeout',
-		scenario: () => ({ kind: 'ndjson', body, chunking: { sizes: [atLineBoundary, body.length] }, delayMs: 30_000 }),
+		scenario: () => ({
+			kind: 'ndjson',
+			body,
+			chunking: { sizes: [atLineBoundary, body.length] },
+			delayMs: 30_000,
+		}),
 		appliesTo: streamed,
 		options: { timeoutMillis: 200 },
 		outcome: () => 'partial',
-		error: /^Glean's answer stopped before it was complete: Glean did not finish answering within 450 ms \(the 200 ms timeout plus a margin\), after \d+ line\(s\)/,
+		error:
+			/^Glean's answer stopped before it was complete: Glean did not finish answering within 450 ms \(the 200 ms timeout plus a margin\), after \d+ line\(s\)/,
 	},
 	{
 		fault: 'silent server past the timeout',
@@ -218,14 +270,20 @@ const faultRows: FaultRow[] = [
 	},
 	{
 		fault: '202 (another request runs on the chat)',
-		scenario: () => ({ kind: 'json', status: 202, json: { chatId: 'chat-1', queuedRequestId: 'q-9', isSavedToChatHistory: true } }),
+		scenario: () => ({
+			kind: 'json',
+			status: 202,
+			json: { chatId: 'chat-1', queuedRequestId: 'q-9', isSavedToChatHistory: true },
+		}),
 		appliesTo: sendMessages,
 		outcome: () => 'queued',
 	},
 ];
 
 const cases = faultRows.flatMap((row) =>
-	operationCases.filter((operation) => row.appliesTo(operation)).map((operation) => [row.fault, operation.name, row, operation] as const),
+	operationCases
+		.filter((operation) => row.appliesTo(operation))
+		.map((operation) => [row.fault, operation.name, row, operation] as const),
 );
 
 describe('fault suite', () => {
@@ -240,12 +298,22 @@ describe('fault suite', () => {
 				expect(requests).toHaveLength(2);
 				operation.expectSuccess(items);
 				// The second try is the same request.
-				expect(requests[1].rawBody.equals(requests[0].rawBody) || requests[0].parts !== undefined).toBe(true);
+				expect(
+					requests[1].rawBody.equals(requests[0].rawBody) || requests[0].parts !== undefined,
+				).toBe(true);
 				break;
 			case 'queued':
 				expect(requests).toHaveLength(1);
 				expect(items).toEqual([
-					{ json: { queued: true, chatId: 'chat-1', queuedRequestId: 'q-9', isSavedToChatHistory: true }, pairedItem: { item: 0 } },
+					{
+						json: {
+							queued: true,
+							chatId: 'chat-1',
+							queuedRequestId: 'q-9',
+							isSavedToChatHistory: true,
+						},
+						pairedItem: { item: 0 },
+					},
 				]);
 				break;
 			default: {
@@ -284,23 +352,31 @@ describe('a silent Glean without a Timeout option', () => {
 	});
 	afterEach(() => restore());
 
-	test.each(operationCases.filter((operation) => ['getchat', 'chat'].includes(operation.endpoint)).map((operation) => [operation.name, operation] as const))(
-		'%s: fails after the silence limit and says so, without retrying',
-		async (_name, operation) => {
-			glean.enqueue(operation.endpoint, { kind: 'silent' });
-			const { items } = await runCase(operation);
-			expect(items).toHaveLength(1);
-			expect(items[0].json.error).toBe('Glean sent nothing for 1.0 s, so the node stopped waiting');
-			expect(glean.requestsTo(operation.endpoint)).toHaveLength(1);
-			expect(clock.waits).toEqual([]);
-		},
-	);
+	test.each(
+		operationCases
+			.filter((operation) => ['getchat', 'chat'].includes(operation.endpoint))
+			.map((operation) => [operation.name, operation] as const),
+	)('%s: fails after the silence limit and says so, without retrying', async (_name, operation) => {
+		glean.enqueue(operation.endpoint, { kind: 'silent' });
+		const { items } = await runCase(operation);
+		expect(items).toHaveLength(1);
+		expect(items[0].json.error).toBe('Glean sent nothing for 1.0 s, so the node stopped waiting');
+		expect(glean.requestsTo(operation.endpoint)).toHaveLength(1);
+		expect(clock.waits).toEqual([]);
+	});
 
 	test('a stream that goes silent half-way fails with the partial answer', async () => {
 		const operation = operationCases[0];
-		glean.enqueue('chat', { kind: 'ndjson', body, chunking: { sizes: [atLineBoundary, body.length] }, delayMs: 30_000 });
+		glean.enqueue('chat', {
+			kind: 'ndjson',
+			body,
+			chunking: { sizes: [atLineBoundary, body.length] },
+			delayMs: 30_000,
+		});
 		const { items } = await runCase(operation);
-		expect(items[0].json.error).toMatch(/^Glean's answer stopped before it was complete: Glean sent nothing for 1\.0 s, so the node stopped waiting, after \d+ line\(s\) of the answer/);
+		expect(items[0].json.error).toMatch(
+			/^Glean's answer stopped before it was complete: Glean sent nothing for 1\.0 s, so the node stopped waiting, after \d+ line\(s\) of the answer/,
+		);
 		expect(items[0].json.partial).toBe(true);
 	});
 });

@@ -26,7 +26,11 @@ function itemWithFiles(): TestItem {
 		json: { ticket: 42 },
 		files: {
 			report: { base64: report.toString('base64'), fileName: 'report.txt', mimeType: 'text/plain' },
-			diagram: { base64: diagram.toString('base64'), fileName: 'diagram.png', mimeType: 'image/png' },
+			diagram: {
+				base64: diagram.toString('base64'),
+				fileName: 'diagram.png',
+				mimeType: 'image/png',
+			},
 		},
 	};
 }
@@ -58,12 +62,18 @@ describe('File → Upload', () => {
 
 	test('a missing binary field names the field and lists the ones the item has; nothing is sent', async () => {
 		const { error } = await runGleanNode({
-			parameters: { resource: 'file', operation: 'upload', binaryPropertyName: 'report, attachment' },
+			parameters: {
+				resource: 'file',
+				operation: 'upload',
+				binaryPropertyName: 'report, attachment',
+			},
 			items: [itemWithFiles()],
 			credentials: credentials(),
 		});
 		expect(error?.message).toBe('Item 0 has no binary field "attachment"');
-		expect(error?.description).toBe('Set "Input Binary Field" to one of the item\'s binary fields: report, diagram. Nothing was sent to Glean.');
+		expect(error?.description).toBe(
+			'Set "Input Binary Field" to one of the item\'s binary fields: report, diagram. Nothing was sent to Glean.',
+		);
 		expect(glean.requests).toHaveLength(0);
 	});
 
@@ -95,28 +105,69 @@ describe('File → Upload', () => {
 
 describe('File → Get', () => {
 	test('one item per file, each carrying its ID', async () => {
-		glean.files.set('FILE_1', { id: 'FILE_1', name: 'a.pdf', mimeType: 'application/pdf', data: Buffer.alloc(2048), uploadTime: 1_700_000_000 });
-		glean.files.set('FILE_2', { id: 'FILE_2', name: 'b.txt', mimeType: 'text/plain', data: Buffer.alloc(1500), uploadTime: 1_700_000_001 });
+		glean.files.set('FILE_1', {
+			id: 'FILE_1',
+			name: 'a.pdf',
+			mimeType: 'application/pdf',
+			data: Buffer.alloc(2048),
+			uploadTime: 1_700_000_000,
+		});
+		glean.files.set('FILE_2', {
+			id: 'FILE_2',
+			name: 'b.txt',
+			mimeType: 'text/plain',
+			data: Buffer.alloc(1500),
+			uploadTime: 1_700_000_001,
+		});
 		const { items } = await runGleanNode({
 			parameters: { resource: 'file', operation: 'get', fileIds: 'FILE_1, FILE_2' },
 			credentials: credentials(),
 		});
 		expect(glean.requestsTo('getchatfiles')[0].body).toEqual({ fileIds: ['FILE_1', 'FILE_2'] });
-		expect(items.map((item) => [item.json.id, item.json.name, item.json.status, item.json.processedSize, item.pairedItem])).toEqual([
+		expect(
+			items.map((item) => [
+				item.json.id,
+				item.json.name,
+				item.json.status,
+				item.json.processedSize,
+				item.pairedItem,
+			]),
+		).toEqual([
 			['FILE_1', 'a.pdf', 'PROCESSED', 2048, { item: 0 }],
 			['FILE_2', 'b.txt', 'PROCESSED', 1500, { item: 0 }],
 		]);
 	});
 
 	test('the ID comes from the map key when the file omits it', async () => {
-		glean.enqueue('getchatfiles', { kind: 'json', json: { files: { FILE_9: { name: 'x.txt', metadata: { status: 'FAILED', failureReason: 'FILE_TOO_SMALL' } } } } });
-		const { items } = await runGleanNode({ parameters: { resource: 'file', operation: 'get', fileIds: 'FILE_9' }, credentials: credentials() });
-		expect(items[0].json).toEqual({ id: 'FILE_9', name: 'x.txt', status: 'FAILED', failureReason: 'FILE_TOO_SMALL' });
+		glean.enqueue('getchatfiles', {
+			kind: 'json',
+			json: {
+				files: {
+					FILE_9: {
+						name: 'x.txt',
+						metadata: { status: 'FAILED', failureReason: 'FILE_TOO_SMALL' },
+					},
+				},
+			},
+		});
+		const { items } = await runGleanNode({
+			parameters: { resource: 'file', operation: 'get', fileIds: 'FILE_9' },
+			credentials: credentials(),
+		});
+		expect(items[0].json).toEqual({
+			id: 'FILE_9',
+			name: 'x.txt',
+			status: 'FAILED',
+			failureReason: 'FILE_TOO_SMALL',
+		});
 	});
 
 	test('Glean’s 403 is reported with its text and the scope hint', async () => {
 		glean.enqueue('getchatfiles', { kind: 'text', status: 403, text: 'Forbidden' });
-		const { error } = await runGleanNode({ parameters: { resource: 'file', operation: 'get', fileIds: 'FILE_1' }, credentials: credentials() });
+		const { error } = await runGleanNode({
+			parameters: { resource: 'file', operation: 'get', fileIds: 'FILE_1' },
+			credentials: credentials(),
+		});
 		expect(error?.message).toBe('Glean answered 403: Forbidden');
 		expect(error?.description).toContain('CHAT scope');
 	});
@@ -128,22 +179,45 @@ describe('File → Get', () => {
 			credentials: credentials(),
 			continueOnFail: true,
 		});
-		expect(items).toEqual([{ json: expect.objectContaining({ error: 'Item 0: the "File IDs" parameter has no ID' }), pairedItem: { item: 0 } }]);
+		expect(items).toEqual([
+			{
+				json: expect.objectContaining({ error: 'Item 0: the "File IDs" parameter has no ID' }),
+				pairedItem: { item: 0 },
+			},
+		]);
 		expect(glean.requests).toHaveLength(0);
 	});
 });
 
 describe('File → Delete', () => {
 	test('deletes the files and confirms', async () => {
-		glean.files.set('FILE_1', { id: 'FILE_1', name: 'a', mimeType: 'text/plain', data: Buffer.alloc(1), uploadTime: 1 });
-		const { items } = await runGleanNode({ parameters: { resource: 'file', operation: 'delete', fileIds: ['FILE_1'] as unknown as string }, credentials: credentials() });
+		glean.files.set('FILE_1', {
+			id: 'FILE_1',
+			name: 'a',
+			mimeType: 'text/plain',
+			data: Buffer.alloc(1),
+			uploadTime: 1,
+		});
+		const { items } = await runGleanNode({
+			parameters: {
+				resource: 'file',
+				operation: 'delete',
+				fileIds: ['FILE_1'] as unknown as string,
+			},
+			credentials: credentials(),
+		});
 		expect(glean.requestsTo('deletechatfiles')[0].body).toEqual({ fileIds: ['FILE_1'] });
-		expect(items).toEqual([{ json: { deleted: true, fileIds: ['FILE_1'] }, pairedItem: { item: 0 } }]);
+		expect(items).toEqual([
+			{ json: { deleted: true, fileIds: ['FILE_1'] }, pairedItem: { item: 0 } },
+		]);
 		expect(glean.files.size).toBe(0);
 	});
 
 	test('Glean’s 401 is reported without the token', async () => {
-		const { error } = await runGleanNode({ parameters: { resource: 'file', operation: 'delete', fileIds: 'FILE_1' }, credentials: { ...credentials(), apiToken: 'bad-token-value' } });
+		const { error } = await runGleanNode({
+			parameters: { resource: 'file', operation: 'delete', fileIds: 'FILE_1' },
+			credentials: { ...credentials(), apiToken: 'bad-token-value' },
+		});
 		expect(error?.message).toBe('Glean answered 401: Invalid Secret');
 		expect(JSON.stringify(error)).not.toContain('bad-token-value');
 	});
@@ -156,17 +230,37 @@ describe('File → Delete', () => {
 			credentials: credentials(),
 			continueOnFail: true,
 		});
-		expect(items[0]).toEqual({ json: expect.objectContaining({ error: 'Glean answered 400: Bad Request', httpCode: '400' }), pairedItem: { item: 0 } });
-		expect(items[1]).toEqual({ json: { deleted: true, fileIds: ['FILE_2'] }, pairedItem: { item: 1 } });
+		expect(items[0]).toEqual({
+			json: expect.objectContaining({ error: 'Glean answered 400: Bad Request', httpCode: '400' }),
+			pairedItem: { item: 0 },
+		});
+		expect(items[1]).toEqual({
+			json: { deleted: true, fileIds: ['FILE_2'] },
+			pairedItem: { item: 1 },
+		});
 	});
 });
 
 describe('File → Download', () => {
 	test('the bytes round-trip exactly, with Glean’s MIME type and file name; the input JSON is kept', async () => {
-		const bytes = Buffer.concat([Buffer.from(Array.from({ length: 256 }, (_, index) => index)), randomBytes(5000)]);
-		glean.files.set('FILE_7', { id: 'FILE_7', name: 'chart 2026.png', mimeType: 'image/png', data: bytes, uploadTime: 1 });
+		const bytes = Buffer.concat([
+			Buffer.from(Array.from({ length: 256 }, (_, index) => index)),
+			randomBytes(5000),
+		]);
+		glean.files.set('FILE_7', {
+			id: 'FILE_7',
+			name: 'chart 2026.png',
+			mimeType: 'image/png',
+			data: bytes,
+			uploadTime: 1,
+		});
 		const { items, error } = await runGleanNode({
-			parameters: { resource: 'file', operation: 'download', fileId: '={{ $json.fileId }}', binaryPropertyName: 'chart' },
+			parameters: {
+				resource: 'file',
+				operation: 'download',
+				fileId: '={{ $json.fileId }}',
+				binaryPropertyName: 'chart',
+			},
 			items: [{ json: { fileId: 'FILE_7', ticket: 42 } }],
 			credentials: credentials(),
 		});
@@ -182,10 +276,21 @@ describe('File → Download', () => {
 	});
 
 	test('without Content-Disposition the file is named after its ID', async () => {
-		glean.enqueue('chat-files/FILE_8', { kind: 'bytes', data: Buffer.from('hello'), headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
-		const { items } = await runGleanNode({ parameters: { resource: 'file', operation: 'download', fileId: 'FILE_8' }, credentials: credentials() });
+		glean.enqueue('chat-files/FILE_8', {
+			kind: 'bytes',
+			data: Buffer.from('hello'),
+			headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+		});
+		const { items } = await runGleanNode({
+			parameters: { resource: 'file', operation: 'download', fileId: 'FILE_8' },
+			credentials: credentials(),
+		});
 		const binary = items[0].binary?.data as IBinaryData;
-		expect([binary.fileName, binary.mimeType, Buffer.from(binary.data, 'base64').toString()]).toEqual(['FILE_8', 'text/plain', 'hello']);
+		expect([
+			binary.fileName,
+			binary.mimeType,
+			Buffer.from(binary.data, 'base64').toString(),
+		]).toEqual(['FILE_8', 'text/plain', 'hello']);
 	});
 
 	test('an unknown file is Glean’s 404; Continue On Fail gives an error item', async () => {
@@ -194,7 +299,15 @@ describe('File → Download', () => {
 			credentials: credentials(),
 			continueOnFail: true,
 		});
-		expect(items).toEqual([{ json: expect.objectContaining({ error: 'Glean answered 404: File not found', httpCode: '404' }), pairedItem: { item: 0 } }]);
+		expect(items).toEqual([
+			{
+				json: expect.objectContaining({
+					error: 'Glean answered 404: File not found',
+					httpCode: '404',
+				}),
+				pairedItem: { item: 0 },
+			},
+		]);
 	});
 });
 

@@ -16,9 +16,27 @@ test('a file n8n stored on disk uploads byte for byte, and downloads back to dis
 	const bytes = randomBytes(40_000);
 	const { outputs, error } = await runGleanNode({
 		parameters: { resource: 'file', operation: 'upload', binaryPropertyName: 'data' },
-		items: [{ json: {}, files: { data: { base64: bytes.toString('base64'), fileName: 'big.bin', mimeType: 'application/octet-stream' } } }],
+		items: [
+			{
+				json: {},
+				files: {
+					data: {
+						base64: bytes.toString('base64'),
+						fileName: 'big.bin',
+						mimeType: 'application/octet-stream',
+					},
+				},
+			},
+		],
 		credentials: { baseUrl: glean.baseUrl, apiToken: 'fs-token' },
-		then: [{ resource: 'file', operation: 'download', fileId: '={{ $json.fileIds[0] }}', binaryPropertyName: 'copy' }],
+		then: [
+			{
+				resource: 'file',
+				operation: 'download',
+				fileId: '={{ $json.fileIds[0] }}',
+				binaryPropertyName: 'copy',
+			},
+		],
 	});
 	expect(error).toBeUndefined();
 	// The input really was on disk: the item carried an ID, not base64 content.

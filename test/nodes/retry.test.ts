@@ -18,23 +18,40 @@ const TOKEN = 'retry-suite-secret-token-41b2';
 const setup = gleanTestSetup(TOKEN, { virtualClock: true });
 const { credentials } = setup;
 
-const sendMessage = (options: INodeParameters = {}, extra: INodeParameters = {}): INodeParameters => ({
+const sendMessage = (
+	options: INodeParameters = {},
+	extra: INodeParameters = {},
+): INodeParameters => ({
 	resource: 'chat',
 	operation: 'sendMessage',
 	message: QUESTION,
 	options,
 	...extra,
 });
-const busy = (headers: Record<string, string> = {}) => ({ kind: 'text' as const, status: 429, text: 'Too Many Requests', headers });
+const busy = (headers: Record<string, string> = {}) => ({
+	kind: 'text' as const,
+	status: 429,
+	text: 'Too Many Requests',
+	headers,
+});
 
 describe('retries', () => {
 	test('when Glean stays busy, the error says how many attempts were made and what Glean answered last', async () => {
-		setup.glean.enqueue('chat', busy(), busy(), busy(), busy(), { kind: 'text', status: 503, text: 'Service Unavailable\nmaintenance' });
-		const { error, items } = await runGleanNode({ parameters: sendMessage(), credentials: credentials() });
+		setup.glean.enqueue('chat', busy(), busy(), busy(), busy(), {
+			kind: 'text',
+			status: 503,
+			text: 'Service Unavailable\nmaintenance',
+		});
+		const { error, items } = await runGleanNode({
+			parameters: sendMessage(),
+			credentials: credentials(),
+		});
 		expect(items).toEqual([]);
 		expect(setup.glean.requestsTo('chat')).toHaveLength(5);
 		expect(error?.message).toBe('Glean answered 503: Service Unavailable (after 5 attempts)');
-		expect(error?.description).toMatch(/The node tried 5 time\(s\), waiting [\d.]+ s in all, and stopped: gave up after 5 attempts/);
+		expect(error?.description).toMatch(
+			/The node tried 5 time\(s\), waiting [\d.]+ s in all, and stopped: gave up after 5 attempts/,
+		);
 		expect(error?.description).toContain("Glean's full answer: Service Unavailable\nmaintenance");
 		// Exponential backoff with jitter: retry n waits between half and all of 1 s × 2^(n−1).
 		expect(setup.clock.waits).toHaveLength(4);
@@ -50,11 +67,18 @@ describe('retries', () => {
 		expect(setup.glean.requestsTo('chat')).toHaveLength(1);
 		expect(setup.clock.waits).toEqual([]);
 		expect(error?.message).toBe('Glean answered 429: Too Many Requests');
-		expect(error?.description).toContain('Glean asked to wait 600 s (Retry-After), more than the 120 s left of the retry wait limit, after 1 attempt(s)');
+		expect(error?.description).toContain(
+			'Glean asked to wait 600 s (Retry-After), more than the 120 s left of the retry wait limit, after 1 attempt(s)',
+		);
 	});
 
 	test('the Retry option sets the attempts and the total wait', async () => {
-		setup.glean.enqueue('chat', busy({ 'Retry-After': '1' }), busy({ 'Retry-After': '1' }), busy({ 'Retry-After': '1' }));
+		setup.glean.enqueue(
+			'chat',
+			busy({ 'Retry-After': '1' }),
+			busy({ 'Retry-After': '1' }),
+			busy({ 'Retry-After': '1' }),
+		);
 		const { error } = await runGleanNode({
 			parameters: sendMessage({ retry: { settings: { maxAttempts: 3, maxWaitSeconds: 10 } } }),
 			credentials: credentials(),
@@ -65,9 +89,21 @@ describe('retries', () => {
 	});
 
 	test('the total wait caps the backoff, then the retries stop', async () => {
-		setup.glean.enqueue('listchats', ...Array.from({ length: 5 }, () => ({ kind: 'text' as const, status: 503, text: 'Service Unavailable' })));
+		setup.glean.enqueue(
+			'listchats',
+			...Array.from({ length: 5 }, () => ({
+				kind: 'text' as const,
+				status: 503,
+				text: 'Service Unavailable',
+			})),
+		);
 		const { error } = await runGleanNode({
-			parameters: { resource: 'chat', operation: 'getAll', returnAll: true, options: { retry: { settings: { maxAttempts: 5, maxWaitSeconds: 1.5 } } } },
+			parameters: {
+				resource: 'chat',
+				operation: 'getAll',
+				returnAll: true,
+				options: { retry: { settings: { maxAttempts: 5, maxWaitSeconds: 1.5 } } },
+			},
 			credentials: credentials(),
 		});
 		// 0.5–1 s, then whatever is left of 1.5 s, then nothing is left.
@@ -89,7 +125,11 @@ describe('retries', () => {
 	});
 
 	test('a retried upload sends the same files again', async () => {
-		setup.glean.enqueue('uploadchatfiles', { kind: 'text', status: 503, text: 'Service Unavailable' });
+		setup.glean.enqueue('uploadchatfiles', {
+			kind: 'text',
+			status: 503,
+			text: 'Service Unavailable',
+		});
 		const { items, error } = await runGleanNode({
 			parameters: { resource: 'file', operation: 'upload' },
 			items: [{ json: {}, files: testFile(4096, 'plan.txt') }],
@@ -97,41 +137,67 @@ describe('retries', () => {
 		});
 		expect(error).toBeUndefined();
 		const [first, second] = setup.glean.requestsTo('uploadchatfiles');
-		expect(second.parts?.map((part) => [part.name, part.filename, part.data.length])).toEqual([['files', 'plan.txt', 4096]]);
+		expect(second.parts?.map((part) => [part.name, part.filename, part.data.length])).toEqual([
+			['files', 'plan.txt', 4096],
+		]);
 		expect(second.parts?.[0].data.equals(first.parts![0].data)).toBe(true);
 		expect((items[0].json.fileIds as string[]).length).toBe(1);
 	});
 
 	test('a saved message is not sent twice after a 500, and the error says why', async () => {
 		setup.glean.enqueue('chat', { kind: 'text', status: 500, text: 'Internal Server Error' });
-		const { error } = await runGleanNode({ parameters: sendMessage({ saveChat: true }), credentials: credentials() });
+		const { error } = await runGleanNode({
+			parameters: sendMessage({ saveChat: true }),
+			credentials: credentials(),
+		});
 		expect(setup.glean.requestsTo('chat')).toHaveLength(1);
 		expect(error?.description).toContain('Not tried again: this message is saved to a chat');
 	});
 
 	test('a saved message keeps the "not tried again" warning after earlier retries, and for a lost connection or a timeout', async () => {
 		const saved = sendMessage({ saveChat: true });
-		setup.glean.enqueue('chat', { kind: 'text', status: 503, text: 'Service Unavailable' }, { kind: 'text', status: 500, text: 'Internal Server Error' });
+		setup.glean.enqueue(
+			'chat',
+			{ kind: 'text', status: 503, text: 'Service Unavailable' },
+			{ kind: 'text', status: 500, text: 'Internal Server Error' },
+		);
 		let { error } = await runGleanNode({ parameters: saved, credentials: credentials() });
 		expect(error?.message).toBe('Glean answered 500: Internal Server Error (after 2 attempts)');
-		expect(error?.description).toContain('stopped: a 500 answer is not tried again for a message saved to a chat');
+		expect(error?.description).toContain(
+			'stopped: a 500 answer is not tried again for a message saved to a chat',
+		);
 		expect(error?.description).toContain('Glean may already have stored it');
 
-		setup.glean.enqueue('chat', { kind: 'text', status: 503, text: 'Service Unavailable' }, { kind: 'drop' });
+		setup.glean.enqueue(
+			'chat',
+			{ kind: 'text', status: 503, text: 'Service Unavailable' },
+			{ kind: 'drop' },
+		);
 		({ error } = await runGleanNode({ parameters: saved, credentials: credentials() }));
-		expect(error?.message).toMatch(/^The connection to Glean at \S+ failed: the connection was closed before Glean answered \(after 2 attempts\)$/);
+		expect(error?.message).toMatch(
+			/^The connection to Glean at \S+ failed: the connection was closed before Glean answered \(after 2 attempts\)$/,
+		);
 		expect(error?.description).toContain('Glean may already have stored it');
 		expect(error?.description).not.toMatch(/retry the request immediately/);
 
 		setup.glean.enqueue('chat', { kind: 'silent' });
-		({ error } = await runGleanNode({ parameters: sendMessage({ saveChat: true, timeoutMillis: 100 }), credentials: credentials() }));
-		expect(error?.message).toBe('Glean did not finish answering within 350 ms (the 100 ms timeout plus a margin)');
+		({ error } = await runGleanNode({
+			parameters: sendMessage({ saveChat: true, timeoutMillis: 100 }),
+			credentials: credentials(),
+		}));
+		expect(error?.message).toBe(
+			'Glean did not finish answering within 350 ms (the 100 ms timeout plus a margin)',
+		);
 		expect(error?.description).toContain('Glean may already have stored it');
 		expect(setup.glean.requestsTo('chat')).toHaveLength(5);
 	});
 
 	test('a huge error body is cut, not kept whole in the error', async () => {
-		setup.glean.enqueue('chat', { kind: 'text', status: 400, text: `Bad Request\n${'x'.repeat(1_000_000)}` });
+		setup.glean.enqueue('chat', {
+			kind: 'text',
+			status: 400,
+			text: `Bad Request\n${'x'.repeat(1_000_000)}`,
+		});
 		const { error } = await runGleanNode({ parameters: sendMessage(), credentials: credentials() });
 		expect(error?.message).toBe('Glean answered 400: Bad Request');
 		expect(error?.description?.length).toBeLessThan(70_000);
@@ -142,8 +208,16 @@ describe('retries', () => {
 		const logger = Container.get(Logger);
 		const warn = jest.spyOn(logger, 'warn');
 		try {
-			setup.glean.enqueue('chat', { kind: 'text', status: 429, text: `Slow down, Bearer ${TOKEN}`, headers: { 'Retry-After': '2' } });
-			const { items } = await runGleanNode({ parameters: sendMessage(), credentials: credentials() });
+			setup.glean.enqueue('chat', {
+				kind: 'text',
+				status: 429,
+				text: `Slow down, Bearer ${TOKEN}`,
+				headers: { 'Retry-After': '2' },
+			});
+			const { items } = await runGleanNode({
+				parameters: sendMessage(),
+				credentials: credentials(),
+			});
 			expect(items[0].json.answer).toBe(expectedAnswerText(defaultConversation(QUESTION)));
 			const messages = warn.mock.calls.map((call) => String(call[0]));
 			expect(messages).toEqual([
@@ -163,7 +237,11 @@ describe('retries', () => {
 			await sleep(millis, signal);
 		};
 		setup.glean.enqueue('chat', busy({ 'Retry-After': '30' }));
-		const { run, items } = await runGleanNode({ parameters: sendMessage(), credentials: credentials(), cancel: cancel.signal });
+		const { run, items } = await runGleanNode({
+			parameters: sendMessage(),
+			credentials: credentials(),
+			cancel: cancel.signal,
+		});
 		expect(run.status).toBe('canceled');
 		expect(items).toEqual([]);
 		expect(setup.clock.waits).toEqual([30_000]);
@@ -173,13 +251,19 @@ describe('retries', () => {
 	test('Continue On Fail: an item that runs out of retries becomes an error item; the others are answered in order', async () => {
 		setup.glean.enqueue('chat', busy(), busy());
 		const { items } = await runGleanNode({
-			parameters: sendMessage({ retry: { settings: { maxAttempts: 2, maxWaitSeconds: 60 } } }, { message: '={{ $json.q }}' }),
+			parameters: sendMessage(
+				{ retry: { settings: { maxAttempts: 2, maxWaitSeconds: 60 } } },
+				{ message: '={{ $json.q }}' },
+			),
 			items: [{ json: { q: 'first' } }, { json: { q: 'second' } }, { json: { q: 'third' } }],
 			credentials: credentials(),
 			continueOnFail: true,
 		});
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(items[0].json).toMatchObject({ error: 'Glean answered 429: Too Many Requests (after 2 attempts)', httpCode: '429' });
+		expect(items[0].json).toMatchObject({
+			error: 'Glean answered 429: Too Many Requests (after 2 attempts)',
+			httpCode: '429',
+		});
 		expect(items[1].json.answer).toBe(expectedAnswerText(defaultConversation('second')));
 		expect(items[2].json.answer).toBe(expectedAnswerText(defaultConversation('third')));
 	});
@@ -225,7 +309,9 @@ describe('a saved message Glean never received is tried again like a 503, and ne
 			credentials: { baseUrl: `http://127.0.0.1:${port}`, apiToken: TOKEN },
 		});
 		expect(setup.clock.waits).toHaveLength(4);
-		expect(error?.message).toBe(`Could not reach Glean at http://127.0.0.1:${port}: the connection was refused (after 5 attempts)`);
+		expect(error?.message).toBe(
+			`Could not reach Glean at http://127.0.0.1:${port}: the connection was refused (after 5 attempts)`,
+		);
 		expect(error?.description).not.toMatch(/Not tried again|may already have stored/);
 	});
 
@@ -236,7 +322,9 @@ describe('a saved message Glean never received is tried again like a 503, and ne
 			credentials: { baseUrl: `https://127.0.0.1:${port}`, apiToken: TOKEN },
 		});
 		expect(setup.clock.waits).toHaveLength(1);
-		expect(error?.message).toBe(`Could not reach Glean at https://127.0.0.1:${port}: the TLS handshake failed (is the host serving HTTPS?) (after 2 attempts)`);
+		expect(error?.message).toBe(
+			`Could not reach Glean at https://127.0.0.1:${port}: the TLS handshake failed (is the host serving HTTPS?) (after 2 attempts)`,
+		);
 		expect(error?.description).not.toMatch(/Not tried again|may already have stored/);
 		expect(setup.glean.requestsTo('chat')).toEqual([]);
 	});
@@ -252,7 +340,9 @@ describe('a saved message Glean never received is tried again like a 503, and ne
 				credentials: { baseUrl: `https://127.0.0.1:${port}`, apiToken: TOKEN },
 			});
 			expect(setup.clock.waits).toHaveLength(1);
-			expect(error?.message).toBe(`Could not reach Glean at https://127.0.0.1:${port}: the connection was closed before it was set up (while connecting, or during the TLS handshake) (after 2 attempts)`);
+			expect(error?.message).toBe(
+				`Could not reach Glean at https://127.0.0.1:${port}: the connection was closed before it was set up (while connecting, or during the TLS handshake) (after 2 attempts)`,
+			);
 			expect(error?.description).not.toMatch(/Not tried again|may already have stored/);
 		} finally {
 			await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -261,8 +351,13 @@ describe('a saved message Glean never received is tried again like a 503, and ne
 
 	test('a connection reset after the request was sent: not tried again, and the note says why', async () => {
 		setup.glean.enqueue('chat', { kind: 'drop' });
-		const { error } = await runGleanNode({ parameters: sendMessage({ saveChat: true }), credentials: credentials() });
+		const { error } = await runGleanNode({
+			parameters: sendMessage({ saveChat: true }),
+			credentials: credentials(),
+		});
 		expect(setup.glean.requestsTo('chat')).toHaveLength(1);
-		expect(error?.description).toContain('Not tried again: this message is saved to a chat, and Glean may already have stored it');
+		expect(error?.description).toContain(
+			'Not tried again: this message is saved to a chat, and Glean may already have stored it',
+		);
 	});
 });

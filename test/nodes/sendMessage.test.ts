@@ -24,7 +24,8 @@ beforeEach(() => glean.reset());
 // Every request the node made in a test must be valid against Glean's spec.
 afterEach(() => expect(glean.violations).toEqual([]));
 
-const credentials = (extra: IDataObject = {}) => ({ baseUrl: glean.baseUrl, apiToken: TOKEN, ...extra }) as Record<string, string>;
+const credentials = (extra: IDataObject = {}) =>
+	({ baseUrl: glean.baseUrl, apiToken: TOKEN, ...extra }) as Record<string, string>;
 
 const sendMessage = (parameters: INodeParameters = {}): INodeParameters => ({
 	resource: 'chat',
@@ -34,7 +35,9 @@ const sendMessage = (parameters: INodeParameters = {}): INodeParameters => ({
 });
 
 /** What the node must output for `conversation`, computed from Glean's whole (non-streamed) answer. */
-function expectedItem(conversation = defaultConversation('What changed in the roadmap?')): IDataObject {
+function expectedItem(
+	conversation = defaultConversation('What changed in the roadmap?'),
+): IDataObject {
 	const aggregator = new ChatStreamAggregator();
 	aggregator.addResponse(conversationResponse(conversation));
 	return aggregator.toSimplified() as unknown as IDataObject;
@@ -50,7 +53,10 @@ describe('Send Message, streamed', () => {
 				body: conversationLines(conversation),
 				chunking: { random: { seed, maxSize: [1, 2, 7, 64, 512, 5000][seed % 6] } },
 			});
-			const { items, error } = await runGleanNode({ parameters: sendMessage(), credentials: credentials() });
+			const { items, error } = await runGleanNode({
+				parameters: sendMessage(),
+				credentials: credentials(),
+			});
 			expect(error).toBeUndefined();
 			expect(items).toHaveLength(1);
 			expect(items[0].json).toEqual(expectedItem(conversation));
@@ -66,7 +72,13 @@ describe('Send Message, streamed', () => {
 		const [request] = glean.requestsTo('chat');
 		expect(request.method).toBe('POST');
 		expect(request.body).toEqual({
-			messages: [{ author: 'USER', messageType: 'CONTENT', fragments: [{ text: 'What changed in the roadmap?' }] }],
+			messages: [
+				{
+					author: 'USER',
+					messageType: 'CONTENT',
+					fragments: [{ text: 'What changed in the roadmap?' }],
+				},
+			],
 			stream: true,
 		});
 		expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`);
@@ -91,7 +103,10 @@ describe('Send Message, streamed', () => {
 	});
 
 	test('a base URL given with a trailing /rest/api/v1/ still reaches the right path', async () => {
-		await runGleanNode({ parameters: sendMessage(), credentials: credentials({ baseUrl: `${glean.baseUrl}/rest/api/v1/` }) });
+		await runGleanNode({
+			parameters: sendMessage(),
+			credentials: credentials({ baseUrl: `${glean.baseUrl}/rest/api/v1/` }),
+		});
 		expect(glean.requestsTo('chat')).toHaveLength(1);
 		expect(glean.requests[0].path).toBe('/rest/api/v1/chat');
 	});
@@ -112,7 +127,11 @@ describe('Send Message, streamed', () => {
 		expect(chunks.filter((chunk) => chunk.type === 'item').map((chunk) => chunk.content)).toEqual(
 			answerDeltas(conversation),
 		);
-		expect(chunks.every((chunk) => chunk.metadata.itemIndex === 0 && chunk.metadata.nodeName === 'Glean Chat')).toBe(true);
+		expect(
+			chunks.every(
+				(chunk) => chunk.metadata.itemIndex === 0 && chunk.metadata.nodeName === 'Glean Chat',
+			),
+		).toBe(true);
 		expect(items[0].json).toEqual(expectedItem(conversation));
 	});
 
@@ -121,17 +140,30 @@ describe('Send Message, streamed', () => {
 		conversation.legacyCitations = false;
 		const lines = conversationLines(conversation);
 		// Drop the final metadata line and the trailing newline: the body ends on an answer delta.
-		const body = lines.slice(0, -1).map((line) => JSON.stringify(line)).join('\n');
+		const body = lines
+			.slice(0, -1)
+			.map((line) => JSON.stringify(line))
+			.join('\n');
 		glean.enqueue('chat', { kind: 'ndjson', body, chunking: 'whole' });
-		const { items, chunks } = await runGleanNode({ parameters: sendMessage(), credentials: credentials(), streaming: true });
-		const streamed = chunks.filter((chunk) => chunk.type === 'item').map((chunk) => chunk.content).join('');
+		const { items, chunks } = await runGleanNode({
+			parameters: sendMessage(),
+			credentials: credentials(),
+			streaming: true,
+		});
+		const streamed = chunks
+			.filter((chunk) => chunk.type === 'item')
+			.map((chunk) => chunk.content)
+			.join('');
 		expect(streamed).toBe(liveText(conversation));
 		expect(streamed.endsWith(`\n\n${items[0].json.answer as string}`)).toBe(true);
 		expect(chunks[chunks.length - 1].type).toBe('end');
 	});
 
 	test('without n8n streaming no chunk is sent', async () => {
-		const { chunks } = await runGleanNode({ parameters: sendMessage(), credentials: credentials() });
+		const { chunks } = await runGleanNode({
+			parameters: sendMessage(),
+			credentials: credentials(),
+		});
 		expect(chunks).toEqual([]);
 	});
 });
@@ -139,8 +171,13 @@ describe('Send Message, streamed', () => {
 describe('Send Message, not streamed', () => {
 	test('sends "stream": false, reads the JSON answer, and gives the same item as the stream', async () => {
 		const streamed = await runGleanNode({ parameters: sendMessage(), credentials: credentials() });
-		const whole = await runGleanNode({ parameters: sendMessage({ stream: false }), credentials: credentials() });
-		expect(glean.requestsTo('chat').map((request) => (request.body as IDataObject).stream)).toEqual([true, false]);
+		const whole = await runGleanNode({
+			parameters: sendMessage({ stream: false }),
+			credentials: credentials(),
+		});
+		expect(glean.requestsTo('chat').map((request) => (request.body as IDataObject).stream)).toEqual(
+			[true, false],
+		);
 		expect(whole.error).toBeUndefined();
 		expect(whole.items[0].json).toEqual(streamed.items[0].json);
 		expect(whole.items[0].json).toEqual(expectedItem());
@@ -149,18 +186,31 @@ describe('Send Message, not streamed', () => {
 
 describe('Send Message, raw output', () => {
 	test('simplify off gives the merged ChatResponse with every field Glean sent', async () => {
-		const { items } = await runGleanNode({ parameters: sendMessage({ simplify: false }), credentials: credentials() });
-		const raw = items[0].json as { messages: IDataObject[]; followUpPrompts: string[]; chatSessionTrackingToken: string };
+		const { items } = await runGleanNode({
+			parameters: sendMessage({ simplify: false }),
+			credentials: credentials(),
+		});
+		const raw = items[0].json as {
+			messages: IDataObject[];
+			followUpPrompts: string[];
+			chatSessionTrackingToken: string;
+		};
 		const content = raw.messages.filter((message) => message.messageType === 'CONTENT');
 		// The plan Glean wrote before its tools, then the answer: both kept, as Glean sent them.
 		expect(content.map((message) => message.messageId)).toEqual(['msg-intro', 'msg-answer']);
 		const answer = content.slice(1);
-		expect(answer[0]).toMatchObject({ messageId: 'msg-answer', queryTrackingToken: 'qt-1', stepId: 'STEP_WRITE' });
+		expect(answer[0]).toMatchObject({
+			messageId: 'msg-answer',
+			queryTrackingToken: 'qt-1',
+			stepId: 'STEP_WRITE',
+		});
 		const text = (answer[0].fragments as IDataObject[])
 			.map((fragment) => (typeof fragment.text === 'string' ? fragment.text : ''))
 			.join('');
 		expect(text).toBe(expectedAnswerText(defaultConversation('')));
-		expect((answer[0].fragments as IDataObject[]).filter((fragment) => fragment.citation)).toHaveLength(2);
+		expect(
+			(answer[0].fragments as IDataObject[]).filter((fragment) => fragment.citation),
+		).toHaveLength(2);
 		expect((answer[0].citations as IDataObject[]).length).toBe(2);
 		expect(raw.followUpPrompts).toHaveLength(2);
 		expect(raw.chatSessionTrackingToken).toBe('KgA=');
@@ -178,7 +228,13 @@ describe('Send Message, raw output', () => {
 
 describe('Send Message options', () => {
 	test('every option reaches its ChatRequest field, and the request is valid against the spec', async () => {
-		glean.chats.set('chat-42', { id: 'chat-42', name: 'Roadmap', createTime: 1, updateTime: 1, messages: [] });
+		glean.chats.set('chat-42', {
+			id: 'chat-42',
+			name: 'Roadmap',
+			createTime: 1,
+			updateTime: 1,
+			messages: [],
+		});
 		await runGleanNode({
 			parameters: sendMessage({
 				chatId: 'chat-42',
@@ -219,7 +275,11 @@ describe('Send Message options', () => {
 			stream: true,
 			chatId: 'chat-42',
 			saveChat: true,
-			agentConfig: { agent: 'ADVANCED', mode: 'DEFAULT', toolSets: { enableWebSearch: false, enableCompanyTools: true } },
+			agentConfig: {
+				agent: 'ADVANCED',
+				mode: 'DEFAULT',
+				toolSets: { enableWebSearch: false, enableCompanyTools: true },
+			},
 			agentId: 'agent-7',
 			applicationId: 'app-3',
 			timeoutMillis: 45000,
@@ -252,11 +312,16 @@ describe('Send Message options', () => {
 		const body = glean.requestsTo('chat')[0].body as IDataObject;
 		expect(body.chatId).toBeUndefined();
 		expect(body.saveChat).toBeUndefined();
-		expect(items[0].json.answer).toBe(expectedAnswerText(defaultConversation('What changed in the roadmap?')));
+		expect(items[0].json.answer).toBe(
+			expectedAnswerText(defaultConversation('What changed in the roadmap?')),
+		);
 	});
 
 	test('Save Chat returns the new chat ID, and a follow-up with that ID continues the chat', async () => {
-		const first = await runGleanNode({ parameters: sendMessage({ options: { saveChat: true } }), credentials: credentials() });
+		const first = await runGleanNode({
+			parameters: sendMessage({ options: { saveChat: true } }),
+			credentials: credentials(),
+		});
 		const chatId = first.items[0].json.chatId as string;
 		expect(chatId).toMatch(/^chat-/);
 		const second = await runGleanNode({
@@ -270,18 +335,19 @@ describe('Send Message options', () => {
 		expect(followUp.messages).toEqual([
 			{ author: 'USER', messageType: 'CONTENT', fragments: [{ text: 'And who owns it?' }] },
 		]);
-		expect(glean.chats.get(chatId)?.messages.filter((message) => message.author === 'USER')).toHaveLength(2);
+		expect(
+			glean.chats.get(chatId)?.messages.filter((message) => message.author === 'USER'),
+		).toHaveLength(2);
 	});
 
-	test.each([
-		['America/Los_Angeles'],
-		['Asia/Kolkata'],
-		['Europe/Berlin'],
-	])('the timezone offset defaults from the workflow’s time zone (%s)', async (timezone) => {
-		await runGleanNode({ parameters: sendMessage(), credentials: credentials(), timezone });
-		const expected = DateTime.now().setZone(timezone).offset;
-		expect(glean.requestsTo('chat')[0].query.timezoneOffset).toBe(String(expected));
-	});
+	test.each([['America/Los_Angeles'], ['Asia/Kolkata'], ['Europe/Berlin']])(
+		'the timezone offset defaults from the workflow’s time zone (%s)',
+		async (timezone) => {
+			await runGleanNode({ parameters: sendMessage(), credentials: credentials(), timezone });
+			const expected = DateTime.now().setZone(timezone).offset;
+			expect(glean.requestsTo('chat')[0].query.timezoneOffset).toBe(String(expected));
+		},
+	);
 });
 
 describe('Send Message answers that are not a plain 200', () => {
@@ -291,15 +357,36 @@ describe('Send Message answers that are not a plain 200', () => {
 			status: 202,
 			json: { chatId: 'chat-9', queuedRequestId: 'qr-xyz', isSavedToChatHistory: true },
 		});
-		glean.chats.set('chat-9', { id: 'chat-9', name: 'x', createTime: 1, updateTime: 1, messages: [] });
-		const { items, error } = await runGleanNode({ parameters: sendMessage({ chatId: 'chat-9' }), credentials: credentials() });
+		glean.chats.set('chat-9', {
+			id: 'chat-9',
+			name: 'x',
+			createTime: 1,
+			updateTime: 1,
+			messages: [],
+		});
+		const { items, error } = await runGleanNode({
+			parameters: sendMessage({ chatId: 'chat-9' }),
+			credentials: credentials(),
+		});
 		expect(error).toBeUndefined();
-		expect(items[0].json).toEqual({ queued: true, chatId: 'chat-9', queuedRequestId: 'qr-xyz', isSavedToChatHistory: true });
+		expect(items[0].json).toEqual({
+			queued: true,
+			chatId: 'chat-9',
+			queuedRequestId: 'qr-xyz',
+			isSavedToChatHistory: true,
+		});
 	});
 
 	test('a 202 on a non-streamed request gives the same queued item', async () => {
-		glean.enqueue('chat', { kind: 'json', status: 202, json: { chatId: 'chat-9', queuedRequestId: 'qr-1' } });
-		const { items } = await runGleanNode({ parameters: sendMessage({ stream: false }), credentials: credentials() });
+		glean.enqueue('chat', {
+			kind: 'json',
+			status: 202,
+			json: { chatId: 'chat-9', queuedRequestId: 'qr-1' },
+		});
+		const { items } = await runGleanNode({
+			parameters: sendMessage({ stream: false }),
+			credentials: credentials(),
+		});
 		expect(items[0].json).toEqual({ queued: true, chatId: 'chat-9', queuedRequestId: 'qr-1' });
 	});
 
@@ -334,12 +421,21 @@ describe('Send Message answers that are not a plain 200', () => {
 	test('an ERROR message mid-stream fails the item with Glean’s text', async () => {
 		const lines = conversationLines(defaultConversation('q'));
 		// Past the plan and the tool steps, five lines into the answer.
-		const inAnswer = lines.findIndex((line) => JSON.stringify(line).includes('"messageId":"msg-answer"')) + 5;
+		const inAnswer =
+			lines.findIndex((line) => JSON.stringify(line).includes('"messageId":"msg-answer"')) + 5;
 		glean.enqueue('chat', {
 			kind: 'ndjson',
 			body: [
 				...lines.slice(0, inAnswer),
-				{ messages: [{ author: 'GLEAN_AI', messageType: 'ERROR', fragments: [{ text: 'Model capacity exceeded' }] }] },
+				{
+					messages: [
+						{
+							author: 'GLEAN_AI',
+							messageType: 'ERROR',
+							fragments: [{ text: 'Model capacity exceeded' }],
+						},
+					],
+				},
 			],
 		});
 		const { error } = await runGleanNode({ parameters: sendMessage(), credentials: credentials() });
@@ -349,12 +445,21 @@ describe('Send Message answers that are not a plain 200', () => {
 	test('with Continue On Fail the ERROR item carries Glean’s text and the partial answer', async () => {
 		const lines = conversationLines(defaultConversation('q'));
 		// Past the plan and the tool steps, five lines into the answer.
-		const inAnswer = lines.findIndex((line) => JSON.stringify(line).includes('"messageId":"msg-answer"')) + 5;
+		const inAnswer =
+			lines.findIndex((line) => JSON.stringify(line).includes('"messageId":"msg-answer"')) + 5;
 		glean.enqueue('chat', {
 			kind: 'ndjson',
 			body: [
 				...lines.slice(0, inAnswer),
-				{ messages: [{ author: 'GLEAN_AI', messageType: 'ERROR', fragments: [{ text: 'Model capacity exceeded' }] }] },
+				{
+					messages: [
+						{
+							author: 'GLEAN_AI',
+							messageType: 'ERROR',
+							fragments: [{ text: 'Model capacity exceeded' }],
+						},
+					],
+				},
 			],
 		});
 		const { items, error } = await runGleanNode({
@@ -365,31 +470,53 @@ describe('Send Message answers that are not a plain 200', () => {
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(1);
 		expect(items[0].pairedItem).toEqual({ item: 0 });
-		expect(items[0].json.error).toBe('Glean reported an error while answering: Model capacity exceeded');
+		expect(items[0].json.error).toBe(
+			'Glean reported an error while answering: Model capacity exceeded',
+		);
 		expect(items[0].json.partial).toBe(true);
 		const partial = items[0].json.partialAnswer as IDataObject;
 		expect(typeof partial.answer).toBe('string');
-		expect(expectedAnswerText(defaultConversation('q')).startsWith(partial.answer as string)).toBe(true);
+		expect(expectedAnswerText(defaultConversation('q')).startsWith(partial.answer as string)).toBe(
+			true,
+		);
 		expect((partial.answer as string).length).toBeGreaterThan(0);
 	});
 
 	test('a connection dropped mid-stream is an error, never a shorter answer', async () => {
-		glean.enqueue('chat', { kind: 'ndjson', body: conversationLines(defaultConversation('q')), dropAfterBytes: 3000, chunking: { sizes: [500] } });
-		const { error, items } = await runGleanNode({ parameters: sendMessage(), credentials: credentials() });
+		glean.enqueue('chat', {
+			kind: 'ndjson',
+			body: conversationLines(defaultConversation('q')),
+			dropAfterBytes: 3000,
+			chunking: { sizes: [500] },
+		});
+		const { error, items } = await runGleanNode({
+			parameters: sendMessage(),
+			credentials: credentials(),
+		});
 		expect(items).toEqual([]);
-		expect(error?.message).toMatch(/^Glean's answer stopped before it was complete: the connection to Glean was lost after \d+ line\(s\) of the answer/);
+		expect(error?.message).toMatch(
+			/^Glean's answer stopped before it was complete: the connection to Glean was lost after \d+ line\(s\) of the answer/,
+		);
 	});
 
 	test('a 200 with an empty stream is an error, not an empty answer', async () => {
 		glean.enqueue('chat', { kind: 'ndjson', body: '' });
-		const { error, items } = await runGleanNode({ parameters: sendMessage(), credentials: credentials() });
+		const { error, items } = await runGleanNode({
+			parameters: sendMessage(),
+			credentials: credentials(),
+		});
 		expect(items).toEqual([]);
-		expect(error?.message).toBe("Glean's answer stopped before it was complete: Glean ended the answer without sending anything");
+		expect(error?.message).toBe(
+			"Glean's answer stopped before it was complete: Glean ended the answer without sending anything",
+		);
 	});
 
 	test('an answer that is not JSON (e.g. the web app’s HTML) says to check the Base URL', async () => {
 		glean.enqueue('chat', { kind: 'text', status: 200, text: '<!doctype html><html>Glean</html>' });
-		const { error } = await runGleanNode({ parameters: sendMessage({ stream: false }), credentials: credentials() });
+		const { error } = await runGleanNode({
+			parameters: sendMessage({ stream: false }),
+			credentials: credentials(),
+		});
 		expect(error?.message).toBe("The answer to chat was not Glean's: 200 with an HTML page");
 		expect(error?.description).toContain('-be.glean.com');
 	});
@@ -409,7 +536,11 @@ describe('Send Message cancellation', () => {
 		glean.enqueue('chat', { kind: 'ndjson', body: lines, delayMs: 1000 });
 		const cancel = new AbortController();
 		const received = glean.nextRequest('chat');
-		const running = runGleanNode({ parameters: sendMessage(), credentials: credentials(), cancel: cancel.signal });
+		const running = runGleanNode({
+			parameters: sendMessage(),
+			credentials: credentials(),
+			cancel: cancel.signal,
+		});
 		const request = await received;
 		cancel.abort();
 		const { run, items } = await running;
@@ -429,14 +560,24 @@ describe('Send Message with several items', () => {
 			credentials: credentials(),
 		});
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(glean.requestsTo('chat').map((request) => (request.body as { messages: Array<{ fragments: IDataObject[] }> }).messages[0].fragments[0].text)).toEqual(questions);
+		expect(
+			glean
+				.requestsTo('chat')
+				.map(
+					(request) =>
+						(request.body as { messages: Array<{ fragments: IDataObject[] }> }).messages[0]
+							.fragments[0].text,
+				),
+		).toEqual(questions);
 		// The emulator's plan step names the question it answered.
-		expect(items.map((item) => (item.json.steps as IDataObject[]).find((step) => step.type === 'plan')?.text)).toEqual(
-			questions.map((question) => `Search company knowledge for: ${question}`),
-		);
+		expect(
+			items.map(
+				(item) => (item.json.steps as IDataObject[]).find((step) => step.type === 'plan')?.text,
+			),
+		).toEqual(questions.map((question) => `Search company knowledge for: ${question}`));
 	});
 
-	test('the credential is read once per item by the node (n8n\'s request helper reads it once more)', async () => {
+	test("the credential is read once per item by the node (n8n's request helper reads it once more)", async () => {
 		const { credentialReads, items } = await runGleanNode({
 			parameters: sendMessage({ message: '={{ $json.q }}' }),
 			items: [{ json: { q: 'a' } }, { json: { q: 'b' } }, { json: { q: 'c' } }],
@@ -451,15 +592,28 @@ describe('Send Message with several items', () => {
 		glean.enqueue('chat', { kind: 'text', status: 401, text: 'Invalid Secret\nNot allowed' });
 		const { items, error } = await runGleanNode({
 			parameters: sendMessage({ message: '={{ $json.question }}' }),
-			items: [{ json: { question: 'a' } }, { json: { question: 'b' } }, { json: { question: '  ' } }, { json: { question: 'd' } }],
+			items: [
+				{ json: { question: 'a' } },
+				{ json: { question: 'b' } },
+				{ json: { question: '  ' } },
+				{ json: { question: 'd' } },
+			],
 			credentials: credentials(),
 			continueOnFail: true,
 		});
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(4);
-		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+		expect(items.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+			{ item: 3 },
+		]);
 		expect(items[0].json.answer).toBe(expectedAnswerText(defaultConversation('a')));
-		expect(items[1].json).toMatchObject({ error: 'Glean answered 401: Invalid Secret', httpCode: '401' });
+		expect(items[1].json).toMatchObject({
+			error: 'Glean answered 401: Invalid Secret',
+			httpCode: '401',
+		});
 		expect(items[2].json.error).toBe('Item 2: the "Message" parameter is empty');
 		expect(items[3].json.answer).toBe(expectedAnswerText(defaultConversation('d')));
 		expect(glean.requestsTo('chat')).toHaveLength(3);

@@ -18,7 +18,11 @@ const sendMessage = (options: INodeParameters = {}): INodeParameters => ({
 	options: { sessionKey: '={{ $json.sessionId }}', ...options },
 });
 
-type ChatRequest = { chatId?: string; saveChat?: boolean; messages: Array<{ fragments: Array<{ text: string }> }> };
+type ChatRequest = {
+	chatId?: string;
+	saveChat?: boolean;
+	messages: Array<{ fragments: Array<{ text: string }> }>;
+};
 const sent = () => setup.glean.requestsTo('chat').map((request) => request.body as ChatRequest);
 
 describe('Session Key', () => {
@@ -32,7 +36,10 @@ describe('Session Key', () => {
 				staticData,
 			});
 
-		const first = await run([['alice', 'A1'], ['bob', 'B1']]);
+		const first = await run([
+			['alice', 'A1'],
+			['bob', 'B1'],
+		]);
 		const [aliceChat, bobChat] = first.items.map((item) => item.json.chatId as string);
 		expect(aliceChat).toEqual(expect.any(String));
 		expect(bobChat).not.toBe(aliceChat);
@@ -44,8 +51,15 @@ describe('Session Key', () => {
 
 		// Next executions, in another order: each message lands in its own session's chat.
 		await run([['bob', 'B2']]);
-		await run([['alice', 'A2'], ['bob', 'B3']]);
-		expect(sent().slice(2).map((body) => [body.messages[0].fragments[0].text, body.chatId])).toEqual([
+		await run([
+			['alice', 'A2'],
+			['bob', 'B3'],
+		]);
+		expect(
+			sent()
+				.slice(2)
+				.map((body) => [body.messages[0].fragments[0].text, body.chatId]),
+		).toEqual([
 			['B2', bobChat],
 			['A2', aliceChat],
 			['B3', bobChat],
@@ -70,7 +84,10 @@ describe('Session Key', () => {
 			});
 		const first = (await run()).items[0].json.chatId;
 		// Make the remembered session 31 minutes old.
-		const sessions = (staticData['node:Glean Chat'] as IDataObject).gleanChatSessions as Record<string, { usedAt: number }>;
+		const sessions = (staticData['node:Glean Chat'] as IDataObject).gleanChatSessions as Record<
+			string,
+			{ usedAt: number }
+		>;
 		sessions.carol.usedAt -= 31 * 60_000;
 		const second = (await run()).items[0].json.chatId;
 		expect(second).not.toBe(first);
@@ -81,7 +98,10 @@ describe('Session Key', () => {
 		const staticData: IDataObject = {
 			'node:Glean Chat': {
 				gleanChatSessions: Object.fromEntries(
-					Array.from({ length: 1000 }, (_, index) => [`s${index}`, { chatId: `old-${index}`, usedAt: Date.now() - 60_000 + index }]),
+					Array.from({ length: 1000 }, (_, index) => [
+						`s${index}`,
+						{ chatId: `old-${index}`, usedAt: Date.now() - 60_000 + index },
+					]),
 				),
 			},
 		};
@@ -91,15 +111,26 @@ describe('Session Key', () => {
 			credentials: setup.credentials(),
 			staticData,
 		});
-		const sessions = (staticData['node:Glean Chat'] as IDataObject).gleanChatSessions as Record<string, unknown>;
+		const sessions = (staticData['node:Glean Chat'] as IDataObject).gleanChatSessions as Record<
+			string,
+			unknown
+		>;
 		expect(Object.keys(sessions)).toHaveLength(1000);
 		expect(sessions.s0).toBeUndefined();
-		expect(sessions.newcomer).toEqual({ chatId: expect.any(String), usedAt: expect.any(Number), expiryMinutes: 60 });
+		expect(sessions.newcomer).toEqual({
+			chatId: expect.any(String),
+			usedAt: expect.any(Number),
+			expiryMinutes: 60,
+		});
 	});
 
 	test('each session expires by its own setting: a short one on another item does not clear it', async () => {
 		const staticData: IDataObject = {
-			'node:Glean Chat': { gleanChatSessions: { long: { chatId: 'chat-long', usedAt: Date.now() - 50 * 60_000, expiryMinutes: 120 } } },
+			'node:Glean Chat': {
+				gleanChatSessions: {
+					long: { chatId: 'chat-long', usedAt: Date.now() - 50 * 60_000, expiryMinutes: 120 },
+				},
+			},
 		};
 		await runGleanNode({
 			parameters: sendMessage({ sessionExpiryMinutes: 30 }),
@@ -107,7 +138,10 @@ describe('Session Key', () => {
 			credentials: setup.credentials(),
 			staticData,
 		});
-		const sessions = (staticData['node:Glean Chat'] as IDataObject).gleanChatSessions as Record<string, { chatId: string }>;
+		const sessions = (staticData['node:Glean Chat'] as IDataObject).gleanChatSessions as Record<
+			string,
+			{ chatId: string }
+		>;
 		expect(Object.keys(sessions).sort()).toEqual(['long', 'short']);
 	});
 
@@ -130,7 +164,13 @@ describe('Session Key', () => {
 	test('a remembered chat Glean no longer has fails that message, and the next one starts a new chat', async () => {
 		const staticData: IDataObject = {};
 		const ask = async () =>
-			await runGleanNode({ parameters: sendMessage(), items: [{ json: { sessionId: 'fay', chatInput: 'q' } }], credentials: setup.credentials(), staticData, continueOnFail: true });
+			await runGleanNode({
+				parameters: sendMessage(),
+				items: [{ json: { sessionId: 'fay', chatInput: 'q' } }],
+				credentials: setup.credentials(),
+				staticData,
+				continueOnFail: true,
+			});
 		const chatId = (await ask()).items[0].json.chatId as string;
 		setup.glean.chats.delete(chatId);
 		expect((await ask()).items[0].json.error).toBe('Glean answered 404: Chat not found');
@@ -142,10 +182,25 @@ describe('Session Key', () => {
 
 	test('a queued answer (202) still ties the session to the chat Glean named', async () => {
 		const staticData: IDataObject = {};
-		setup.glean.chats.set('chat-q', { id: 'chat-q', name: 'q', createTime: 1, updateTime: 1, messages: [] });
-		setup.glean.enqueue('chat', { kind: 'json', status: 202, json: { chatId: 'chat-q', queuedRequestId: 'r1', isSavedToChatHistory: true } });
+		setup.glean.chats.set('chat-q', {
+			id: 'chat-q',
+			name: 'q',
+			createTime: 1,
+			updateTime: 1,
+			messages: [],
+		});
+		setup.glean.enqueue('chat', {
+			kind: 'json',
+			status: 202,
+			json: { chatId: 'chat-q', queuedRequestId: 'r1', isSavedToChatHistory: true },
+		});
 		const ask = async () =>
-			await runGleanNode({ parameters: sendMessage(), items: [{ json: { sessionId: 'gus', chatInput: 'q' } }], credentials: setup.credentials(), staticData });
+			await runGleanNode({
+				parameters: sendMessage(),
+				items: [{ json: { sessionId: 'gus', chatInput: 'q' } }],
+				credentials: setup.credentials(),
+				staticData,
+			});
 		expect((await ask()).items[0].json).toMatchObject({ queued: true, chatId: 'chat-q' });
 		await ask();
 		expect(sent().map((body) => body.chatId)).toEqual([undefined, 'chat-q']);
@@ -153,22 +208,40 @@ describe('Session Key', () => {
 });
 
 describe('Session Key under Concurrency', () => {
-	const items = (messages: Array<[string, string]>) => messages.map(([sessionId, chatInput]) => ({ json: { sessionId, chatInput } }));
+	const items = (messages: Array<[string, string]>) =>
+		messages.map(([sessionId, chatInput]) => ({ json: { sessionId, chatInput } }));
 
 	test('messages of one session go in input order into one chat, whatever the Concurrency; other sessions run beside them', async () => {
 		// A slow Glean: without the per-session order, the second message of s1 would start before the first has a chat.
 		setup.glean.responseDelayMs = 60;
 		const { items: output, error } = await runGleanNode({
 			parameters: sendMessage({ concurrency: 4 }),
-			items: items([['s1', 'one'], ['s1', 'two'], ['s2', 'other'], ['s1', 'three']]),
+			items: items([
+				['s1', 'one'],
+				['s1', 'two'],
+				['s2', 'other'],
+				['s1', 'three'],
+			]),
 			credentials: setup.credentials(),
 			staticData: {},
 		});
 		expect(error).toBeUndefined();
-		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+		expect(output.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+			{ item: 3 },
+		]);
 		const s1Chat = output[0].json.chatId as string;
-		expect(output.map((item) => item.json.chatId)).toEqual([s1Chat, s1Chat, expect.not.stringMatching(s1Chat), s1Chat]);
-		const s1 = sent().filter((body) => ['one', 'two', 'three'].includes(body.messages[0].fragments[0].text));
+		expect(output.map((item) => item.json.chatId)).toEqual([
+			s1Chat,
+			s1Chat,
+			expect.not.stringMatching(s1Chat),
+			s1Chat,
+		]);
+		const s1 = sent().filter((body) =>
+			['one', 'two', 'three'].includes(body.messages[0].fragments[0].text),
+		);
 		expect(s1.map((body) => [body.messages[0].fragments[0].text, body.chatId])).toEqual([
 			['one', undefined],
 			['two', s1Chat],
@@ -180,12 +253,25 @@ describe('Session Key under Concurrency', () => {
 	});
 
 	test('a message waits for the one before it in its session across a 202, and continues the chat Glean queued it on', async () => {
-		setup.glean.enqueue('chat', { kind: 'json', status: 202, json: { chatId: 'chat-queued', queuedRequestId: 'q-1', isSavedToChatHistory: true } });
-		setup.glean.chats.set('chat-queued', { id: 'chat-queued', name: 'q', createTime: 1, updateTime: 1, messages: [] });
+		setup.glean.enqueue('chat', {
+			kind: 'json',
+			status: 202,
+			json: { chatId: 'chat-queued', queuedRequestId: 'q-1', isSavedToChatHistory: true },
+		});
+		setup.glean.chats.set('chat-queued', {
+			id: 'chat-queued',
+			name: 'q',
+			createTime: 1,
+			updateTime: 1,
+			messages: [],
+		});
 		setup.glean.responseDelayMs = 40;
 		const { items: output, error } = await runGleanNode({
 			parameters: sendMessage({ concurrency: 2 }),
-			items: items([['s1', 'first'], ['s1', 'second']]),
+			items: items([
+				['s1', 'first'],
+				['s1', 'second'],
+			]),
 			credentials: setup.credentials(),
 			staticData: {},
 		});
@@ -199,7 +285,10 @@ describe('Session Key under Concurrency', () => {
 		setup.glean.enqueue('chat', { kind: 'text', status: 400, text: 'Bad Request' });
 		const { items: output } = await runGleanNode({
 			parameters: sendMessage({ concurrency: 3 }),
-			items: items([['s1', 'bad'], ['s1', 'good']]),
+			items: items([
+				['s1', 'bad'],
+				['s1', 'good'],
+			]),
 			credentials: setup.credentials(),
 			staticData: {},
 			continueOnFail: true,
@@ -210,14 +299,36 @@ describe('Session Key under Concurrency', () => {
 });
 
 test('a chat Glean started stays the session’s when its first answer failed (an unfinished run), so the next message continues it', async () => {
-	setup.glean.chats.set('chat-started', { id: 'chat-started', name: 'x', createTime: 1, updateTime: 1, messages: [] });
+	setup.glean.chats.set('chat-started', {
+		id: 'chat-started',
+		name: 'x',
+		createTime: 1,
+		updateTime: 1,
+		messages: [],
+	});
 	setup.glean.enqueue('chat', {
 		kind: 'json',
-		json: { chatId: 'chat-started', messages: [{ author: 'GLEAN_AI', messageType: 'UPDATE', messageId: 'u', fragments: [{ text: 'Search company knowledge' }] }] },
+		json: {
+			chatId: 'chat-started',
+			messages: [
+				{
+					author: 'GLEAN_AI',
+					messageType: 'UPDATE',
+					messageId: 'u',
+					fragments: [{ text: 'Search company knowledge' }],
+				},
+			],
+		},
 	});
 	const staticData: IDataObject = {};
 	const ask = async (chatInput: string) =>
-		await runGleanNode({ parameters: sendMessage({}), items: [{ json: { sessionId: 's1', chatInput } }], credentials: setup.credentials(), staticData, continueOnFail: true });
+		await runGleanNode({
+			parameters: sendMessage({}),
+			items: [{ json: { sessionId: 's1', chatInput } }],
+			credentials: setup.credentials(),
+			staticData,
+			continueOnFail: true,
+		});
 	const first = await ask('first');
 	expect(first.items[0].json.error).toMatch(/^Glean returned no answer text/);
 	await ask('second');
@@ -225,27 +336,44 @@ test('a chat Glean started stays the session’s when its first answer failed (a
 });
 
 describe('Session Key under Concurrency: waiting messages hold no place, and stop with the run', () => {
-	const items = (messages: Array<[string, string]>) => messages.map(([sessionId, chatInput]) => ({ json: { sessionId, chatInput } }));
+	const items = (messages: Array<[string, string]>) =>
+		messages.map(([sessionId, chatInput]) => ({ json: { sessionId, chatInput } }));
 
 	test('other sessions go ahead while one session’s messages wait their turn', async () => {
 		setup.glean.responseDelayMs = 40;
 		const { error } = await runGleanNode({
 			parameters: sendMessage({ concurrency: 3 }),
-			items: items([['s1', 'a'], ['s1', 'b'], ['s1', 'c'], ['s1', 'd'], ['s2', 'x'], ['s3', 'y']]),
+			items: items([
+				['s1', 'a'],
+				['s1', 'b'],
+				['s1', 'c'],
+				['s1', 'd'],
+				['s2', 'x'],
+				['s3', 'y'],
+			]),
 			credentials: setup.credentials(),
 			staticData: {},
 		});
 		expect(error).toBeUndefined();
 		// s1's first message, s2 and s3 at once: the waiting s1 messages do not take the places.
 		expect(setup.glean.maxInFlight).toBe(3);
-		expect(sent().filter((body) => ['a', 'b', 'c', 'd'].includes(body.messages[0].fragments[0].text)).map((body) => body.messages[0].fragments[0].text)).toEqual(['a', 'b', 'c', 'd']);
+		expect(
+			sent()
+				.filter((body) => ['a', 'b', 'c', 'd'].includes(body.messages[0].fragments[0].text))
+				.map((body) => body.messages[0].fragments[0].text),
+		).toEqual(['a', 'b', 'c', 'd']);
 	});
 
 	test('without Continue On Fail, a failed message stops its session’s next ones from being sent', async () => {
 		setup.glean.enqueue('chat', { kind: 'text', status: 400, text: 'Bad Request' });
 		const { error } = await runGleanNode({
 			parameters: sendMessage({ concurrency: 4 }),
-			items: items([['s1', 'one'], ['s1', 'two'], ['s1', 'three'], ['s1', 'four']]),
+			items: items([
+				['s1', 'one'],
+				['s1', 'two'],
+				['s1', 'three'],
+				['s1', 'four'],
+			]),
 			credentials: setup.credentials(),
 			staticData: {},
 		});

@@ -19,7 +19,8 @@ const MAX_WAIT_MILLIS = 120_000;
 const setup = gleanTestSetup(TOKEN, { virtualClock: true, seed: 7 });
 
 const questionOf = (request: RecordedRequest) =>
-	(request.body as { messages: Array<{ fragments: Array<{ text: string }> }> }).messages[0].fragments[0].text;
+	(request.body as { messages: Array<{ fragments: Array<{ text: string }> }> }).messages[0]
+		.fragments[0].text;
 
 test(`${ITEMS} items with 5% 429 and 1% 500 injected: none lost, order and pairing exact, retries within caps`, async () => {
 	const random = seededRandom(2026);
@@ -59,12 +60,15 @@ test(`${ITEMS} items with 5% 429 and 1% 500 injected: none lost, order and pairi
 	items.forEach((item, index) => {
 		expect(item.pairedItem).toEqual({ item: index });
 		// The emulator's plan step names the question it answered: each output answers its own input.
-		expect((item.json.steps as IDataObject[]).find((step) => step.type === 'plan')?.text).toBe(`Search company knowledge for: ${questions[index]}`);
+		expect((item.json.steps as IDataObject[]).find((step) => step.type === 'plan')?.text).toBe(
+			`Search company knowledge for: ${questions[index]}`,
+		);
 		expect(item.json.answer).toBe(expectedAnswerText(defaultConversation(questions[index])));
 	});
 
 	const attempts = new Map<string, number>();
-	for (const request of setup.glean.requestsTo('chat')) attempts.set(questionOf(request), (attempts.get(questionOf(request)) ?? 0) + 1);
+	for (const request of setup.glean.requestsTo('chat'))
+		attempts.set(questionOf(request), (attempts.get(questionOf(request)) ?? 0) + 1);
 	expect(setup.glean.requestsTo('chat')).toHaveLength(ITEMS + injected[429] + injected[500]);
 	expect(Math.max(...attempts.values())).toBeLessThanOrEqual(MAX_ATTEMPTS);
 	for (const [question, waits] of waitsByQuestion) {

@@ -40,15 +40,20 @@ export interface EditorReport {
 
 /** What the editor should show, read from the node's own description (the built package). */
 export function expectedMenus(): ExpectedMenus {
-	const { GleanChat } = require(join(packageRoot(), 'dist', 'nodes', 'GleanChat', 'GleanChat.node.js')) as { GleanChat: new () => INodeType };
+	const { GleanChat } = require(
+		join(packageRoot(), 'dist', 'nodes', 'GleanChat', 'GleanChat.node.js'),
+	) as { GleanChat: new () => INodeType };
 	const properties = new GleanChat().description.properties;
-	const resourceOptions = properties.find((property) => property.name === 'resource')?.options as INodePropertyOptions[];
+	const resourceOptions = properties.find((property) => property.name === 'resource')
+		?.options as INodePropertyOptions[];
 	const operations: Record<string, string[]> = {};
 	const actions: string[] = [];
 	let sendMessageAction = '';
 	for (const resource of resourceOptions) {
 		const operation = properties.find(
-			(property: INodeProperties) => property.name === 'operation' && property.displayOptions?.show?.resource?.includes(resource.value),
+			(property: INodeProperties) =>
+				property.name === 'operation' &&
+				property.displayOptions?.show?.resource?.includes(resource.value),
 		);
 		const options = (operation?.options ?? []) as INodePropertyOptions[];
 		operations[resource.name] = options.map((option) => option.name);
@@ -56,18 +61,38 @@ export function expectedMenus(): ExpectedMenus {
 		const send = options.find((option) => option.value === 'sendMessage');
 		if (send) sendMessageAction = send.action ?? send.name;
 	}
-	return { resources: resourceOptions.map((option) => option.name), operations, sendMessageAction, actions };
+	return {
+		resources: resourceOptions.map((option) => option.name),
+		operations,
+		sendMessageAction,
+		actions,
+	};
 }
 
-export async function checkEditor(n8n: N8nInstance, owner: Owner, screenshot: string): Promise<EditorReport> {
+export async function checkEditor(
+	n8n: N8nInstance,
+	owner: Owner,
+	screenshot: string,
+): Promise<EditorReport> {
 	if (!existsSync(CHROMIUM)) {
-		throw new Error(`No Chromium at ${CHROMIUM}. Install Debian's: apt-get install -y chromium (.ci/run does), or set CHROMIUM_PATH.`);
+		throw new Error(
+			`No Chromium at ${CHROMIUM}. Install Debian's: apt-get install -y chromium (.ci/run does), or set CHROMIUM_PATH.`,
+		);
 	}
 	const expected = expectedMenus();
 	// A workflow with only a Manual Trigger, so the nodes panel offers regular nodes.
 	const workflow = await n8n.createWorkflow({
 		name: `Editor check ${new Date().toISOString()}`,
-		nodes: [{ id: 'editor-check-trigger', name: 'When clicking ‘Execute workflow’', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }],
+		nodes: [
+			{
+				id: 'editor-check-trigger',
+				name: 'When clicking ‘Execute workflow’',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+		],
 		connections: {},
 		settings: {},
 	});
@@ -77,7 +102,15 @@ export async function checkEditor(n8n: N8nInstance, owner: Owner, screenshot: st
 	const browser = await chromium.launch({
 		executablePath: CHROMIUM,
 		// No first-run pages or calls to Google's services (CI and this machine may have no internet).
-		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
 	});
 	const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 	let last = launched;
@@ -90,7 +123,9 @@ export async function checkEditor(n8n: N8nInstance, owner: Owner, screenshot: st
 	try {
 		mark('browser started');
 		// Signing in with a redirect opens the workflow in the same page load.
-		await page.goto(`${n8n.baseUrl}/signin?redirect=${encodeURIComponent(`/workflow/${workflow.id}`)}`);
+		await page.goto(
+			`${n8n.baseUrl}/signin?redirect=${encodeURIComponent(`/workflow/${workflow.id}`)}`,
+		);
 		await page.getByTestId('emailOrLdapLoginId').locator('input').fill(owner.email);
 		await page.getByTestId('password').locator('input').fill(owner.password);
 		await page.getByTestId('form-submit-button').click();
@@ -100,7 +135,11 @@ export async function checkEditor(n8n: N8nInstance, owner: Owner, screenshot: st
 		await page.getByTestId('canvas-handle-plus').first().click();
 		await page.getByTestId('node-creator-search-bar').waitFor();
 		await page.keyboard.type('Glean Chat');
-		await page.getByTestId('node-creator-item-name').filter({ hasText: /^Glean Chat$/ }).first().click();
+		await page
+			.getByTestId('node-creator-item-name')
+			.filter({ hasText: /^Glean Chat$/ })
+			.first()
+			.click();
 		mark('found in the nodes panel');
 		// The node's actions, grouped by resource, as the nodes panel lists them.
 		await page.getByText(expected.sendMessageAction, { exact: true }).waitFor();
@@ -120,9 +159,15 @@ export async function checkEditor(n8n: N8nInstance, owner: Owner, screenshot: st
 		// Back to Send Message, ask the emulator, and show the answer in the output panel.
 		await choose(page, 'resource', 'Chat');
 		await choose(page, 'operation', 'Send Message');
-		await page.getByTestId('parameter-input-message').locator('textarea').fill(SEND_MESSAGE_QUESTION);
+		await page
+			.getByTestId('parameter-input-message')
+			.locator('textarea')
+			.fill(SEND_MESSAGE_QUESTION);
 		await page.getByTestId('node-execute-button').first().click();
-		const answer = page.getByTestId('output-panel').getByText('Atlas launch', { exact: false }).first();
+		const answer = page
+			.getByTestId('output-panel')
+			.getByText('Atlas launch', { exact: false })
+			.first();
 		const answerShown = await answer
 			.waitFor({ timeout: 30_000 })
 			.then(() => true)
@@ -142,7 +187,10 @@ export async function checkEditor(n8n: N8nInstance, owner: Owner, screenshot: st
 }
 
 async function actionNames(page: Page): Promise<string[]> {
-	const names = await page.locator('[data-keyboard-nav-type="action"]').getByTestId('node-creator-item-name').allInnerTexts();
+	const names = await page
+		.locator('[data-keyboard-nav-type="action"]')
+		.getByTestId('node-creator-item-name')
+		.allInnerTexts();
 	return names.map((name) => name.trim());
 }
 
@@ -158,6 +206,10 @@ async function dropdownOptions(page: Page, parameter: string): Promise<string[]>
 
 async function choose(page: Page, parameter: string, option: string): Promise<void> {
 	await page.getByTestId(`parameter-input-${parameter}`).click();
-	await page.getByRole('option').filter({ hasText: new RegExp(`^${option}`) }).first().click();
+	await page
+		.getByRole('option')
+		.filter({ hasText: new RegExp(`^${option}`) })
+		.first()
+		.click();
 	await page.getByRole('option').first().waitFor({ state: 'hidden' });
 }

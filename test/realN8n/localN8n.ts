@@ -17,7 +17,12 @@ import { freePort, N8nInstance, type Owner } from './n8nInstance';
  * fresh one and runs the examples through it.
  */
 
-export const OWNER: Owner = { email: 'dev@glean-chat.local', password: 'GleanChat-dev-1', firstName: 'Glean', lastName: 'Developer' };
+export const OWNER: Owner = {
+	email: 'dev@glean-chat.local',
+	password: 'GleanChat-dev-1',
+	firstName: 'Glean',
+	lastName: 'Developer',
+};
 
 export const GLEAN_CREDENTIAL = 'Glean Chat (local emulator)';
 
@@ -52,7 +57,11 @@ function callerSecrets(userFolder: string): CallerSecrets {
  * A JWT for `email` (none: a token naming no user), for the audience `audience` (the webhook
  * example checks `n8n-ask-glean`), as an identity provider would sign it: HS256, an hour.
  */
-export async function signedIdentity(secret: string, email: string | undefined, audience = 'n8n-ask-glean'): Promise<string> {
+export async function signedIdentity(
+	secret: string,
+	email: string | undefined,
+	audience = 'n8n-ask-glean',
+): Promise<string> {
 	return await new SignJWT(email === undefined ? {} : { email })
 		.setAudience(audience)
 		.setProtectedHeader({ alg: 'HS256' })
@@ -87,7 +96,12 @@ export interface ImportedExample {
 
 export interface ExampleWorkflow {
 	name: string;
-	nodes: Array<{ name: string; type: string; parameters: Record<string, unknown>; credentials?: Record<string, { id: string; name: string }> }>;
+	nodes: Array<{
+		name: string;
+		type: string;
+		parameters: Record<string, unknown>;
+		credentials?: Record<string, { id: string; name: string }>;
+	}>;
 	connections: object;
 	settings?: object;
 	pinData?: object;
@@ -111,7 +125,11 @@ export async function startLocalN8n(options: LocalN8nOptions): Promise<LocalN8n>
 	mkdirSync(filesFolder, { recursive: true });
 	writeFileSync(join(filesFolder, REPORT_FILE), sampleReport());
 
-	const glean = await GleanEmulator.start({ port: options.gleanPort, token: options.gleanToken, streamDelayMs: options.streamDelayMs });
+	const glean = await GleanEmulator.start({
+		port: options.gleanPort,
+		token: options.gleanToken,
+		streamDelayMs: options.streamDelayMs,
+	});
 	const openAi = await OpenAiEmulator.start(options.openAiPort);
 	let n8n: N8nInstance | undefined;
 	try {
@@ -125,15 +143,28 @@ export async function startLocalN8n(options: LocalN8nOptions): Promise<LocalN8n>
 		});
 		await n8n.signIn(OWNER);
 		const credentials = await n8n.credentialIdsByName();
-		const gleanData = { baseUrl: glean.baseUrl, apiToken: options.gleanToken, authType: 'token', actAs: '' };
+		const gleanData = {
+			baseUrl: glean.baseUrl,
+			apiToken: options.gleanToken,
+			authType: 'token',
+			actAs: '',
+		};
 		const openAiData = { apiKey: 'sk-local-emulator', url: openAi.baseUrl };
 		const callers = callerSecrets(options.userFolder);
 		const jwtData = { keyType: 'passphrase', secret: callers.jwtSecret, algorithm: 'HS256' };
 		const ids = {
-			gleanChatApi: credentials.get(GLEAN_CREDENTIAL) ?? (await n8n.createCredential(GLEAN_CREDENTIAL, 'gleanChatApi', gleanData)),
-			openAiApi: credentials.get(OPENAI_CREDENTIAL) ?? (await n8n.createCredential(OPENAI_CREDENTIAL, 'openAiApi', openAiData)),
-			jwtAuth: credentials.get(JWT_CREDENTIAL) ?? (await n8n.createCredential(JWT_CREDENTIAL, 'jwtAuth', jwtData)),
-			httpHeaderAuth: credentials.get(HEADER_CREDENTIAL) ?? (await n8n.createCredential(HEADER_CREDENTIAL, 'httpHeaderAuth', callers.header)),
+			gleanChatApi:
+				credentials.get(GLEAN_CREDENTIAL) ??
+				(await n8n.createCredential(GLEAN_CREDENTIAL, 'gleanChatApi', gleanData)),
+			openAiApi:
+				credentials.get(OPENAI_CREDENTIAL) ??
+				(await n8n.createCredential(OPENAI_CREDENTIAL, 'openAiApi', openAiData)),
+			jwtAuth:
+				credentials.get(JWT_CREDENTIAL) ??
+				(await n8n.createCredential(JWT_CREDENTIAL, 'jwtAuth', jwtData)),
+			httpHeaderAuth:
+				credentials.get(HEADER_CREDENTIAL) ??
+				(await n8n.createCredential(HEADER_CREDENTIAL, 'httpHeaderAuth', callers.header)),
 		};
 		const examples = await importExamples(n8n, ids, filesFolder);
 		const running = n8n;
@@ -163,18 +194,25 @@ export async function startLocalN8n(options: LocalN8nOptions): Promise<LocalN8n>
  * the same JSON, with the credential placeholders pointed at the local credentials and the
  * upload example's file path pointed at the local copy of the report.
  */
-async function importExamples(n8n: N8nInstance, credentialIds: Record<string, string>, filesFolder: string): Promise<ImportedExample[]> {
+async function importExamples(
+	n8n: N8nInstance,
+	credentialIds: Record<string, string>,
+	filesFolder: string,
+): Promise<ImportedExample[]> {
 	const examplesDir = join(packageRoot(), 'examples');
 	const existing = await n8n.workflowIdsByName();
 	const imported: ImportedExample[] = [];
-	for (const file of readdirSync(examplesDir).filter((name) => name.endsWith('.json')).sort()) {
+	for (const file of readdirSync(examplesDir)
+		.filter((name) => name.endsWith('.json'))
+		.sort()) {
 		const workflow = JSON.parse(readFileSync(join(examplesDir, file), 'utf8')) as ExampleWorkflow;
 		for (const node of workflow.nodes) {
 			for (const [type, credential] of Object.entries(node.credentials ?? {})) {
 				if (!credentialIds[type]) throw new Error(`${file}: no local credential of type ${type}`);
 				credential.id = credentialIds[type];
 			}
-			if (node.type === 'n8n-nodes-base.readWriteFile') node.parameters.fileSelector = join(filesFolder, REPORT_FILE);
+			if (node.type === 'n8n-nodes-base.readWriteFile')
+				node.parameters.fileSelector = join(filesFolder, REPORT_FILE);
 		}
 		const id = existing.get(workflow.name);
 		if (id) {
@@ -191,7 +229,8 @@ async function importExamples(n8n: N8nInstance, credentialIds: Record<string, st
 
 /** A small, valid PDF (over Glean's 1,024-byte minimum) standing in for a quarterly report. */
 function sampleReport(): Buffer {
-	const text = 'Quarterly report Q3 2026. Revenue grew 12 percent. Open risks: Atlas launch date, hiring in EMEA.';
+	const text =
+		'Quarterly report Q3 2026. Revenue grew 12 percent. Open risks: Atlas launch date, hiring in EMEA.';
 	const stream = `BT /F1 12 Tf 72 720 Td (${text}) Tj ET`;
 	const objects = [
 		'<< /Type /Catalog /Pages 2 0 R >>',

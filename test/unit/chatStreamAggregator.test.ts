@@ -17,7 +17,9 @@ const CAPTURE = readFileSync(
 	path.join(__dirname, '..', 'fixtures', 'glean-captures', 'chat-stream-with-stages.ndjson'),
 );
 
-type Line = { messages?: Array<{ author?: string; messageType?: string; fragments?: Array<{ text?: string }> }> };
+type Line = {
+	messages?: Array<{ author?: string; messageType?: string; fragments?: Array<{ text?: string }> }>;
+};
 
 /** The answer computed the obvious way: parse every line, keep GLEAN_AI CONTENT text. */
 function naiveAnswer(body: string): string {
@@ -43,7 +45,7 @@ function aggregate(chunks: Array<Uint8Array | string>, keepRaw = false): ChatStr
 function randomChunks(body: Buffer, seed: number, maxSize: number): Buffer[] {
 	const random = seededRandom(seed);
 	const chunks: Buffer[] = [];
-	for (let offset = 0; offset < body.length; ) {
+	for (let offset = 0; offset < body.length;) {
 		const size = 1 + Math.floor(random() * maxSize);
 		chunks.push(body.subarray(offset, offset + size));
 		offset += size;
@@ -98,7 +100,10 @@ describe('ChatStreamAggregator on a real Glean capture', () => {
 		});
 		expect(raw.chatSessionTrackingToken).toBe('KgA=');
 		const stepComplete = raw.messages?.find((message) => message.isStepComplete === true);
-		expect(stepComplete).toMatchObject({ messageType: 'UPDATE', stepId: '414CC1AD66BA4629F3A107134CA0EC89' });
+		expect(stepComplete).toMatchObject({
+			messageType: 'UPDATE',
+			stepId: '414CC1AD66BA4629F3A107134CA0EC89',
+		});
 	});
 });
 
@@ -116,7 +121,11 @@ describe('ChatStreamAggregator line handling', () => {
 		const body = Buffer.from(toNdjson(lines));
 		const rocket = body.indexOf(Buffer.from('🚀'));
 		expect(rocket).toBeGreaterThan(0);
-		const chunks = [body.subarray(0, rocket + 1), body.subarray(rocket + 1, rocket + 3), body.subarray(rocket + 3)];
+		const chunks = [
+			body.subarray(0, rocket + 1),
+			body.subarray(rocket + 1, rocket + 3),
+			body.subarray(rocket + 3),
+		];
 		const result = aggregate(chunks).toSimplified();
 		expect(result.answer).toBe(expectedAnswerText(conversation));
 		expect(result.answer).toContain('signed off 🚀');
@@ -154,7 +163,11 @@ describe('ChatStreamAggregator line handling', () => {
 		reversed.write(`${JSON.stringify({ followUpPrompts: ['a?'], backendTimeMillis: 5 })}\n`);
 		reversed.write(`${JSON.stringify({ chatId: 'late-id', messages: [] })}\n`);
 		reversed.end();
-		expect(reversed.toSimplified()).toMatchObject({ chatId: 'late-id', followUpPrompts: ['a?'], backendTimeMillis: 5 });
+		expect(reversed.toSimplified()).toMatchObject({
+			chatId: 'late-id',
+			followUpPrompts: ['a?'],
+			backendTimeMillis: 5,
+		});
 	});
 
 	test('inline and deprecated citations feed one de-duplicated list in first-seen order', () => {
@@ -210,17 +223,52 @@ describe('ChatStreamAggregator line handling', () => {
 		const aggregator = new ChatStreamAggregator({ keepRaw: true });
 		aggregator.write(
 			toNdjson([
-				{ messages: [{ author: 'GLEAN_AI', messageType: 'DEBUG_TRACE', messageId: 'x', fragments: [{ text: 'trace', weird: 1 }] }], novel: { a: 1 } },
-				{ messages: [{ author: 'GLEAN_AI', messageType: 'CONTENT', messageId: 'm', fragments: [{ text: 'Hello' }, { futureThing: true }] }] },
-				{ messages: [{ author: 'GLEAN_AI', messageType: 'CONTENT', messageId: 'm', fragments: [{ text: ' world' }] }] },
+				{
+					messages: [
+						{
+							author: 'GLEAN_AI',
+							messageType: 'DEBUG_TRACE',
+							messageId: 'x',
+							fragments: [{ text: 'trace', weird: 1 }],
+						},
+					],
+					novel: { a: 1 },
+				},
+				{
+					messages: [
+						{
+							author: 'GLEAN_AI',
+							messageType: 'CONTENT',
+							messageId: 'm',
+							fragments: [{ text: 'Hello' }, { futureThing: true }],
+						},
+					],
+				},
+				{
+					messages: [
+						{
+							author: 'GLEAN_AI',
+							messageType: 'CONTENT',
+							messageId: 'm',
+							fragments: [{ text: ' world' }],
+						},
+					],
+				},
 			]),
 		);
 		aggregator.end();
 		expect(aggregator.toSimplified().answer).toBe('Hello world');
 		const raw = aggregator.toRaw();
 		expect(raw.novel).toEqual({ a: 1 });
-		expect(raw.messages?.[0]).toMatchObject({ messageType: 'DEBUG_TRACE', fragments: [{ text: 'trace', weird: 1 }] });
-		expect(raw.messages?.[1].fragments).toEqual([{ text: 'Hello' }, { futureThing: true }, { text: ' world' }]);
+		expect(raw.messages?.[0]).toMatchObject({
+			messageType: 'DEBUG_TRACE',
+			fragments: [{ text: 'trace', weird: 1 }],
+		});
+		expect(raw.messages?.[1].fragments).toEqual([
+			{ text: 'Hello' },
+			{ futureThing: true },
+			{ text: ' world' },
+		]);
 	});
 
 	test('deltas are reported as they are read, in order', () => {
@@ -236,7 +284,15 @@ describe('ChatStreamAggregator line handling', () => {
 		const aggregator = aggregate([
 			toNdjson([
 				lines[lines.length - 3],
-				{ messages: [{ author: 'GLEAN_AI', messageType: 'ERROR', fragments: [{ text: 'The model is ' }, { text: 'overloaded' }] }] },
+				{
+					messages: [
+						{
+							author: 'GLEAN_AI',
+							messageType: 'ERROR',
+							fragments: [{ text: 'The model is ' }, { text: 'overloaded' }],
+						},
+					],
+				},
 			]),
 		]);
 		expect(aggregator.error).toBe('The model is overloaded');
@@ -244,8 +300,12 @@ describe('ChatStreamAggregator line handling', () => {
 	});
 
 	test('a line that is not JSON stops reading and is reported with its number', () => {
-		const aggregator = aggregate([`${JSON.stringify(lines[0])}\n{"messages":[{"broken"\n${JSON.stringify(lines[1])}\n`]);
-		expect(aggregator.formatError).toMatch(/^line 2 is not a JSON object: \{"messages":\[\{"broken"/);
+		const aggregator = aggregate([
+			`${JSON.stringify(lines[0])}\n{"messages":[{"broken"\n${JSON.stringify(lines[1])}\n`,
+		]);
+		expect(aggregator.formatError).toMatch(
+			/^line 2 is not a JSON object: \{"messages":\[\{"broken"/,
+		);
 		expect(aggregator.lines).toBe(2);
 	});
 
@@ -258,41 +318,72 @@ describe('ChatStreamAggregator line handling', () => {
 	test('simplified output never carries keys with undefined values', () => {
 		const empty = aggregate(['']).toSimplified();
 		// toStrictEqual, because toEqual would ignore keys whose value is undefined.
-		expect(empty).toStrictEqual({ answer: '', citations: [], followUpPrompts: [], steps: [], markdown: '' } satisfies SimplifiedChatAnswer);
+		expect(empty).toStrictEqual({
+			answer: '',
+			citations: [],
+			followUpPrompts: [],
+			steps: [],
+			markdown: '',
+		} satisfies SimplifiedChatAnswer);
 		// A JSON round trip drops undefined keys, so strict equality fails if any exist.
 		expect(expected).toStrictEqual(JSON.parse(JSON.stringify(expected)));
 	});
 });
 
 describe('ChatStreamAggregator: the answer Glean means', () => {
-	const line = (message: Record<string, unknown>) => `${JSON.stringify({ messages: [{ author: 'GLEAN_AI', ...message }] })}\n`;
-	const content = (text: string, extra: Record<string, unknown> = {}) => line({ messageType: 'CONTENT', fragments: [{ text }], ...extra });
+	const line = (message: Record<string, unknown>) =>
+		`${JSON.stringify({ messages: [{ author: 'GLEAN_AI', ...message }] })}\n`;
+	const content = (text: string, extra: Record<string, unknown> = {}) =>
+		line({ messageType: 'CONTENT', fragments: [{ text }], ...extra });
 	const cite = (url: string) => ({ text: '', citation: { sourceDocument: { title: url, url } } });
 
 	test('the plan before a tool step goes to steps, with its citations; the answer after it keeps its own, renumbered', () => {
 		const deltas: string[] = [];
 		const aggregator = new ChatStreamAggregator({ onAnswerDelta: (text) => deltas.push(text) });
-		aggregator.write(line({ messageType: 'CONTENT', messageId: 'p', fragments: [{ text: 'Plan: read ' }, cite('https://a')] }));
-		aggregator.write(line({ messageType: 'UPDATE', messageId: 's', fragments: [{ text: '**Searching:** x' }] }));
-		aggregator.write(line({ messageType: 'CONTENT', messageId: 'a', fragments: [{ text: 'Answer' }, cite('https://b')] }));
+		aggregator.write(
+			line({
+				messageType: 'CONTENT',
+				messageId: 'p',
+				fragments: [{ text: 'Plan: read ' }, cite('https://a')],
+			}),
+		);
+		aggregator.write(
+			line({ messageType: 'UPDATE', messageId: 's', fragments: [{ text: '**Searching:** x' }] }),
+		);
+		aggregator.write(
+			line({
+				messageType: 'CONTENT',
+				messageId: 'a',
+				fragments: [{ text: 'Answer' }, cite('https://b')],
+			}),
+		);
 		aggregator.end();
 		const result = aggregator.toSimplified();
 		expect(result.answer).toBe('Answer');
 		expect(result.citations.map((citation) => citation.url)).toEqual(['https://b']);
 		expect(result.markdown).toBe('Answer[1]\n\n**Sources**\n1. [https://b](https://b)');
-		expect(result.steps).toEqual([{ type: 'message', text: 'Plan: read' }, { type: 'search', text: 'x' }]);
+		expect(result.steps).toEqual([
+			{ type: 'message', text: 'Plan: read' },
+			{ type: 'search', text: 'x' },
+		]);
 		expect(deltas).toEqual(['Plan: read ', '\n\n', 'Answer']);
 	});
 
 	test('a step-complete marker after the answer keeps the answer; a step with content after it makes it a plan', () => {
 		const marker = new ChatStreamAggregator();
-		marker.write(content('Done.', { messageId: 'a' }) + line({ messageType: 'UPDATE', messageId: 'u', stepId: 'S', isStepComplete: true }));
+		marker.write(
+			content('Done.', { messageId: 'a' }) +
+				line({ messageType: 'UPDATE', messageId: 'u', stepId: 'S', isStepComplete: true }),
+		);
 		marker.end();
 		expect(marker.toSimplified().answer).toBe('Done.');
 		expect(marker.hasAnswerText).toBe(true);
 
 		const pending = new ChatStreamAggregator();
-		pending.write(content('Let me check.', { messageId: 'a' }) + line({ messageType: 'UPDATE', messageId: 'u', fragments: [{ text: 'Calling a tool' }] }));
+		pending.write(
+			content('Let me check.', { messageId: 'a' }) +
+				line({ messageType: 'UPDATE', messageId: 'u', fragments: [{ text: 'Calling a tool' }] }),
+		);
 		pending.end();
 		expect(pending.toSimplified().answer).toBe('');
 		expect(pending.hasAnswerText).toBe(false);
@@ -301,14 +392,24 @@ describe('ChatStreamAggregator: the answer Glean means', () => {
 
 	test('streamed lines without a messageId continue one message until one says hasMoreFragments: false', () => {
 		const aggregator = new ChatStreamAggregator();
-		aggregator.write(content('One') + content(' two', { hasMoreFragments: false }) + content('Three') + content('\n\n') + content('four'));
+		aggregator.write(
+			content('One') +
+				content(' two', { hasMoreFragments: false }) +
+				content('Three') +
+				content('\n\n') +
+				content('four'),
+		);
 		aggregator.end();
 		expect(aggregator.toSimplified().answer).toBe('One two\n\nThree\n\nfour');
 	});
 
 	test('UPDATE lines without a messageId are steps of their own', () => {
 		const aggregator = new ChatStreamAggregator();
-		aggregator.write(line({ messageType: 'UPDATE', fragments: [{ text: 'First' }] }) + line({ messageType: 'UPDATE', fragments: [{ text: 'Second' }] }) + content('Answer'));
+		aggregator.write(
+			line({ messageType: 'UPDATE', fragments: [{ text: 'First' }] }) +
+				line({ messageType: 'UPDATE', fragments: [{ text: 'Second' }] }) +
+				content('Answer'),
+		);
 		aggregator.end();
 		expect(aggregator.toSimplified().steps.map((step) => step.text)).toEqual(['First', 'Second']);
 	});
@@ -321,7 +422,12 @@ describe('ChatStreamAggregator: the answer Glean means', () => {
 		['A', '\n\nB', 'A\n\nB'],
 	])('messages %j and %j read as paragraphs: %j', (first, second, answer) => {
 		const aggregator = new ChatStreamAggregator();
-		aggregator.addResponse({ messages: [{ messageType: 'CONTENT', fragments: [{ text: first }] }, { messageType: 'CONTENT', fragments: [{ text: second }] }] });
+		aggregator.addResponse({
+			messages: [
+				{ messageType: 'CONTENT', fragments: [{ text: first }] },
+				{ messageType: 'CONTENT', fragments: [{ text: second }] },
+			],
+		});
 		expect(aggregator.toSimplified().answer).toBe(answer);
 	});
 
@@ -329,7 +435,10 @@ describe('ChatStreamAggregator: the answer Glean means', () => {
 		const page = new ChatStreamAggregator();
 		page.write('<!DOCTYPE html><html><title>Sign in</title></html>\n');
 		page.end();
-		expect(page.notGleanStream).toEqual({ problem: 'an HTML page (a sign-in page)', quote: '<!DOCTYPE html><html><title>Sign in</title></html>' });
+		expect(page.notGleanStream).toEqual({
+			problem: 'an HTML page (a sign-in page)',
+			quote: '<!DOCTYPE html><html><title>Sign in</title></html>',
+		});
 
 		const later = new ChatStreamAggregator();
 		later.write(`${content('Hi')}not json\n`);
@@ -340,8 +449,10 @@ describe('ChatStreamAggregator: the answer Glean means', () => {
 });
 
 describe('ChatStreamAggregator: messages Glean continues, and steps it revisits', () => {
-	const line = (message: Record<string, unknown>) => `${JSON.stringify({ messages: [{ author: 'GLEAN_AI', ...message }] })}\n`;
-	const content = (text: string, extra: Record<string, unknown> = {}) => line({ messageType: 'CONTENT', fragments: [{ text }], ...extra });
+	const line = (message: Record<string, unknown>) =>
+		`${JSON.stringify({ messages: [{ author: 'GLEAN_AI', ...message }] })}\n`;
+	const content = (text: string, extra: Record<string, unknown> = {}) =>
+		line({ messageType: 'CONTENT', fragments: [{ text }], ...extra });
 	const streamed = (body: string, onAnswerDelta?: (text: string) => void) => {
 		const aggregator = new ChatStreamAggregator({ onAnswerDelta, keepRaw: true });
 		aggregator.write(body);
@@ -352,38 +463,80 @@ describe('ChatStreamAggregator: messages Glean continues, and steps it revisits'
 	test('a plan and an answer under one messageId, a tool step between them: two messages, the plan in steps', () => {
 		const deltas: string[] = [];
 		const aggregator = streamed(
-			content('Plan: search X.', { messageId: 'm' }) + line({ messageType: 'UPDATE', messageId: 'u', fragments: [{ text: '**Searching:** X' }] }) + content('The answer.', { messageId: 'm' }),
+			content('Plan: search X.', { messageId: 'm' }) +
+				line({ messageType: 'UPDATE', messageId: 'u', fragments: [{ text: '**Searching:** X' }] }) +
+				content('The answer.', { messageId: 'm' }),
 			(text) => deltas.push(text),
 		);
 		expect(aggregator.toSimplified().answer).toBe('The answer.');
-		expect(aggregator.toSimplified().steps.map((step) => [step.type, step.text])).toEqual([['message', 'Plan: search X.'], ['search', 'X']]);
+		expect(aggregator.toSimplified().steps.map((step) => [step.type, step.text])).toEqual([
+			['message', 'Plan: search X.'],
+			['search', 'X'],
+		]);
 		expect(deltas.join('')).toBe('Plan: search X.\n\nThe answer.');
 		// Raw output keeps them apart too.
-		expect(aggregator.toRaw().messages?.filter((message) => message.messageType === 'CONTENT').map((message) => message.fragments?.[0].text)).toEqual(['Plan: search X.', 'The answer.']);
+		expect(
+			aggregator
+				.toRaw()
+				.messages?.filter((message) => message.messageType === 'CONTENT')
+				.map((message) => message.fragments?.[0].text),
+		).toEqual(['Plan: search X.', 'The answer.']);
 	});
 
 	test('a later line of a step seen before the answer (more documents, or completion repeating its text) keeps the answer', () => {
 		const aggregator = streamed(
 			line({ messageType: 'UPDATE', messageId: 'u1', fragments: [{ text: '**Reading:** ' }] }) +
 				content('The answer.', { messageId: 'a1' }) +
-				line({ messageType: 'UPDATE', messageId: 'u1', fragments: [{ structuredResults: [{ document: { title: 'Doc', url: 'https://d' } }] }] }) +
-				line({ messageType: 'UPDATE', messageId: 'u1', isStepComplete: true, fragments: [{ text: '**Reading:** ' }] }),
+				line({
+					messageType: 'UPDATE',
+					messageId: 'u1',
+					fragments: [{ structuredResults: [{ document: { title: 'Doc', url: 'https://d' } }] }],
+				}) +
+				line({
+					messageType: 'UPDATE',
+					messageId: 'u1',
+					isStepComplete: true,
+					fragments: [{ text: '**Reading:** ' }],
+				}),
 		);
 		expect(aggregator.toSimplified().answer).toBe('The answer.');
-		expect(aggregator.toSimplified().steps).toEqual([{ type: 'read', text: '', documents: [{ title: 'Doc', url: 'https://d' }], complete: true }]);
+		expect(aggregator.toSimplified().steps).toEqual([
+			{ type: 'read', text: '', documents: [{ title: 'Doc', url: 'https://d' }], complete: true },
+		]);
 	});
 
 	test('the real capture with a completion line repeating a step’s text appended keeps its answer', () => {
-		const completion = { messages: [{ author: 'GLEAN_AI', messageType: 'UPDATE', messageId: 'ce9482c53c33499aae1da51c7fb909dc', stepId: '9D0D9565050E467D855DC5266A0F8CFF', isStepComplete: true, fragments: [{ text: 'Summarize the information found' }] }] };
+		const completion = {
+			messages: [
+				{
+					author: 'GLEAN_AI',
+					messageType: 'UPDATE',
+					messageId: 'ce9482c53c33499aae1da51c7fb909dc',
+					stepId: '9D0D9565050E467D855DC5266A0F8CFF',
+					isStepComplete: true,
+					fragments: [{ text: 'Summarize the information found' }],
+				},
+			],
+		};
 		const aggregator = streamed(`${CAPTURE.toString('utf8')}${JSON.stringify(completion)}\n`);
 		const result = aggregator.toSimplified();
 		expect(result.answer).toBe(naiveAnswer(CAPTURE.toString('utf8')));
-		expect(result.steps[4]).toEqual({ type: 'plan', text: 'Summarize the information found', stepId: '9D0D9565050E467D855DC5266A0F8CFF', complete: true });
+		expect(result.steps[4]).toEqual({
+			type: 'plan',
+			text: 'Summarize the information found',
+			stepId: '9D0D9565050E467D855DC5266A0F8CFF',
+			complete: true,
+		});
 	});
 
 	test('CONTENT without a messageId goes on across a step-complete marker, another author, and after a CONTENT with an ID', () => {
 		const aggregator = streamed(
-			content('The G') + line({ messageType: 'UPDATE', isStepComplete: true }) + line({ author: 'USER', messageType: 'CONTENT', fragments: [{ text: 'x' }] }) + content('lean') + content(' A', { messageId: 'a' }) + content('I'),
+			content('The G') +
+				line({ messageType: 'UPDATE', isStepComplete: true }) +
+				line({ author: 'USER', messageType: 'CONTENT', fragments: [{ text: 'x' }] }) +
+				content('lean') +
+				content(' A', { messageId: 'a' }) +
+				content('I'),
 		);
 		// " A" has a messageId of its own: a message of its own; "I" continues it.
 		expect(aggregator.toSimplified().answer).toBe('The Glean\n\n AI');

@@ -11,7 +11,9 @@ import { packageRoot } from '../harness/paths';
  * Anthropic and Gemini nodes list all three.
  */
 test('the codex keeps Glean Chat findable in the nodes panel of any workflow', () => {
-	const codex = JSON.parse(readFileSync(join(packageRoot(), 'dist', 'nodes', 'GleanChat', 'GleanChat.node.json'), 'utf8')) as {
+	const codex = JSON.parse(
+		readFileSync(join(packageRoot(), 'dist', 'nodes', 'GleanChat', 'GleanChat.node.json'), 'utf8'),
+	) as {
 		categories: string[];
 		subcategories?: Record<string, string[]>;
 		alias: string[];

@@ -19,10 +19,30 @@ async function post(endpoint: string, body: unknown, query = ''): Promise<Respon
 const validMessage = { author: 'USER', messageType: 'CONTENT', fragments: [{ text: 'hi' }] };
 
 test.each([
-	['a field the spec lacks', 'chat', { messages: [validMessage], savechat: true }, /body\.savechat is not a field/],
-	['a nested field the spec lacks', 'chat', { messages: [{ ...validMessage, files: ['x'] }] }, /body\.messages\[0\]\.files is not a field/],
-	['a wrong type', 'chat', { messages: [validMessage], stream: 'yes' }, /body\/stream must be boolean/],
-	['a wrong enum', 'chat', { messages: [validMessage], agentConfig: { agent: 'SMART' } }, /body\/agentConfig\/agent must be equal to one of the allowed values/],
+	[
+		'a field the spec lacks',
+		'chat',
+		{ messages: [validMessage], savechat: true },
+		/body\.savechat is not a field/,
+	],
+	[
+		'a nested field the spec lacks',
+		'chat',
+		{ messages: [{ ...validMessage, files: ['x'] }] },
+		/body\.messages\[0\]\.files is not a field/,
+	],
+	[
+		'a wrong type',
+		'chat',
+		{ messages: [validMessage], stream: 'yes' },
+		/body\/stream must be boolean/,
+	],
+	[
+		'a wrong enum',
+		'chat',
+		{ messages: [validMessage], agentConfig: { agent: 'SMART' } },
+		/body\/agentConfig\/agent must be equal to one of the allowed values/,
+	],
 	['a missing required field', 'deletechats', {}, /must have required property 'ids'/],
 	['a body where the spec has none', 'listchats', { cursor: 'x' }, /defines no request body/],
 ])('rejects %s', async (_, endpoint, body, problem) => {
@@ -45,7 +65,11 @@ test('rejects a path that is not in the spec', async () => {
 });
 
 test('accepts a valid request, answers streams as text/plain and JSON as application/json', async () => {
-	const streamed = await post('chat', { messages: [validMessage], stream: true }, '?timezoneOffset=-420&locale=en');
+	const streamed = await post(
+		'chat',
+		{ messages: [validMessage], stream: true },
+		'?timezoneOffset=-420&locale=en',
+	);
 	expect(streamed.status).toBe(200);
 	expect(streamed.headers.get('content-type')).toMatch(/^text\/plain/);
 	expect((await streamed.text()).trim().split('\n').length).toBeGreaterThan(10);

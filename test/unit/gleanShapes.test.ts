@@ -22,7 +22,9 @@ interface Schema {
 	additionalProperties?: unknown;
 }
 
-const spec = parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'glean-openapi', 'client_rest.yaml'), 'utf8')) as {
+const spec = parse(
+	readFileSync(path.join(__dirname, '..', 'fixtures', 'glean-openapi', 'client_rest.yaml'), 'utf8'),
+) as {
 	components: { schemas: Record<string, Schema> };
 };
 
@@ -34,14 +36,28 @@ function jsonType(schema: Schema): string {
 		return Object.keys(target).length === 0 ? 'object' : jsonType(target);
 	}
 	if (schema.type === 'integer') return 'number';
-	return schema.type ?? (schema.properties || schema.allOf || schema.additionalProperties ? 'object' : 'unknown');
+	return (
+		schema.type ??
+		(schema.properties || schema.allOf || schema.additionalProperties ? 'object' : 'unknown')
+	);
 }
 
-test.each([CHAT_RESPONSE, LIST_CHATS_RESPONSE, GET_CHAT_RESPONSE, GET_CHAT_APPLICATION_RESPONSE, UPLOAD_CHAT_FILES_RESPONSE, GET_CHAT_FILES_RESPONSE].map(
-	(shape) => [shape.name, shape] as [string, GleanAnswerShape],
-))('%s lists the fields of Glean’s spec with their types', (name, shape) => {
+test.each(
+	[
+		CHAT_RESPONSE,
+		LIST_CHATS_RESPONSE,
+		GET_CHAT_RESPONSE,
+		GET_CHAT_APPLICATION_RESPONSE,
+		UPLOAD_CHAT_FILES_RESPONSE,
+		GET_CHAT_FILES_RESPONSE,
+	].map((shape) => [shape.name, shape] as [string, GleanAnswerShape]),
+)('%s lists the fields of Glean’s spec with their types', (name, shape) => {
 	const properties = spec.components.schemas[name].properties ?? {};
-	expect(Object.fromEntries(Object.entries(properties).map(([field, schema]) => [field, jsonType(schema)]))).toEqual(shape.fields);
+	expect(
+		Object.fromEntries(
+			Object.entries(properties).map(([field, schema]) => [field, jsonType(schema)]),
+		),
+	).toEqual(shape.fields);
 });
 
 describe('parseGleanJson', () => {
@@ -51,10 +67,13 @@ describe('parseGleanJson', () => {
 		['<!doctype html><html><body>Hello</body></html>', 'an HTML page'],
 		['<html><title>Sign in to Okta</title></html>', 'an HTML page (a sign-in page)'],
 		['<?xml version="1.0"?><error/>', 'markup (HTML or XML)'],
-		['[]', "JSON, but a list, where Glean sends its ListChatsResponse"],
-		['"OK"', "JSON, but not an object, where Glean sends its ListChatsResponse"],
+		['[]', 'JSON, but a list, where Glean sends its ListChatsResponse'],
+		['"OK"', 'JSON, but not an object, where Glean sends its ListChatsResponse'],
 		['{"ok":true}', `JSON without any field of Glean's ListChatsResponse (it has "ok")`],
-		['{"chatResults":{}}', `JSON whose "chatResults" is an object, not the list of Glean's ListChatsResponse`],
+		[
+			'{"chatResults":{}}',
+			`JSON whose "chatResults" is an object, not the list of Glean's ListChatsResponse`,
+		],
 	])('%j is not a ListChatsResponse: %s', (text, problem) => {
 		expect(parseGleanJson(text, LIST_CHATS_RESPONSE)).toEqual({ problem });
 	});
@@ -64,10 +83,14 @@ describe('parseGleanJson', () => {
 	});
 
 	test('a required field missing is not Glean’s answer', () => {
-		expect(parseGleanJson('{}', GET_CHAT_RESPONSE)).toEqual({ problem: `JSON without the "chatResult" of Glean's GetChatResponse` });
+		expect(parseGleanJson('{}', GET_CHAT_RESPONSE)).toEqual({
+			problem: `JSON without the "chatResult" of Glean's GetChatResponse`,
+		});
 	});
 
 	test('fields Glean adds beside the known ones are kept', () => {
-		expect(parseGleanJson('{"chatResults":[],"newField":1}', LIST_CHATS_RESPONSE)).toEqual({ value: { chatResults: [], newField: 1 } });
+		expect(parseGleanJson('{"chatResults":[],"newField":1}', LIST_CHATS_RESPONSE)).toEqual({
+			value: { chatResults: [], newField: 1 },
+		});
 	});
 });

@@ -19,7 +19,12 @@ function guarded(chunks: Uint8Array[]) {
 	const stream = fakeStream(chunks);
 	const calls = { abandon: 0, release: 0 };
 	const deadline = new Deadline(60_000);
-	const iterator = guardStream(stream, { deadline, idleMillis: 60_000, abandon: () => calls.abandon++, release: () => calls.release++ })[Symbol.asyncIterator]();
+	const iterator = guardStream(stream, {
+		deadline,
+		idleMillis: 60_000,
+		abandon: () => calls.abandon++,
+		release: () => calls.release++,
+	})[Symbol.asyncIterator]();
 	return { stream, calls, iterator };
 }
 

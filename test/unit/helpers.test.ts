@@ -26,45 +26,48 @@ describe('base URL', () => {
 	});
 
 	// The credential test runs before node code, so it repeats the rules as an n8n expression.
-	test.each(BASE_URL_CASES)('the credential test request resolves %j to %s too', (input, expected) => {
-		const node: INode = {
-			id: 'n',
-			name: 'n',
-			type: 'test',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		};
-		const workflow = new Workflow({
-			nodes: [node],
-			connections: {},
-			active: false,
-			nodeTypes: {
-				getByName: () => {
-					throw new Error('unused');
-				},
-				getByNameAndVersion: () => ({
-					description: {
-						displayName: 'Test',
-						name: 'test',
-						group: [],
-						version: 1,
-						description: '',
-						defaults: {},
-						inputs: [NodeConnectionTypes.Main],
-						outputs: [NodeConnectionTypes.Main],
-						properties: [],
+	test.each(BASE_URL_CASES)(
+		'the credential test request resolves %j to %s too',
+		(input, expected) => {
+			const node: INode = {
+				id: 'n',
+				name: 'n',
+				type: 'test',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			};
+			const workflow = new Workflow({
+				nodes: [node],
+				connections: {},
+				active: false,
+				nodeTypes: {
+					getByName: () => {
+						throw new Error('unused');
 					},
-				}),
-				getKnownTypes: () => ({}),
-			},
-		});
-		const expression = new GleanChatApi().test.request.baseURL as string;
-		const resolved = workflow.expression.getSimpleParameterValue(node, expression, 'internal', {
-			$credentials: { baseUrl: input },
-		} as never);
-		expect(resolved).toBe(expected);
-	});
+					getByNameAndVersion: () => ({
+						description: {
+							displayName: 'Test',
+							name: 'test',
+							group: [],
+							version: 1,
+							description: '',
+							defaults: {},
+							inputs: [NodeConnectionTypes.Main],
+							outputs: [NodeConnectionTypes.Main],
+							properties: [],
+						},
+					}),
+					getKnownTypes: () => ({}),
+				},
+			});
+			const expression = new GleanChatApi().test.request.baseURL as string;
+			const resolved = workflow.expression.getSimpleParameterValue(node, expression, 'internal', {
+				$credentials: { baseUrl: input },
+			} as never);
+			expect(resolved).toBe(expected);
+		},
+	);
 });
 
 describe('timezoneOffsetMinutes', () => {
@@ -85,11 +88,17 @@ describe('parseIdList', () => {
 	test.each([
 		['chat-1', ['chat-1']],
 		[' a, b ,, c ', ['a', 'b', 'c']],
-		[['a', ' b ', '', 'c,d'], ['a', 'b', 'c', 'd']],
+		[
+			['a', ' b ', '', 'c,d'],
+			['a', 'b', 'c', 'd'],
+		],
 		['', []],
 		[' , ', []],
 		[undefined, []],
-		[[['nested'], 'x'], ['nested', 'x']],
+		[
+			[['nested'], 'x'],
+			['nested', 'x'],
+		],
 	])('%j → %j', (input, expected) => {
 		expect(parseIdList(input)).toEqual(expected);
 	});
@@ -97,15 +106,19 @@ describe('parseIdList', () => {
 
 describe('redact', () => {
 	test('removes the token and any bearer value', () => {
-		expect(redact('echo: secret-token-123 and Authorization: Bearer abc.def', 'secret-token-123')).toBe(
-			'echo: [redacted] and Authorization: Bearer [redacted]',
-		);
+		expect(
+			redact('echo: secret-token-123 and Authorization: Bearer abc.def', 'secret-token-123'),
+		).toBe('echo: [redacted] and Authorization: Bearer [redacted]');
 	});
 
 	test('every occurrence, also inside a word, JSON-escaped or URL-encoded', () => {
 		const token = 'tok/en+9=';
-		expect(redact(`{"error":"bad header:\\n${token}"} x${token}y`, token)).toBe('{"error":"bad header:\\n[redacted]"} x[redacted]y');
-		expect(redact(`Authorization=Bearer%20${encodeURIComponent(token)}&a=1`, token)).toBe('Authorization=Bearer%20[redacted]&a=1');
+		expect(redact(`{"error":"bad header:\\n${token}"} x${token}y`, token)).toBe(
+			'{"error":"bad header:\\n[redacted]"} x[redacted]y',
+		);
+		expect(redact(`Authorization=Bearer%20${encodeURIComponent(token)}&a=1`, token)).toBe(
+			'Authorization=Bearer%20[redacted]&a=1',
+		);
 		expect(redact(JSON.stringify({ echo: 'tok"en' }), 'tok"en')).toBe('{"echo":"[redacted]"}');
 	});
 
@@ -118,13 +131,19 @@ describe('redact', () => {
 		const clean = { answer: 'fine', list: [{ text: 'ok' }] };
 		expect(redactDeep(clean, 'secret-1')).toBe(clean);
 		const dirty = { answer: 'a secret-1 b', list: [{ text: 'ok' }, { text: 'Bearer x' }], n: 3 };
-		expect(redactDeep(dirty, 'secret-1')).toEqual({ answer: 'a [redacted] b', list: [{ text: 'ok' }, { text: 'Bearer x' }], n: 3 });
+		expect(redactDeep(dirty, 'secret-1')).toEqual({
+			answer: 'a [redacted] b',
+			list: [{ text: 'ok' }, { text: 'Bearer x' }],
+			n: 3,
+		});
 		expect(dirty.answer).toBe('a secret-1 b');
 	});
 
 	test('StreamRedactor holds back only what may begin the token, across pieces', () => {
 		const redactor = new StreamRedactor('SECRET-42');
-		const forwarded = ['The key is SEC', 'RET', '-42 and SE', 'CRETS are', ' fine S'].map((piece) => redactor.push(piece));
+		const forwarded = ['The key is SEC', 'RET', '-42 and SE', 'CRETS are', ' fine S'].map((piece) =>
+			redactor.push(piece),
+		);
 		expect(forwarded).toEqual(['The key is ', '', '[redacted] and ', 'SECRETS are', ' fine ']);
 		expect(redactor.flush()).toBe('S');
 		expect(forwarded.join('') + 'S').toBe('The key is [redacted] and SECRETS are fine S');

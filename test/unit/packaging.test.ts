@@ -1,5 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	copyFileSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -34,14 +41,20 @@ test('npm refuses a plain `npm publish` (private) before uploading anything', ()
 	copyFileSync(join(ROOT, 'package.json'), join(scratch, 'package.json'));
 	// A registry on a closed loopback port (npm asks it about the package first, once), and a
 	// token, so only the package itself can stop the publish.
-	const registry = ['--registry', 'http://127.0.0.1:9/', '--//127.0.0.1:9/:_authToken=not-used', '--fetch-retries=0'];
+	const registry = [
+		'--registry',
+		'http://127.0.0.1:9/',
+		'--//127.0.0.1:9/:_authToken=not-used',
+		'--fetch-retries=0',
+	];
 	const result = spawnSync('npm', ['publish', ...registry], { cwd: scratch, encoding: 'utf8' });
 	expect(result.status).not.toBe(0);
 	expect(result.stderr).toContain('EPRIVATE');
 });
 
 test('no lifecycle script is left that npm would skip here', () => {
-	for (const skipped of ['prepublishOnly', 'prepack', 'prepare', 'postpack']) expect(manifest.scripts[skipped]).toBeUndefined();
+	for (const skipped of ['prepublishOnly', 'prepack', 'prepare', 'postpack'])
+		expect(manifest.scripts[skipped]).toBeUndefined();
 	expect(manifest.scripts['pack:release']).toBe('node scripts/release.mjs pack');
 	expect(manifest.scripts.release).toBe('node scripts/release.mjs publish');
 });
@@ -54,17 +67,30 @@ test('`npm run lint:package` fails on a tarball without the built node and crede
 	writeFileSync(join(packageDir, 'package.json'), JSON.stringify(published));
 	copyFileSync(join(ROOT, 'index.js'), join(packageDir, 'index.js'));
 	copyFileSync(join(ROOT, 'README.md'), join(packageDir, 'README.md'));
-	execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', scratch], { cwd: packageDir, stdio: 'ignore' });
-	const tarball = join(scratch, readdirSync(scratch).find((name) => name.endsWith('.tgz'))!);
-	const result = spawnSync(process.execPath, [join(ROOT, 'scripts', 'lintPackage.mjs'), '--tarball', tarball], { cwd: ROOT, encoding: 'utf8' });
+	execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', scratch], {
+		cwd: packageDir,
+		stdio: 'ignore',
+	});
+	const tarball = join(
+		scratch,
+		readdirSync(scratch).find((name) => name.endsWith('.tgz'))!,
+	);
+	const result = spawnSync(
+		process.execPath,
+		[join(ROOT, 'scripts', 'lintPackage.mjs'), '--tarball', tarball],
+		{ cwd: ROOT, encoding: 'utf8' },
+	);
 	expect(result.status).toBe(1);
-	expect(result.stderr).toContain(`the package lacks what its "n8n" section names, so n8n could not load it: ${[...manifest.n8n.nodes, ...manifest.n8n.credentials].join(', ')}`);
+	expect(result.stderr).toContain(
+		`the package lacks what its "n8n" section names, so n8n could not load it: ${[...manifest.n8n.nodes, ...manifest.n8n.credentials].join(', ')}`,
+	);
 });
 
 test('package.json says what the package needs and where to report', () => {
 	expect(manifest.engines.node).toBe('>=20.15');
 	expect(manifest.bugs?.url).toMatch(/^https:\/\/github\.com\/.+\/issues$/);
-	for (const field of ['author', 'repository', 'homepage'] as const) expect(manifest[field]).toBeDefined();
+	for (const field of ['author', 'repository', 'homepage'] as const)
+		expect(manifest[field]).toBeDefined();
 });
 
 describe('the release tarball (npm run pack:release)', () => {
@@ -72,20 +98,53 @@ describe('the release tarball (npm run pack:release)', () => {
 	let files: string[];
 	beforeAll(() => {
 		const out = mkdtempSync(join(tmpdir(), 'glean-chat-release-test-'));
-		execFileSync(process.execPath, [join(ROOT, 'scripts', 'release.mjs'), 'pack'], { cwd: out, stdio: 'ignore' });
-		tarball = join(out, readdirSync(out).find((name) => name.endsWith('.tgz'))!);
-		files = execFileSync('tar', ['-tzf', tarball]).toString().trim().split('\n').map((file) => file.replace(/^package\//, ''));
+		execFileSync(process.execPath, [join(ROOT, 'scripts', 'release.mjs'), 'pack'], {
+			cwd: out,
+			stdio: 'ignore',
+		});
+		tarball = join(
+			out,
+			readdirSync(out).find((name) => name.endsWith('.tgz'))!,
+		);
+		files = execFileSync('tar', ['-tzf', tarball])
+			.toString()
+			.trim()
+			.split('\n')
+			.map((file) => file.replace(/^package\//, ''));
 	}, 120_000);
 
 	test('holds what the n8n section names, is not private, and nothing no user needs', () => {
-		expect(files).toEqual(expect.arrayContaining([...manifest.n8n.nodes, ...manifest.n8n.credentials, 'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md']));
-		expect(files.filter((file) => /\.tsbuildinfo$|\.map$|\.d\.ts$|\.built-from-sources$|^(test|bench|scripts|\.build)\//.test(file))).toEqual([]);
-		const published = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json']).toString()) as { private?: boolean };
+		expect(files).toEqual(
+			expect.arrayContaining([
+				...manifest.n8n.nodes,
+				...manifest.n8n.credentials,
+				'package.json',
+				'README.md',
+				'LICENSE',
+				'CHANGELOG.md',
+			]),
+		);
+		expect(
+			files.filter((file) =>
+				/\.tsbuildinfo$|\.map$|\.d\.ts$|\.built-from-sources$|^(test|bench|scripts|\.build)\//.test(
+					file,
+				),
+			),
+		).toEqual([]);
+		const published = JSON.parse(
+			execFileSync('tar', ['-xzOf', tarball, 'package/package.json']).toString(),
+		) as { private?: boolean };
 		expect(published.private).toBeUndefined();
 	});
 
 	test('`npm run lint:package` passes it, and refuses it with a compiled file missing (n8n could not load it)', () => {
-		expect(spawnSync(process.execPath, [join(ROOT, 'scripts', 'lintPackage.mjs'), '--tarball', tarball], { cwd: ROOT }).status).toBe(0);
+		expect(
+			spawnSync(
+				process.execPath,
+				[join(ROOT, 'scripts', 'lintPackage.mjs'), '--tarball', tarball],
+				{ cwd: ROOT },
+			).status,
+		).toBe(0);
 		// The same package without one of the node's modules.
 		const unpacked = join(scratch, 'broken');
 		execFileSync('mkdir', ['-p', unpacked]);
@@ -93,8 +152,14 @@ describe('the release tarball (npm run pack:release)', () => {
 		rmSync(join(unpacked, 'package', 'dist', 'nodes', 'GleanChat', 'transport', 'retry.js'));
 		const broken = join(scratch, 'broken.tgz');
 		execFileSync('tar', ['-czf', broken, '-C', unpacked, 'package']);
-		const result = spawnSync(process.execPath, [join(ROOT, 'scripts', 'lintPackage.mjs'), '--tarball', broken], { cwd: ROOT, encoding: 'utf8' });
+		const result = spawnSync(
+			process.execPath,
+			[join(ROOT, 'scripts', 'lintPackage.mjs'), '--tarball', broken],
+			{ cwd: ROOT, encoding: 'utf8' },
+		);
 		expect(result.status).toBe(1);
-		expect(result.stderr).toMatch(/n8n could not load the package: .*Cannot find module '\.\/retry'/);
+		expect(result.stderr).toMatch(
+			/n8n could not load the package: .*Cannot find module '\.\/retry'/,
+		);
 	});
 });

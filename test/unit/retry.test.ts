@@ -35,8 +35,12 @@ describe('Retry-After', () => {
 
 describe('backoff', () => {
 	test('doubles per retry, jittered between half and all, capped at 30 s', () => {
-		expect([1, 2, 3, 4, 5, 6, 7].map((retry) => backoffMillis(retry, 0))).toEqual([500, 1000, 2000, 4000, 8000, 15_000, 15_000]);
-		expect([1, 2, 3, 4, 5, 6, 7].map((retry) => backoffMillis(retry, 1))).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000]);
+		expect([1, 2, 3, 4, 5, 6, 7].map((retry) => backoffMillis(retry, 0))).toEqual([
+			500, 1000, 2000, 4000, 8000, 15_000, 15_000,
+		]);
+		expect([1, 2, 3, 4, 5, 6, 7].map((retry) => backoffMillis(retry, 1))).toEqual([
+			1000, 2000, 4000, 8000, 16_000, 30_000, 30_000,
+		]);
 	});
 });
 
@@ -76,11 +80,14 @@ describe('what is retried', () => {
 		// The client's own idle limit: trying again would wait as long again.
 		['ECONNABORTED', false, false],
 		[undefined, false, false],
-	])('connection error %s: retried for idempotent calls %p, for a saved message %p', (code, retried, savedRetried) => {
-		expect(isRetryable({ kind: 'connection', code }, true)).toBe(retried);
-		expect(isRetryable({ kind: 'connection', code }, false)).toBe(savedRetried);
-		expect(mayHaveReachedGlean({ kind: 'connection', code })).toBe(!savedRetried);
-	});
+	])(
+		'connection error %s: retried for idempotent calls %p, for a saved message %p',
+		(code, retried, savedRetried) => {
+			expect(isRetryable({ kind: 'connection', code }, true)).toBe(retried);
+			expect(isRetryable({ kind: 'connection', code }, false)).toBe(savedRetried);
+			expect(mayHaveReachedGlean({ kind: 'connection', code })).toBe(!savedRetried);
+		},
+	);
 
 	test('the budget counts attempts and refuses a Retry-After beyond the wait left', () => {
 		const original = { ...retryClock };
@@ -88,12 +95,21 @@ describe('what is retried', () => {
 		try {
 			const budget = new RetryBudget({ maxAttempts: 3, maxWaitMillis: 5000 });
 			budget.attempts = 1;
-			expect(budget.decide({ kind: 'status', statusCode: 429, retryAfter: '4' }, true)).toEqual({ retry: true, waitMillis: 4000 });
+			expect(budget.decide({ kind: 'status', statusCode: 429, retryAfter: '4' }, true)).toEqual({
+				retry: true,
+				waitMillis: 4000,
+			});
 			budget.waitedMillis = 4000;
 			budget.attempts = 2;
-			expect(budget.decide({ kind: 'status', statusCode: 429, retryAfter: '2' }, true)).toMatchObject({ retry: false });
+			expect(
+				budget.decide({ kind: 'status', statusCode: 429, retryAfter: '2' }, true),
+			).toMatchObject({ retry: false });
 			budget.attempts = 3;
-			expect(budget.decide({ kind: 'status', statusCode: 503 }, true)).toEqual({ retry: false, why: 'gave up after 3 attempts', limited: true });
+			expect(budget.decide({ kind: 'status', statusCode: 503 }, true)).toEqual({
+				retry: false,
+				why: 'gave up after 3 attempts',
+				limited: true,
+			});
 			expect(budget.decide({ kind: 'status', statusCode: 500 }, false)).toEqual({
 				retry: false,
 				why: 'a 500 answer is not tried again for a message saved to a chat',
@@ -106,7 +122,10 @@ describe('what is retried', () => {
 
 	test("the panel's Retry defaults are the policy's defaults", () => {
 		expect(retryOption.default).toEqual({
-			settings: { maxAttempts: DEFAULT_RETRY_POLICY.maxAttempts, maxWaitSeconds: DEFAULT_RETRY_POLICY.maxWaitMillis / 1000 },
+			settings: {
+				maxAttempts: DEFAULT_RETRY_POLICY.maxAttempts,
+				maxWaitSeconds: DEFAULT_RETRY_POLICY.maxWaitMillis / 1000,
+			},
 		});
 	});
 });
@@ -175,19 +194,50 @@ describe('the real retry wait', () => {
 });
 
 describe('a connection error that happened before the request could be written', () => {
-	const connectError = (code: string) => Object.assign(new Error(`connect ${code} 127.0.0.1:443`), { code, syscall: 'connect' });
+	const connectError = (code: string) =>
+		Object.assign(new Error(`connect ${code} 127.0.0.1:443`), { code, syscall: 'connect' });
 	test.each([
 		['a reset while connecting', connectError('ECONNRESET'), true],
 		['a timeout while connecting', connectError('ETIMEDOUT'), true],
-		['a TLS handshake the server broke off', Object.assign(new Error('Client network socket disconnected before secure TLS connection was established'), { code: 'ECONNRESET' }), true],
-		['every address refused or timed out (AggregateError)', Object.assign(new AggregateError([connectError('ECONNREFUSED'), connectError('ETIMEDOUT')]), { code: 'ETIMEDOUT' }), true],
-		['the same, wrapped by n8n as a cause', Object.assign(new Error('request failed'), { cause: connectError('ECONNRESET') }), true],
-		['a reset after the request was written', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', syscall: 'read' }), false],
-		['a timeout with no phase', Object.assign(new Error('ETIMEDOUT'), { code: 'ETIMEDOUT' }), false],
-	])('%s: never reached Glean %p, so a saved message is retried accordingly', (_name, error, neverReached) => {
-		const failure = connectionFailureOf(error);
-		expect(failure.neverReached).toBe(neverReached);
-		expect(isRetryable(failure, false)).toBe(neverReached);
-		expect(mayHaveReachedGlean(failure)).toBe(!neverReached);
-	});
+		[
+			'a TLS handshake the server broke off',
+			Object.assign(
+				new Error(
+					'Client network socket disconnected before secure TLS connection was established',
+				),
+				{ code: 'ECONNRESET' },
+			),
+			true,
+		],
+		[
+			'every address refused or timed out (AggregateError)',
+			Object.assign(new AggregateError([connectError('ECONNREFUSED'), connectError('ETIMEDOUT')]), {
+				code: 'ETIMEDOUT',
+			}),
+			true,
+		],
+		[
+			'the same, wrapped by n8n as a cause',
+			Object.assign(new Error('request failed'), { cause: connectError('ECONNRESET') }),
+			true,
+		],
+		[
+			'a reset after the request was written',
+			Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', syscall: 'read' }),
+			false,
+		],
+		[
+			'a timeout with no phase',
+			Object.assign(new Error('ETIMEDOUT'), { code: 'ETIMEDOUT' }),
+			false,
+		],
+	])(
+		'%s: never reached Glean %p, so a saved message is retried accordingly',
+		(_name, error, neverReached) => {
+			const failure = connectionFailureOf(error);
+			expect(failure.neverReached).toBe(neverReached);
+			expect(isRetryable(failure, false)).toBe(neverReached);
+			expect(mayHaveReachedGlean(failure)).toBe(!neverReached);
+		},
+	);
 });

@@ -14,7 +14,8 @@ export const actAsOption: INodeProperties = {
 	type: 'string',
 	default: '',
 	placeholder: 'e.g. name@example.com',
-	description: 'E-mail of the user to act as (global tokens only); overrides the credential’s Act As',
+	description:
+		'E-mail of the user to act as (global tokens only); overrides the credential’s Act As',
 };
 
 export const localeOption: INodeProperties = {
@@ -72,16 +73,43 @@ export const retryOption: INodeProperties = {
 };
 
 /** The item's retry limits from the "Retry" option; out-of-range values are errors before any request. */
-export function readRetryPolicy(context: IExecuteFunctions, itemIndex: number, options: IDataObject): RetryPolicy {
-	const settings = (options.retry as { settings?: { maxAttempts?: unknown; maxWaitSeconds?: unknown } } | undefined)
-		?.settings;
+export function readRetryPolicy(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	options: IDataObject,
+): RetryPolicy {
+	const settings = (
+		options.retry as { settings?: { maxAttempts?: unknown; maxWaitSeconds?: unknown } } | undefined
+	)?.settings;
 	const maxAttempts = settings?.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts;
 	const maxWaitSeconds = settings?.maxWaitSeconds ?? DEFAULT_RETRY_POLICY.maxWaitMillis / 1000;
-	if (typeof maxAttempts !== 'number' || !Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 10) {
-		throw invalidOption(context, itemIndex, 'Retry → Max Attempts', maxAttempts, 'a whole number from 1 (no retries) to 10');
+	if (
+		typeof maxAttempts !== 'number' ||
+		!Number.isInteger(maxAttempts) ||
+		maxAttempts < 1 ||
+		maxAttempts > 10
+	) {
+		throw invalidOption(
+			context,
+			itemIndex,
+			'Retry → Max Attempts',
+			maxAttempts,
+			'a whole number from 1 (no retries) to 10',
+		);
 	}
-	if (typeof maxWaitSeconds !== 'number' || !Number.isFinite(maxWaitSeconds) || maxWaitSeconds < 0 || maxWaitSeconds > 3600) {
-		throw invalidOption(context, itemIndex, 'Retry → Max Total Wait (Seconds)', maxWaitSeconds, 'a number of seconds from 0 to 3600');
+	if (
+		typeof maxWaitSeconds !== 'number' ||
+		!Number.isFinite(maxWaitSeconds) ||
+		maxWaitSeconds < 0 ||
+		maxWaitSeconds > 3600
+	) {
+		throw invalidOption(
+			context,
+			itemIndex,
+			'Retry → Max Total Wait (Seconds)',
+			maxWaitSeconds,
+			'a number of seconds from 0 to 3600',
+		);
 	}
 	return { maxAttempts, maxWaitMillis: Math.round(maxWaitSeconds * 1000) };
 }
@@ -124,7 +152,9 @@ export function optionsCollection(options: INodeProperties[]): INodeProperties {
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...options, concurrencyOption, retryOption].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [...options, concurrencyOption, retryOption].sort((a, b) =>
+			a.displayName.localeCompare(b.displayName),
+		),
 	};
 }
 
@@ -177,7 +207,12 @@ export async function callGleanWithOptions(
 }
 
 /** A text parameter as a string: an expression that gives nothing (e.g. a missing field) is '', never "undefined". */
-export function textParameter(context: IExecuteFunctions, itemIndex: number, name: string, fallback = ''): string {
+export function textParameter(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	name: string,
+	fallback = '',
+): string {
 	const value = context.getNodeParameter(name, itemIndex, fallback) as unknown;
 	return value === undefined || value === null ? '' : String(value);
 }
@@ -192,10 +227,14 @@ export function requiredText(
 ): string {
 	const value = textParameter(context, itemIndex, name).trim();
 	if (value === '') {
-		throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: the "${displayName}" parameter is empty`, {
-			itemIndex,
-			description: `${fix} Nothing was sent to Glean.`,
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`Item ${itemIndex}: the "${displayName}" parameter is empty`,
+			{
+				itemIndex,
+				description: `${fix} Nothing was sent to Glean.`,
+			},
+		);
 	}
 	return value;
 }

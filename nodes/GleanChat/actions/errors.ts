@@ -28,13 +28,23 @@ export function answerError(
  * end like this when a tool is still pending). An answer of "" would pass as a fact downstream.
  * The steps travel as the partial answer.
  */
-export function unfinishedAnswerError(node: INode, itemIndex: number, aggregator: ChatStreamAggregator): NodeOperationError {
+export function unfinishedAnswerError(
+	node: INode,
+	itemIndex: number,
+	aggregator: ChatStreamAggregator,
+): NodeOperationError {
 	const { steps } = aggregator.toSimplified();
 	const done = steps.length > 0 ? ` after ${steps.length} step(s)` : '';
-	return answerError(node, itemIndex, `Glean returned no answer text: the run ended${done} before Glean wrote its answer`, aggregator, {
-		description:
-			'This happens when an agent stops while a tool is still pending or a step failed. Run the item again; if it keeps happening, ask a more specific question, raise "Timeout (Ms)", or choose another agent. With Continue On Fail, the error item carries the steps Glean took.',
-	});
+	return answerError(
+		node,
+		itemIndex,
+		`Glean returned no answer text: the run ended${done} before Glean wrote its answer`,
+		aggregator,
+		{
+			description:
+				'This happens when an agent stops while a tool is still pending or a step failed. Run the item again; if it keeps happening, ask a more specific question, raise "Timeout (Ms)", or choose another agent. With Continue On Fail, the error item carries the steps Glean took.',
+		},
+	);
 }
 
 /**
@@ -49,12 +59,25 @@ export function answerFailure(
 	clean: (text: string) => string,
 ): NodeOperationError | NodeApiError | undefined {
 	if (aggregator.error !== undefined) {
-		return answerError(node, itemIndex, `Glean reported an error while answering: ${clean(aggregator.error)}`, aggregator, {
-			description: 'Glean stopped with this message. Try again, rephrase the question, or pick another agent.',
-		});
+		return answerError(
+			node,
+			itemIndex,
+			`Glean reported an error while answering: ${clean(aggregator.error)}`,
+			aggregator,
+			{
+				description:
+					'Glean stopped with this message. Try again, rephrase the question, or pick another agent.',
+			},
+		);
 	}
 	// Not even a step: nothing Glean's chat would send.
-	if (!aggregator.hasContent) return notGleanAnswerError(node, itemIndex, { endpoint: 'chat', statusCode: 200, problem: 'a chat answer without any message', quote: '' });
+	if (!aggregator.hasContent)
+		return notGleanAnswerError(node, itemIndex, {
+			endpoint: 'chat',
+			statusCode: 200,
+			problem: 'a chat answer without any message',
+			quote: '',
+		});
 	if (!aggregator.hasAnswerText) return unfinishedAnswerError(node, itemIndex, aggregator);
 	return undefined;
 }

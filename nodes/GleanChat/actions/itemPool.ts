@@ -31,7 +31,9 @@ export async function runItems<T>(
 
 	// The first waiting item whose key is free: the earliest of its key, since `waiting` is in input order.
 	const takeNext = (): number | undefined => {
-		const at = waiting.findIndex((itemIndex) => keys[itemIndex] === undefined || !busy.has(keys[itemIndex]!));
+		const at = waiting.findIndex(
+			(itemIndex) => keys[itemIndex] === undefined || !busy.has(keys[itemIndex]!),
+		);
 		return at === -1 ? undefined : waiting.splice(at, 1)[0];
 	};
 
@@ -43,16 +45,19 @@ export async function runItems<T>(
 				const key = keys[itemIndex];
 				if (key !== undefined) busy.add(key);
 				running++;
-				run(itemIndex).then(
-					(output) => (outputs[itemIndex] = output),
-					(error: unknown) => {
-						if (failure === undefined || itemIndex < failure.itemIndex) failure = { itemIndex, error };
-					},
-				).finally(() => {
-					running--;
-					if (key !== undefined) busy.delete(key);
-					startMore();
-				});
+				run(itemIndex)
+					.then(
+						(output) => (outputs[itemIndex] = output),
+						(error: unknown) => {
+							if (failure === undefined || itemIndex < failure.itemIndex)
+								failure = { itemIndex, error };
+						},
+					)
+					.finally(() => {
+						running--;
+						if (key !== undefined) busy.delete(key);
+						startMore();
+					});
 			}
 			if (running === 0) allDone();
 		};

@@ -9,7 +9,10 @@ import { invalidOption, MAX_CONCURRENCY } from './common';
 import { runItems } from './itemPool';
 import type { GleanChatOperations, GleanChatResource } from './node.type';
 
-type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
+type OperationExecute = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+) => Promise<INodeExecutionData[]>;
 
 /** An operation as the router runs it. */
 interface Operation {
@@ -58,7 +61,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw this.isStreaming() ? withReasonForChat(error as Error) : error;
 	}
 	const keyOf = (itemIndex: number) => orderingKey(this, chosen, itemIndex);
-	const outputs = await runItems(items.length, concurrency, keyOf, async (itemIndex) => await runItem.call(this, chosen.execute, itemIndex));
+	const outputs = await runItems(
+		items.length,
+		concurrency,
+		keyOf,
+		async (itemIndex) => await runItem.call(this, chosen.execute, itemIndex),
+	);
 	return [outputs.flat()];
 }
 
@@ -66,12 +74,20 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
  * One item through its operation: its outputs paired with it and without the token; a failure
  * as an error item with Continue On Fail, else thrown with the item's index and without the token.
  */
-async function runItem(this: IExecuteFunctions, execute: OperationExecute, itemIndex: number): Promise<INodeExecutionData[]> {
+async function runItem(
+	this: IExecuteFunctions,
+	execute: OperationExecute,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	try {
 		const results = await execute.call(this, itemIndex);
 		// Glean's answers are shown as they are, but never with the token in them.
 		const token = await itemToken.call(this, itemIndex);
-		return results.map((result) => ({ ...result, json: redactDeep(result.json, token), pairedItem: { item: itemIndex } }));
+		return results.map((result) => ({
+			...result,
+			json: redactDeep(result.json, token),
+			pairedItem: { item: itemIndex },
+		}));
 	} catch (error) {
 		const token = await itemToken.call(this, itemIndex);
 		if (this.continueOnFail()) {
@@ -83,7 +99,11 @@ async function runItem(this: IExecuteFunctions, execute: OperationExecute, itemI
 }
 
 /** The item's ordering key; a parameter it cannot read leaves it unordered (its run reports the problem). */
-function orderingKey(context: IExecuteFunctions, operation: Operation, itemIndex: number): string | undefined {
+function orderingKey(
+	context: IExecuteFunctions,
+	operation: Operation,
+	itemIndex: number,
+): string | undefined {
 	try {
 		return operation.orderingKey?.call(context, itemIndex);
 	} catch {
@@ -98,8 +118,19 @@ function orderingKey(context: IExecuteFunctions, operation: Operation, itemIndex
  */
 function readConcurrency(context: IExecuteFunctions): number {
 	const value = context.getNodeParameter('options.concurrency', 0, 1) as unknown;
-	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_CONCURRENCY) {
-		throw invalidOption(context, 0, 'Concurrency', value, `a whole number from 1 to ${MAX_CONCURRENCY}`);
+	if (
+		typeof value !== 'number' ||
+		!Number.isInteger(value) ||
+		value < 1 ||
+		value > MAX_CONCURRENCY
+	) {
+		throw invalidOption(
+			context,
+			0,
+			'Concurrency',
+			value,
+			`a whole number from 1 to ${MAX_CONCURRENCY}`,
+		);
 	}
 	return context.isStreaming() ? 1 : value;
 }
@@ -109,7 +140,8 @@ function redactError(error: Error, token: string): Error {
 	error.message = redact(error.message, token);
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		if (error.description) error.description = redact(error.description, token);
-		if (error.context.partialAnswer !== undefined) error.context.partialAnswer = redactDeep(error.context.partialAnswer, token);
+		if (error.context.partialAnswer !== undefined)
+			error.context.partialAnswer = redactDeep(error.context.partialAnswer, token);
 	}
 	return error;
 }
@@ -121,7 +153,9 @@ function redactError(error: Error, token: string): Error {
  */
 function withReasonForChat(error: Error): Error {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		error.description = error.description ? `${error.message}\n\n${error.description}` : error.message;
+		error.description = error.description
+			? `${error.message}\n\n${error.description}`
+			: error.message;
 	}
 	return error;
 }

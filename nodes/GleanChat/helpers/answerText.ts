@@ -50,7 +50,10 @@ export interface ComposedAnswer {
  * Joins answer messages into one answer. `citationTable` holds every citation read so far (the
  * messages' `refs` index it); only those these messages cite are kept, renumbered.
  */
-export function composeAnswer(messages: AnswerMessage[], citationTable: SimplifiedCitation[]): ComposedAnswer {
+export function composeAnswer(
+	messages: AnswerMessage[],
+	citationTable: SimplifiedCitation[],
+): ComposedAnswer {
 	const numbers = new Map<number, number>();
 	const citations: SimplifiedCitation[] = [];
 	const plain: string[] = [];
@@ -148,7 +151,8 @@ export class AnswerMessages {
 
 	/** Whether the answer has text: false for a run that ended before Glean wrote it. */
 	get answered(): boolean {
-		for (let index = this.answerStart; index < this.messages.length; index++) if (this.messages[index].hasText) return true;
+		for (let index = this.answerStart; index < this.messages.length; index++)
+			if (this.messages[index].hasText) return true;
 		return false;
 	}
 
@@ -157,7 +161,12 @@ export class AnswerMessages {
 	 * @param order Its place among all messages of the answer, steps included.
 	 * @returns The key its message is kept under in raw output.
 	 */
-	add(message: GleanChatMessage, fragments: GleanFragment[], order: number, streamed: boolean): string {
+	add(
+		message: GleanChatMessage,
+		fragments: GleanFragment[],
+		order: number,
+		streamed: boolean,
+	): string {
 		const answer = this.messageFor(this.keyOf(message, streamed), order);
 		for (const fragment of fragments) {
 			if (!fragment || typeof fragment !== 'object') continue;
@@ -165,7 +174,10 @@ export class AnswerMessages {
 				answer.push(fragment.text);
 				this.passOn(answer, fragment.text);
 			}
-			const citation = fragment.citation && typeof fragment.citation === 'object' ? this.citations.add(fragment.citation) : undefined;
+			const citation =
+				fragment.citation && typeof fragment.citation === 'object'
+					? this.citations.add(fragment.citation)
+					: undefined;
 			if (citation !== undefined) answer.refs.push({ at: answer.text.length, citation });
 		}
 		// The deprecated message-level citations[]: sources without a place in the text.
@@ -190,11 +202,17 @@ export class AnswerMessages {
 		return this.messages
 			.slice(0, this.answerStart)
 			.filter((message) => message.hasText)
-			.map((message) => ({ step: { type: 'message', text: message.text.toString().trim() }, order: message.order }));
+			.map((message) => ({
+				step: { type: 'message', text: message.text.toString().trim() },
+				order: message.order,
+			}));
 	}
 
 	private keyOf(message: GleanChatMessage, streamed: boolean): string {
-		const id = typeof message.messageId === 'string' && message.messageId !== '' ? message.messageId : undefined;
+		const id =
+			typeof message.messageId === 'string' && message.messageId !== ''
+				? message.messageId
+				: undefined;
 		const key = id ?? (this.last?.goesOn ? this.last.key : `content:#${this.anonymousCount++}`);
 		// Glean's spec example puts hasMoreFragments in agentConfig; its real lines, on the message.
 		const more = message.hasMoreFragments ?? message.agentConfig?.hasMoreFragments;
@@ -206,7 +224,11 @@ export class AnswerMessages {
 	private messageFor(key: string, order: number): AnswerMessage {
 		const known = this.byKey.get(key);
 		if (known !== undefined && known.index >= this.answerStart) return known;
-		const answer = new AnswerMessage(known === undefined ? key : `${key}#${this.messages.length}`, this.messages.length, order);
+		const answer = new AnswerMessage(
+			known === undefined ? key : `${key}#${this.messages.length}`,
+			this.messages.length,
+			order,
+		);
 		this.byKey.set(key, answer);
 		this.messages.push(answer);
 		return answer;

@@ -72,7 +72,8 @@ export class StepCollector {
 		const step = known ?? this.newStep(key, stepId, order);
 		let content = false;
 		for (const fragment of fragments) {
-			if (fragment && typeof fragment === 'object') content = addFragment(step, fragment) || content;
+			if (fragment && typeof fragment === 'object')
+				content = addFragment(step, fragment) || content;
 		}
 		if (completes) step.complete = true;
 		// A new step already marked complete (a whole answer's steps are) is a tool step all the same.
@@ -83,13 +84,26 @@ export class StepCollector {
 	toSteps(): Array<{ step: ChatStep; order: number }> {
 		return [...this.steps.values()].map(({ textParts, order, ...step }) => {
 			const complete =
-				step.complete === true || (step.stepId !== undefined && this.completedStepIds.has(step.stepId));
-			return { step: { ...step, text: textParts.toString().trim(), ...(complete ? { complete: true } : {}) }, order };
+				step.complete === true ||
+				(step.stepId !== undefined && this.completedStepIds.has(step.stepId));
+			return {
+				step: {
+					...step,
+					text: textParts.toString().trim(),
+					...(complete ? { complete: true } : {}),
+				},
+				order,
+			};
 		});
 	}
 
 	private newStep(key: string, stepId: string | undefined, order: number): CollectedStep {
-		const step: CollectedStep = { type: STEP_KINDS.otherwise, text: '', textParts: new TextAccumulator(), order };
+		const step: CollectedStep = {
+			type: STEP_KINDS.otherwise,
+			text: '',
+			textParts: new TextAccumulator(),
+			order,
+		};
 		if (stepId !== undefined) step.stepId = stepId;
 		this.steps.set(key, step);
 		return step;
@@ -101,7 +115,10 @@ function addFragment(step: CollectedStep, fragment: GleanFragment): boolean {
 	let content = false;
 	if (typeof fragment.text === 'string' && fragment.text !== '') {
 		let text = fragment.text;
-		const label = step.textParts.length === 0 ? STEP_KINDS.labels.find(([prefix]) => prefix.test(text)) : undefined;
+		const label =
+			step.textParts.length === 0
+				? STEP_KINDS.labels.find(([prefix]) => prefix.test(text))
+				: undefined;
 		if (label) {
 			step.type = label[1];
 			text = text.replace(label[0], '');
@@ -115,7 +132,9 @@ function addFragment(step: CollectedStep, fragment: GleanFragment): boolean {
 		(step.queries ??= []).push(query);
 		content = true;
 	}
-	for (const result of Array.isArray(fragment.structuredResults) ? fragment.structuredResults : []) {
+	for (const result of Array.isArray(fragment.structuredResults)
+		? fragment.structuredResults
+		: []) {
 		const document = result?.document;
 		if (!document || typeof document !== 'object') continue;
 		if (step.type === STEP_KINDS.otherwise) step.type = STEP_KINDS.documents;

@@ -121,7 +121,9 @@ export class ChatStreamAggregator {
 	 */
 	get notGleanStream(): { problem: string; quote: string } | undefined {
 		const { bodyProblem, quote } = this.malformed ?? {};
-		return bodyProblem !== undefined && quote !== undefined ? { problem: bodyProblem, quote } : undefined;
+		return bodyProblem !== undefined && quote !== undefined
+			? { problem: bodyProblem, quote }
+			: undefined;
 	}
 
 	/** Glean's text when the answer carried an ERROR message. */
@@ -153,7 +155,9 @@ export class ChatStreamAggregator {
 
 	toSimplified(): SimplifiedChatAnswer {
 		const composed = this.answers.composed();
-		const steps = [...this.steps.toSteps(), ...this.answers.beforeAnswer()].sort((a, b) => a.order - b.order).map(({ step }) => step);
+		const steps = [...this.steps.toSteps(), ...this.answers.beforeAnswer()]
+			.sort((a, b) => a.order - b.order)
+			.map(({ step }) => step);
 		// Fixed key order, so items read the same whichever line carried which field.
 		return {
 			answer: composed.answer,
@@ -162,7 +166,9 @@ export class ChatStreamAggregator {
 			followUpPrompts: [...this.followUpPrompts],
 			steps,
 			...(this.agent !== undefined ? { agent: { ...this.agent } } : {}),
-			...(this.backendTimeMillis !== undefined ? { backendTimeMillis: this.backendTimeMillis } : {}),
+			...(this.backendTimeMillis !== undefined
+				? { backendTimeMillis: this.backendTimeMillis }
+				: {}),
 			markdown: answerMarkdown(composed.answerWithMarkers, composed.citations),
 		};
 	}
@@ -183,10 +189,25 @@ export class ChatStreamAggregator {
 			parsed = undefined;
 		}
 		// The first line tells whether this is Glean's answer at all (not a sign-in page, not another API's JSON).
-		const bodyProblem = this.lineCount === 1 ? (parsed === undefined ? answerProblem(line, CHAT_RESPONSE) : shapeProblem(parsed, CHAT_RESPONSE)) : undefined;
-		if (bodyProblem !== undefined || parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+		const bodyProblem =
+			this.lineCount === 1
+				? parsed === undefined
+					? answerProblem(line, CHAT_RESPONSE)
+					: shapeProblem(parsed, CHAT_RESPONSE)
+				: undefined;
+		if (
+			bodyProblem !== undefined ||
+			parsed === null ||
+			typeof parsed !== 'object' ||
+			Array.isArray(parsed)
+		) {
 			const quote = excerpt(this.cleanQuote(line));
-			this.malformed = { line: this.lineCount, problem: `line ${this.lineCount} is not a JSON object: ${quote}`, bodyProblem, quote };
+			this.malformed = {
+				line: this.lineCount,
+				problem: `line ${this.lineCount} is not a JSON object: ${quote}`,
+				bodyProblem,
+				quote,
+			};
 			return;
 		}
 		this.addChatResponse(parsed as GleanChatResponse, true);
@@ -199,12 +220,16 @@ export class ChatStreamAggregator {
 			const value = response[key];
 			if (key === 'chatId' && typeof value === 'string' && value !== '') this.chatId = value;
 			else if (key === 'followUpPrompts' && Array.isArray(value) && value.length > 0)
-				this.followUpPrompts = value.filter((prompt): prompt is string => typeof prompt === 'string');
-			else if (key === 'backendTimeMillis' && typeof value === 'number') this.backendTimeMillis = value;
+				this.followUpPrompts = value.filter(
+					(prompt): prompt is string => typeof prompt === 'string',
+				);
+			else if (key === 'backendTimeMillis' && typeof value === 'number')
+				this.backendTimeMillis = value;
 			this.raw?.setField(key, value);
 		}
 		const messages = response.messages ?? [];
-		for (const message of messages) if (message && typeof message === 'object') this.addMessage(message, streamed);
+		for (const message of messages)
+			if (message && typeof message === 'object') this.addMessage(message, streamed);
 	}
 
 	private addMessage(message: GleanChatMessage, streamed: boolean): void {
@@ -213,18 +238,27 @@ export class ChatStreamAggregator {
 		const fragments = Array.isArray(message.fragments) ? message.fragments : [];
 		const order = this.sequence++;
 		if (author === 'GLEAN_AI' && type === 'CONTENT') {
-			if (this.agent === undefined && message.agentConfig) this.agent = pickAgent(message.agentConfig);
+			if (this.agent === undefined && message.agentConfig)
+				this.agent = pickAgent(message.agentConfig);
 			const key = this.answers.add(message, fragments, order, streamed);
 			this.raw?.addMessage(key, message, fragments);
 			return;
 		}
-		const id = typeof message.messageId === 'string' && message.messageId !== '' ? message.messageId : undefined;
+		const id =
+			typeof message.messageId === 'string' && message.messageId !== ''
+				? message.messageId
+				: undefined;
 		const key = id ?? `${author}:${type}:#${this.anonymousCount++}`;
 		this.raw?.addMessage(key, message, fragments);
 		if (type === 'ERROR') {
 			this.hasError = true;
-			for (const fragment of fragments) if (typeof fragment?.text === 'string') this.errorParts.push(fragment.text);
-		} else if (author === 'GLEAN_AI' && type === 'UPDATE' && this.steps.add(key, message, fragments, order)) {
+			for (const fragment of fragments)
+				if (typeof fragment?.text === 'string') this.errorParts.push(fragment.text);
+		} else if (
+			author === 'GLEAN_AI' &&
+			type === 'UPDATE' &&
+			this.steps.add(key, message, fragments, order)
+		) {
 			this.answers.toolStep();
 		}
 	}

@@ -39,11 +39,19 @@ export function simplifyCitation(citation: GleanCitation): SimplifiedCitation {
 	}
 	const entity = citation.sourceCustomEntity;
 	if (entity && typeof entity === 'object') {
-		return compact({ title: stringOrUndefined(entity.title), documentId: stringOrUndefined(entity.id), type: 'entity' as const });
+		return compact({
+			title: stringOrUndefined(entity.title),
+			documentId: stringOrUndefined(entity.id),
+			type: 'entity' as const,
+		});
 	}
 	const skill = citation.sourceSkill;
 	if (skill && typeof skill === 'object') {
-		return compact({ title: stringOrUndefined(skill.name), documentId: stringOrUndefined(skill.id), type: 'skill' as const });
+		return compact({
+			title: stringOrUndefined(skill.name),
+			documentId: stringOrUndefined(skill.id),
+			type: 'skill' as const,
+		});
 	}
 	return { type: 'other' };
 }
@@ -65,7 +73,6 @@ export function compact<T extends object>(value: T): T {
 	}
 	return result;
 }
-
 
 /** Every citation of an answer once, in first-seen order; messages refer to them by index. */
 export class CitationTable {

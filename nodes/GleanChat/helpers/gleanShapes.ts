@@ -66,7 +66,11 @@ export const GET_CHAT_FILES_RESPONSE: GleanAnswerShape = {
 };
 
 /** `deletechats`, `deleteallchats`, `deletechatfiles`: `200` with an empty body (`{}` is accepted too). */
-export const EMPTY_RESPONSE: GleanAnswerShape = { name: 'empty answer', fields: {}, emptyBody: true };
+export const EMPTY_RESPONSE: GleanAnswerShape = {
+	name: 'empty answer',
+	fields: {},
+	emptyBody: true,
+};
 
 export type GleanJsonResult = { value: Record<string, unknown> | undefined } | { problem: string };
 
@@ -98,10 +102,14 @@ export function shapeProblem(parsed: unknown, shape: GleanAnswerShape): string |
 	const keys = Object.keys(body);
 	if (keys.length > 0 && !keys.some((key) => Object.hasOwn(shape.fields, key))) {
 		if (Object.keys(shape.fields).length === 0) return 'JSON, where Glean sends an empty body';
-		return `JSON without any field of Glean's ${shape.name} (it has ${keys.slice(0, 5).map((key) => `"${key}"`).join(', ')})`;
+		return `JSON without any field of Glean's ${shape.name} (it has ${keys
+			.slice(0, 5)
+			.map((key) => `"${key}"`)
+			.join(', ')})`;
 	}
 	for (const field of shape.required ?? []) {
-		if (body[field] === undefined || body[field] === null) return `JSON without the "${field}" of Glean's ${shape.name}`;
+		if (body[field] === undefined || body[field] === null)
+			return `JSON without the "${field}" of Glean's ${shape.name}`;
 	}
 	for (const [field, type] of Object.entries(shape.fields)) {
 		const value = body[field];
@@ -128,7 +136,11 @@ function jsonType(value: unknown): JsonType {
 }
 
 function describeMarkup(text: string): string {
-	const page = /^<(!doctype html|html|head|body)/i.test(text) ? 'an HTML page' : 'markup (HTML or XML)';
-	const signIn = /sign[\s-]?in|log[\s-]?in|single sign-on|\bsso\b|saml|okta|auth0|oauth/i.test(text.slice(0, 4096));
+	const page = /^<(!doctype html|html|head|body)/i.test(text)
+		? 'an HTML page'
+		: 'markup (HTML or XML)';
+	const signIn = /sign[\s-]?in|log[\s-]?in|single sign-on|\bsso\b|saml|okta|auth0|oauth/i.test(
+		text.slice(0, 4096),
+	);
 	return signIn ? `${page} (a sign-in page)` : page;
 }

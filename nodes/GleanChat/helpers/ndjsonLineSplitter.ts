@@ -64,7 +64,7 @@ export class NdjsonLineSplitter {
 
 /** A Buffer view of the bytes, without copying. */
 function asBuffer(chunk: Uint8Array): Buffer {
-	return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+	return Buffer.isBuffer(chunk)
+		? chunk
+		: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
-
-

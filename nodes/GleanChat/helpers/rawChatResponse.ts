@@ -1,4 +1,9 @@
-import type { GleanChatMessage, GleanChatResponse, GleanCitation, GleanFragment } from './gleanTypes';
+import type {
+	GleanChatMessage,
+	GleanChatResponse,
+	GleanCitation,
+	GleanFragment,
+} from './gleanTypes';
 import { TextAccumulator } from './textAccumulator';
 
 /**

@@ -9,7 +9,10 @@ export function normalizeBaseUrl(input: string): string {
 	if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) url = raw;
 	else if (/[.:]/.test(raw)) url = `https://${raw}`;
 	else url = `https://${raw}-be.glean.com`;
-	return url.replace(/\/+$/, '').replace(/\/rest\/api\/v1$/i, '').replace(/\/+$/, '');
+	return url
+		.replace(/\/+$/, '')
+		.replace(/\/rest\/api\/v1$/i, '')
+		.replace(/\/+$/, '');
 }
 
 /** Hosts where plain http is fine: the token never leaves the machine. */

@@ -24,7 +24,8 @@ export async function bodyText(body: unknown): Promise<string> {
 	if (body === undefined || body === null) return '';
 	if (typeof body === 'string') return body;
 	if (isByteStream(body)) return await readText(body);
-	if (body instanceof Uint8Array || body instanceof ArrayBuffer) return new TextDecoder('utf-8').decode(body);
+	if (body instanceof Uint8Array || body instanceof ArrayBuffer)
+		return new TextDecoder('utf-8').decode(body);
 	return JSON.stringify(body);
 }
 
@@ -37,7 +38,10 @@ export function isByteStream(value: unknown): value is ByteStream {
 }
 
 /** The header of a response, whatever its case. */
-export function headerValue(headers: GleanResponse<unknown>['headers'], name: string): string | undefined {
+export function headerValue(
+	headers: GleanResponse<unknown>['headers'],
+	name: string,
+): string | undefined {
 	const wanted = name.toLowerCase();
 	for (const [key, value] of Object.entries(headers ?? {})) {
 		if (key.toLowerCase() === wanted) return Array.isArray(value) ? value.join(', ') : value;

@@ -29,8 +29,13 @@ export class SilenceError extends Error {
 }
 
 export class ClientTimeoutError extends Error {
-	constructor(readonly limitMillis: number, readonly timeoutMillis: number) {
-		super(`Glean did not finish answering within ${limitMillis} ms (the ${timeoutMillis} ms timeout plus a margin)`);
+	constructor(
+		readonly limitMillis: number,
+		readonly timeoutMillis: number,
+	) {
+		super(
+			`Glean did not finish answering within ${limitMillis} ms (the ${timeoutMillis} ms timeout plus a margin)`,
+		);
 		this.name = 'ClientTimeoutError';
 	}
 }
@@ -121,7 +126,10 @@ export interface StreamGuard {
  * also calls `abandon`, which closes the request (destroying n8n's response stream alone leaves
  * the socket open), also when the reader stops before its first read.
  */
-export function guardStream(stream: ByteStream & { destroy?: (error?: Error) => void }, guard: StreamGuard): ByteStream {
+export function guardStream(
+	stream: ByteStream & { destroy?: (error?: Error) => void },
+	guard: StreamGuard,
+): ByteStream {
 	let cleanedUp = false;
 	let started = false;
 	const cleanUp = (ended: boolean) => {

@@ -21,11 +21,22 @@ import { BASE_URL_HINT } from './setupHints';
 export function checkedAnswer(
 	node: INode,
 	itemIndex: number,
-	{ endpoint, statusCode, text, shape, token }: { endpoint: string; statusCode: number; text: string; shape: GleanAnswerShape; token: string },
+	{
+		endpoint,
+		statusCode,
+		text,
+		shape,
+		token,
+	}: { endpoint: string; statusCode: number; text: string; shape: GleanAnswerShape; token: string },
 ): Record<string, unknown> | undefined {
 	const result = parseGleanJson(text, shape);
 	if ('value' in result) return result.value;
-	throw notGleanAnswerError(node, itemIndex, { endpoint, statusCode, problem: result.problem, quote: redact(text.trim(), token) });
+	throw notGleanAnswerError(node, itemIndex, {
+		endpoint,
+		statusCode,
+		problem: result.problem,
+		quote: redact(text.trim(), token),
+	});
 }
 
 /**
@@ -35,7 +46,12 @@ export function checkedAnswer(
 export function notGleanAnswerError(
 	node: INode,
 	itemIndex: number,
-	{ endpoint, statusCode, problem, quote }: { endpoint: string; statusCode: number; problem: string; quote: string },
+	{
+		endpoint,
+		statusCode,
+		problem,
+		quote,
+	}: { endpoint: string; statusCode: number; problem: string; quote: string },
 ): NodeApiError {
 	const message = `The answer to ${endpoint} was not Glean's: ${statusCode} with ${problem}`;
 	const begins = quote === '' ? '' : `It began with: ${cut(quote, 80)}\n\n`;

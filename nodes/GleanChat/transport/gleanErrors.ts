@@ -43,7 +43,13 @@ export function retriesNote(
 }
 
 /** The run's shared pause is longer than what this item may still wait. */
-export function sharedPauseError(node: INode, pause: number, left: number, attempts: number, itemIndex: number): NodeApiError {
+export function sharedPauseError(
+	node: INode,
+	pause: number,
+	left: number,
+	attempts: number,
+	itemIndex: number,
+): NodeApiError {
 	const message = `Glean is rate limiting these requests: the next try would be in ${seconds(pause)}, more than the ${seconds(Math.max(0, left))} left of this item's retry wait limit`;
 	return new NodeApiError(node, { message, httpCode: '429' } as JsonObject, {
 		message: attempts > 0 ? `${message} (after ${attempts} attempts)` : message,
@@ -55,7 +61,12 @@ export function sharedPauseError(node: INode, pause: number, left: number, attem
 }
 
 /** The client's own time limit passed before Glean answered. */
-export function timeoutError(node: INode, error: ClientTimeoutError, itemIndex: number, idempotent: boolean): NodeApiError {
+export function timeoutError(
+	node: INode,
+	error: ClientTimeoutError,
+	itemIndex: number,
+	idempotent: boolean,
+): NodeApiError {
 	return new NodeApiError(node, { message: error.message } as JsonObject, {
 		message: error.message,
 		description: paragraphs(
@@ -67,7 +78,12 @@ export function timeoutError(node: INode, error: ClientTimeoutError, itemIndex: 
 }
 
 /** The socket stayed silent past its idle limit (the HTTP client's ECONNABORTED). */
-export function silenceError(node: INode, idleMillis: number, itemIndex: number, idempotent: boolean): NodeApiError {
+export function silenceError(
+	node: INode,
+	idleMillis: number,
+	itemIndex: number,
+	idempotent: boolean,
+): NodeApiError {
 	const { message } = new SilenceError(idleMillis);
 	return new NodeApiError(node, { message } as JsonObject, {
 		message,
@@ -81,7 +97,11 @@ export function silenceError(node: INode, idleMillis: number, itemIndex: number,
 
 /** The code of a connection error, on it or on one of its causes (n8n and axios wrap them). */
 export function errorCode(error: unknown): string | undefined {
-	for (let current = error, depth = 0; current && typeof current === 'object' && depth < 4; depth++) {
+	for (
+		let current = error, depth = 0;
+		current && typeof current === 'object' && depth < 4;
+		depth++
+	) {
 		const code = (current as { code?: unknown }).code;
 		if (typeof code === 'string') return code;
 		current = (current as { cause?: unknown }).cause;
@@ -95,14 +115,33 @@ export function errorCode(error: unknown): string | undefined {
  * or timeout with `syscall: 'connect'`, as Node reports it), or a TLS handshake the server broke
  * off ("… before secure TLS connection was established").
  */
-export function connectionFailureOf(error: unknown): { kind: 'connection'; code?: string; neverReached: boolean } {
+export function connectionFailureOf(error: unknown): {
+	kind: 'connection';
+	code?: string;
+	neverReached: boolean;
+} {
 	const code = errorCode(error);
 	let neverReached = neverReachedGlean(code);
-	for (let current = error, depth = 0; !neverReached && current && typeof current === 'object' && depth < 4; depth++) {
-		const { syscall, message, errors, cause } = current as { syscall?: unknown; message?: unknown; errors?: unknown; cause?: unknown };
+	for (
+		let current = error, depth = 0;
+		!neverReached && current && typeof current === 'object' && depth < 4;
+		depth++
+	) {
+		const { syscall, message, errors, cause } = current as {
+			syscall?: unknown;
+			message?: unknown;
+			errors?: unknown;
+			cause?: unknown;
+		};
 		// Several addresses tried (an AggregateError): Glean was never reached if no connection was.
-		const tried = Array.isArray(errors) && errors.length > 0 && errors.every((inner) => (inner as { syscall?: unknown })?.syscall === 'connect');
-		neverReached = syscall === 'connect' || tried || (typeof message === 'string' && /before secure TLS connection was established/.test(message));
+		const tried =
+			Array.isArray(errors) &&
+			errors.length > 0 &&
+			errors.every((inner) => (inner as { syscall?: unknown })?.syscall === 'connect');
+		neverReached =
+			syscall === 'connect' ||
+			tried ||
+			(typeof message === 'string' && /before secure TLS connection was established/.test(message));
 		current = cause;
 	}
 	return { kind: 'connection', code, neverReached };
@@ -127,7 +166,9 @@ const CONNECTION_REASONS: Record<string, string> = {
 function connectionReason(code: string | undefined): string | undefined {
 	if (code === undefined) return undefined;
 	if (Object.hasOwn(CONNECTION_REASONS, code)) return CONNECTION_REASONS[code];
-	return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|^ERR_TLS|^ERR_SSL/.test(code) ? `its TLS certificate was not accepted (${code})` : undefined;
+	return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|^ERR_TLS|^ERR_SSL/.test(code)
+		? `its TLS certificate was not accepted (${code})`
+		: undefined;
 }
 
 /**
@@ -136,7 +177,21 @@ function connectionReason(code: string | undefined): string | undefined {
  */
 export function connectionFailure(
 	node: INode,
-	{ error, baseUrl, token, itemIndex, note, attempts }: { error: unknown; baseUrl: string; token: string; itemIndex: number; note: string; attempts: number },
+	{
+		error,
+		baseUrl,
+		token,
+		itemIndex,
+		note,
+		attempts,
+	}: {
+		error: unknown;
+		baseUrl: string;
+		token: string;
+		itemIndex: number;
+		note: string;
+		attempts: number;
+	},
 ): NodeApiError {
 	const { code, neverReached } = connectionFailureOf(error);
 	// A reset or timeout while connecting reached nobody: said so, not "before Glean answered".
@@ -148,7 +203,9 @@ export function connectionFailure(
 			: connectionReason(code);
 	const reason = known ?? redact(error instanceof Error ? error.message : String(error), token);
 	const reached = known !== undefined && !neverReached;
-	const where = reached ? `The connection to Glean at ${baseUrl} failed` : `Could not reach Glean at ${baseUrl}`;
+	const where = reached
+		? `The connection to Glean at ${baseUrl} failed`
+		: `Could not reach Glean at ${baseUrl}`;
 	return new NodeApiError(node, { message: reason } as JsonObject, {
 		message: `${where}: ${reason}${attempts > 1 ? ` (after ${attempts} attempts)` : ''}`,
 		description: paragraphs(
@@ -167,7 +224,23 @@ export function connectionFailure(
  */
 export function gleanError(
 	node: INode,
-	{ response, gleanText, token, itemIndex, note, attempts, setup }: { response: GleanResponse<unknown>; gleanText: string; token: string; itemIndex: number; note: string; attempts: number; setup: HintContext },
+	{
+		response,
+		gleanText,
+		token,
+		itemIndex,
+		note,
+		attempts,
+		setup,
+	}: {
+		response: GleanResponse<unknown>;
+		gleanText: string;
+		token: string;
+		itemIndex: number;
+		note: string;
+		attempts: number;
+		setup: HintContext;
+	},
 ): NodeApiError {
 	const { statusCode } = response;
 	const denied = permissionDenied(gleanText);
@@ -197,7 +270,12 @@ export function gleanError(
 		page !== undefined
 			? `The answer to ${setup.endpoint} was not Glean's: ${statusCode} with ${page}${after}`
 			: `Glean answered ${statusCode}${gleanText === '' ? '' : `: ${firstLine(gleanText)}`}${after}`;
-	const quoted = gleanText === '' ? undefined : page !== undefined ? `It began with: ${cut(gleanText, 300)}` : `Glean's full answer: ${gleanText}`;
+	const quoted =
+		gleanText === ''
+			? undefined
+			: page !== undefined
+				? `It began with: ${cut(gleanText, 300)}`
+				: `Glean's full answer: ${gleanText}`;
 	return new NodeApiError(node, { httpCode: String(statusCode), body: gleanText } as JsonObject, {
 		message,
 		description: paragraphs(errorHint(statusCode, gleanText, setup), note, quoted),

@@ -42,11 +42,24 @@ export async function gleanApiRequest(
 	const { statusCode } = response;
 	const expected = typeof shape === 'function' ? shape(statusCode) : shape;
 	const token = await itemToken.call(this, itemIndex);
-	return { ...response, body: checkedAnswer(this.getNode(), itemIndex, { endpoint: call.endpoint, statusCode, text, shape: expected, token }) };
+	return {
+		...response,
+		body: checkedAnswer(this.getNode(), itemIndex, {
+			endpoint: call.endpoint,
+			statusCode,
+			text,
+			shape: expected,
+			token,
+		}),
+	};
 }
 
 /** A call whose answer is raw bytes (a file download). */
-export async function gleanApiBinaryRequest(this: IExecuteFunctions, call: GleanCall, itemIndex: number): Promise<GleanResponse<Buffer>> {
+export async function gleanApiBinaryRequest(
+	this: IExecuteFunctions,
+	call: GleanCall,
+	itemIndex: number,
+): Promise<GleanResponse<Buffer>> {
 	const response = await send.call(this, call, itemIndex, { encoding: 'arraybuffer' });
 	const body = response.body;
 	const bytes = Buffer.isBuffer(body)
@@ -62,13 +75,21 @@ export async function gleanApiBinaryRequest(this: IExecuteFunctions, call: Glean
  * caller can act on each chunk. Reading it fails once the call's time limits pass; stopping
  * early (`return()` on its iterator) closes the request.
  */
-export async function gleanApiStreamRequest(this: IExecuteFunctions, call: GleanCall, itemIndex: number): Promise<GleanResponse<ByteStream>> {
+export async function gleanApiStreamRequest(
+	this: IExecuteFunctions,
+	call: GleanCall,
+	itemIndex: number,
+): Promise<GleanResponse<ByteStream>> {
 	const response = await send.call(this, call, itemIndex, { encoding: 'stream' });
 	if (!isByteStream(response.body)) {
-		throw new NodeApiError(this.getNode(), { httpCode: String(response.statusCode) } as JsonObject, {
-			message: 'Glean answered, but the answer could not be read as a stream',
-			itemIndex,
-		});
+		throw new NodeApiError(
+			this.getNode(),
+			{ httpCode: String(response.statusCode) } as JsonObject,
+			{
+				message: 'Glean answered, but the answer could not be read as a stream',
+				itemIndex,
+			},
+		);
 	}
 	return response as GleanResponse<ByteStream>;
 }

@@ -95,7 +95,11 @@ export class StreamRedactor {
 	private possibleTokenStart(text: string): number {
 		const window = Math.min(this.secret.length - 1, text.length);
 		// Only places holding the token's first character can start it.
-		for (let start = text.indexOf(this.secret[0], text.length - window); start !== -1; start = text.indexOf(this.secret[0], start + 1)) {
+		for (
+			let start = text.indexOf(this.secret[0], text.length - window);
+			start !== -1;
+			start = text.indexOf(this.secret[0], start + 1)
+		) {
 			if (this.secret.startsWith(text.slice(start))) return text.length - start;
 		}
 		return 0;

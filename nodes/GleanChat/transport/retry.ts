@@ -59,7 +59,10 @@ const BROKEN_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UN
  * TLS certificate included. Other TLS errors (`ERR_SSL_…`) may come after the request was written.
  */
 export function neverReachedGlean(code: string | undefined): boolean {
-	return code !== undefined && (UNREACHED_CODES.has(code) || /^CERT_|SELF_SIGNED|UNABLE_TO_VERIFY|^ERR_TLS_CERT/.test(code));
+	return (
+		code !== undefined &&
+		(UNREACHED_CODES.has(code) || /^CERT_|SELF_SIGNED|UNABLE_TO_VERIFY|^ERR_TLS_CERT/.test(code))
+	);
 }
 
 /**
@@ -118,7 +121,8 @@ export class RetryBudget {
 	constructor(readonly policy: RetryPolicy) {}
 
 	decide(failure: AttemptFailure, idempotent: boolean): RetryDecision {
-		if (!isRetryable(failure, idempotent)) return { retry: false, why: notRetried(failure, idempotent), limited: false };
+		if (!isRetryable(failure, idempotent))
+			return { retry: false, why: notRetried(failure, idempotent), limited: false };
 		if (this.attempts >= this.policy.maxAttempts) {
 			return { retry: false, why: `gave up after ${this.attempts} attempts`, limited: true };
 		}
@@ -137,7 +141,11 @@ export class RetryBudget {
 			return { retry: true, waitMillis: retryAfter };
 		}
 		if (remaining <= 0) {
-			return { retry: false, why: `gave up after ${this.attempts} attempts: the retry wait limit is used up`, limited: true };
+			return {
+				retry: false,
+				why: `gave up after ${this.attempts} attempts: the retry wait limit is used up`,
+				limited: true,
+			};
 		}
 		const waitMillis = Math.min(backoffMillis(this.attempts, retryClock.random()), remaining);
 		return { retry: true, waitMillis };
@@ -145,7 +153,8 @@ export class RetryBudget {
 }
 
 function notRetried(failure: AttemptFailure, idempotent: boolean): string {
-	const what = failure.kind === 'status' ? `a ${failure.statusCode} answer` : 'this connection error';
+	const what =
+		failure.kind === 'status' ? `a ${failure.statusCode} answer` : 'this connection error';
 	const savedChat = !idempotent && mayHaveReachedGlean(failure);
 	return `${what} is not tried again${savedChat ? ' for a message saved to a chat' : ''}`;
 }

@@ -5,7 +5,16 @@ import type { CheckedCredential } from './credential';
 import { checkedCredential, CREDENTIAL_TYPE } from './credential';
 import { ClientTimeoutError, Deadline, guardStream, silenceLimit } from './deadline';
 import { cut } from './gleanAnswers';
-import { connectionFailure, connectionFailureOf, errorCode, gleanError, retriesNote, sharedPauseError, silenceError, timeoutError } from './gleanErrors';
+import {
+	connectionFailure,
+	connectionFailureOf,
+	errorCode,
+	gleanError,
+	retriesNote,
+	sharedPauseError,
+	silenceError,
+	timeoutError,
+} from './gleanErrors';
 import { redact } from './redact';
 import type { AttemptFailure } from './retry';
 import { DEFAULT_RETRY_POLICY, RetryBudget, retryClock, seconds } from './retry';
@@ -37,7 +46,13 @@ interface Sending {
 /** How one attempt ended: Glean's `2xx` answer, or a failure to decide about. */
 type AttemptResult =
 	| { answer: GleanResponse<unknown> }
-	| { failure: AttemptFailure; response?: GleanResponse<unknown>; gleanText: string; connectionError?: unknown; idleMillis: number };
+	| {
+			failure: AttemptFailure;
+			response?: GleanResponse<unknown>;
+			gleanText: string;
+			connectionError?: unknown;
+			idleMillis: number;
+	  };
 
 /**
  * Sends `call` and returns Glean's `2xx` answer (a stream body comes guarded by the time limits).
@@ -61,7 +76,10 @@ export async function send(
 		cancelSignal: this.getExecutionCancelSignal() ?? new AbortController().signal,
 	};
 	const budget = new RetryBudget(call.retry ?? DEFAULT_RETRY_POLICY);
-	const backoff = sharedBackoff(this, `${credential.baseUrl}\n${credential.token}\n${credential.user}`);
+	const backoff = sharedBackoff(
+		this,
+		`${credential.baseUrl}\n${credential.token}\n${credential.user}`,
+	);
 	backoff.enter();
 	try {
 		for (;;) {
@@ -76,7 +94,11 @@ export async function send(
 	}
 }
 
-function requestOptions(call: GleanCall, baseUrl: string, mode: Pick<IHttpRequestOptions, 'json' | 'encoding'>): IHttpRequestOptions {
+function requestOptions(
+	call: GleanCall,
+	baseUrl: string,
+	mode: Pick<IHttpRequestOptions, 'json' | 'encoding'>,
+): IHttpRequestOptions {
 	const headers: IDataObject = {};
 	const actAs = call.actAs?.trim();
 	if (actAs) headers['X-Glean-ActAs'] = actAs;
@@ -101,7 +123,12 @@ function requestOptions(call: GleanCall, baseUrl: string, mode: Pick<IHttpReques
  * This request, or another of the run for the same user, was told to back off: wait, and count
  * the wait against this item's retry limit.
  */
-async function waitForSharedPause(this: IExecuteFunctions, { itemIndex, cancelSignal }: Sending, backoff: SharedBackoff, budget: RetryBudget): Promise<void> {
+async function waitForSharedPause(
+	this: IExecuteFunctions,
+	{ itemIndex, cancelSignal }: Sending,
+	backoff: SharedBackoff,
+	budget: RetryBudget,
+): Promise<void> {
 	const pause = backoff.delay();
 	if (pause <= 0) return;
 	const left = budget.policy.maxWaitMillis - budget.waitedMillis;
@@ -113,7 +140,10 @@ async function waitForSharedPause(this: IExecuteFunctions, { itemIndex, cancelSi
 }
 
 /** One try: the request, within the time limit, closed at once when the node gives up on it. */
-async function attempt(this: IExecuteFunctions, { call, options, credential, itemIndex, idempotent, cancelSignal }: Sending): Promise<AttemptResult> {
+async function attempt(
+	this: IExecuteFunctions,
+	{ call, options, credential, itemIndex, idempotent, cancelSignal }: Sending,
+): Promise<AttemptResult> {
 	const deadline = call.timeoutMillis !== undefined ? new Deadline(call.timeoutMillis) : undefined;
 	// The socket's idle limit: a backstop behind the deadline, or on its own the longest
 	// silence accepted from Glean (n8n's own HTTP default), so no call can hang forever.
@@ -121,11 +151,15 @@ async function attempt(this: IExecuteFunctions, { call, options, credential, ite
 	// Closes this attempt's request, and the stream of its answer: when the node gives up on it
 	// (time limit, a stream abandoned part-way) or the execution is cancelled.
 	const { signal, abandon, release } = attemptSignal(cancelSignal);
-	const request = this.helpers.httpRequestWithAuthentication.call(withCancelSignal(this, signal), CREDENTIAL_TYPE, {
-		...options,
-		timeout: idleMillis,
-		abortSignal: signal,
-	}) as Promise<GleanResponse<unknown> & { headers?: GleanResponse<unknown>['headers'] }>;
+	const request = this.helpers.httpRequestWithAuthentication.call(
+		withCancelSignal(this, signal),
+		CREDENTIAL_TYPE,
+		{
+			...options,
+			timeout: idleMillis,
+			abortSignal: signal,
+		},
+	) as Promise<GleanResponse<unknown> & { headers?: GleanResponse<unknown>['headers'] }>;
 	let response: GleanResponse<unknown>;
 	try {
 		const raw = deadline ? await deadline.race(request) : await request;
@@ -134,30 +168,62 @@ async function attempt(this: IExecuteFunctions, { call, options, credential, ite
 		deadline?.stop();
 		if (error instanceof ClientTimeoutError) abandon();
 		release();
-		if (!(error instanceof ClientTimeoutError)) return { failure: connectionFailureOf(error), gleanText: '', connectionError: error, idleMillis };
+		if (!(error instanceof ClientTimeoutError))
+			return {
+				failure: connectionFailureOf(error),
+				gleanText: '',
+				connectionError: error,
+				idleMillis,
+			};
 		void request.catch(() => {});
 		throw timeoutError(this.getNode(), error, itemIndex, idempotent);
 	}
 	if (response.statusCode < 300) {
-		if (isByteStream(response.body)) return { answer: { ...response, body: guardStream(response.body, { deadline, idleMillis, abandon, release }) } };
+		if (isByteStream(response.body))
+			return {
+				answer: {
+					...response,
+					body: guardStream(response.body, { deadline, idleMillis, abandon, release }),
+				},
+			};
 		deadline?.stop();
 		release();
 		return { answer: response };
 	}
 	// Read the refused answer (so the connection can be reused), within the time limit and a size cap.
 	const body = response.body;
-	const text = isByteStream(body) ? await readText(guardStream(body, { deadline, idleMillis, abandon, release }), MAX_ERROR_BODY_BYTES) : await bodyText(body);
+	const text = isByteStream(body)
+		? await readText(
+				guardStream(body, { deadline, idleMillis, abandon, release }),
+				MAX_ERROR_BODY_BYTES,
+			)
+		: await bodyText(body);
 	deadline?.stop();
 	release();
 	const gleanText = redact(cut(text, MAX_ERROR_BODY_BYTES).trim(), credential.token);
-	return { failure: { kind: 'status', statusCode: response.statusCode, retryAfter: headerValue(response.headers, 'retry-after') }, response, gleanText, idleMillis };
+	return {
+		failure: {
+			kind: 'status',
+			statusCode: response.statusCode,
+			retryAfter: headerValue(response.headers, 'retry-after'),
+		},
+		response,
+		gleanText,
+		idleMillis,
+	};
 }
 
 /** Throws the final error when the failure is not tried again; otherwise logs it and waits. */
 async function afterFailure(
 	this: IExecuteFunctions,
 	{ call, credential, itemIndex, idempotent, cancelSignal }: Sending,
-	{ failure, response, gleanText, connectionError, idleMillis }: Exclude<AttemptResult, { answer: GleanResponse<unknown> }>,
+	{
+		failure,
+		response,
+		gleanText,
+		connectionError,
+		idleMillis,
+	}: Exclude<AttemptResult, { answer: GleanResponse<unknown> }>,
 	budget: RetryBudget,
 	backoff: SharedBackoff,
 ): Promise<void> {
@@ -166,9 +232,26 @@ async function afterFailure(
 		const note = retriesNote(budget, decision, failure, idempotent);
 		const { attempts } = budget;
 		const { baseUrl, token, user } = credential;
-		if (response) throw gleanError(this.getNode(), { response, gleanText, token, itemIndex, note, attempts, setup: { endpoint: call.endpoint, actAs: user, notFound: call.notFound } });
-		if (errorCode(connectionError) === 'ECONNABORTED') throw silenceError(this.getNode(), idleMillis, itemIndex, idempotent);
-		throw connectionFailure(this.getNode(), { error: connectionError, baseUrl, token, itemIndex, note, attempts });
+		if (response)
+			throw gleanError(this.getNode(), {
+				response,
+				gleanText,
+				token,
+				itemIndex,
+				note,
+				attempts,
+				setup: { endpoint: call.endpoint, actAs: user, notFound: call.notFound },
+			});
+		if (errorCode(connectionError) === 'ECONNABORTED')
+			throw silenceError(this.getNode(), idleMillis, itemIndex, idempotent);
+		throw connectionFailure(this.getNode(), {
+			error: connectionError,
+			baseUrl,
+			token,
+			itemIndex,
+			note,
+			attempts,
+		});
 	}
 	const what =
 		failure.kind === 'status'
@@ -194,7 +277,11 @@ async function afterFailure(
  * listener that `release` removes when the attempt is over (on Node 20, AbortSignal.any keeps
  * each combined signal until the execution's signal goes, about 55 bytes per attempt).
  */
-function attemptSignal(cancelSignal: AbortSignal): { signal: AbortSignal; abandon: () => void; release: () => void } {
+function attemptSignal(cancelSignal: AbortSignal): {
+	signal: AbortSignal;
+	abandon: () => void;
+	release: () => void;
+} {
 	const controller = new AbortController();
 	const onCancel = () => controller.abort(cancelSignal.reason);
 	if (cancelSignal.aborted) onCancel();
@@ -213,7 +300,9 @@ function attemptSignal(cancelSignal: AbortSignal): { signal: AbortSignal; abando
  * way; the option is set too, for n8n versions that keep it.
  */
 function withCancelSignal(context: IExecuteFunctions, signal: AbortSignal): IExecuteFunctions {
-	return Object.create(context, { getExecutionCancelSignal: { value: () => signal } }) as IExecuteFunctions;
+	return Object.create(context, {
+		getExecutionCancelSignal: { value: () => signal },
+	}) as IExecuteFunctions;
 }
 
 function withoutEmptyValues(qs: IDataObject | undefined): IDataObject | undefined {

@@ -1,4 +1,10 @@
-import { ACT_AS_HINT, BASE_URL_HINT, SCOPE_HINT, TOKEN_EXPIRED_HINT, TOKEN_REJECTED_HINT } from './setupHints';
+import {
+	ACT_AS_HINT,
+	BASE_URL_HINT,
+	SCOPE_HINT,
+	TOKEN_EXPIRED_HINT,
+	TOKEN_REJECTED_HINT,
+} from './setupHints';
 
 /**
  * What to do about Glean's refusals, status by status, setup causes first (worded as in
@@ -6,7 +12,9 @@ import { ACT_AS_HINT, BASE_URL_HINT, SCOPE_HINT, TOKEN_EXPIRED_HINT, TOKEN_REJEC
  */
 
 /** Glean's one JSON error: AccessRequestPermissionDeniedResponse (getchat's 403). */
-export function permissionDenied(text: string): { owner?: string; roles: string[]; pending: boolean } | undefined {
+export function permissionDenied(
+	text: string,
+): { owner?: string; roles: string[]; pending: boolean } | undefined {
 	if (!text.startsWith('{')) return undefined;
 	try {
 		const body = JSON.parse(text) as {
@@ -34,12 +42,17 @@ export interface HintContext {
 }
 
 /** What to do about Glean's refusal; setup causes first, worded as in setupHints.ts. */
-export function errorHint(statusCode: number, gleanText: string, { actAs, notFound }: HintContext): string {
+export function errorHint(
+	statusCode: number,
+	gleanText: string,
+	{ actAs, notFound }: HintContext,
+): string {
 	// Glean's errors are short plain text (or getchat's JSON 403): a page means something else answered.
 	if (gleanText.startsWith('<')) {
 		return `Something other than Glean's API answered (a proxy, a sign-in gateway, or the web app). ${BASE_URL_HINT}`;
 	}
-	if (statusCode === 400 && /X-Glean-ActAs/i.test(gleanText)) return `This is a global token, so Glean needs to know which user to act for. ${ACT_AS_HINT}`;
+	if (statusCode === 400 && /X-Glean-ActAs/i.test(gleanText))
+		return `This is a global token, so Glean needs to know which user to act for. ${ACT_AS_HINT}`;
 	switch (statusCode) {
 		case 400:
 			if (/^(bad request\.?)?$/i.test(gleanText.trim())) {
@@ -47,7 +60,7 @@ export function errorHint(statusCode: number, gleanText: string, { actAs, notFou
 					? `Glean gave no reason. The usual cause is a global token without Act As. ${ACT_AS_HINT} Otherwise check that the Base URL is Glean's API host, then the node's parameters.`
 					: `Glean gave no reason. Check that the Act As user (${actAs}) exists in Glean and that the Base URL is Glean's API host, then the node's parameters.`;
 			}
-			return 'Glean rejected the request. Check the node\'s parameters against Glean\'s message above.';
+			return "Glean rejected the request. Check the node's parameters against Glean's message above.";
 		case 401:
 			return `Glean did not accept the API token. ${/expired/i.test(gleanText) ? TOKEN_EXPIRED_HINT : TOKEN_REJECTED_HINT}`;
 		case 403:
@@ -59,7 +72,7 @@ export function errorHint(statusCode: number, gleanText: string, { actAs, notFou
 		case 408:
 			return 'Glean took longer than the request\'s timeout. Raise "Timeout (Ms)" in the node\'s options or use a faster agent.';
 		case 429:
-			return 'Glean\'s rate limit was reached (chat allows about one request every two seconds per user). Wait and run again, or send fewer items at once.';
+			return "Glean's rate limit was reached (chat allows about one request every two seconds per user). Wait and run again, or send fewer items at once.";
 		default:
 			return statusCode >= 500
 				? 'Glean had a problem answering. Try again later; if it persists, contact your Glean administrator.'

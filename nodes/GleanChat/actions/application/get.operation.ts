@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { GET_CHAT_APPLICATION_RESPONSE } from '../../helpers/gleanShapes';
@@ -28,8 +33,17 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const applicationId = requiredText(this, itemIndex, 'applicationId', 'Application ID', 'Fill "Application ID" with the ID of a Glean chat application.');
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const applicationId = requiredText(
+		this,
+		itemIndex,
+		'applicationId',
+		'Application ID',
+		'Fill "Application ID" with the ID of a Glean chat application.',
+	);
 	const { body } = await callGleanWithOptions.call(this, itemIndex, {
 		endpoint: 'getchatapplication',
 		shape: GET_CHAT_APPLICATION_RESPONSE,

@@ -2,7 +2,13 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { EMPTY_RESPONSE } from '../../helpers/gleanShapes';
-import { actAsOption, callGleanWithOptions, localeOption, optionsCollection, timezoneOffsetOption } from '../common';
+import {
+	actAsOption,
+	callGleanWithOptions,
+	localeOption,
+	optionsCollection,
+	timezoneOffsetOption,
+} from '../common';
 
 const properties: INodeProperties[] = [
 	{
@@ -15,9 +21,18 @@ const properties: INodeProperties[] = [
 	optionsCollection([actAsOption, localeOption, timezoneOffsetOption]),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['chat'], operation: ['deleteAll'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['chat'], operation: ['deleteAll'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	await callGleanWithOptions.call(this, itemIndex, { endpoint: 'deleteallchats', shape: EMPTY_RESPONSE });
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	await callGleanWithOptions.call(this, itemIndex, {
+		endpoint: 'deleteallchats',
+		shape: EMPTY_RESPONSE,
+	});
 	return [{ json: { deleted: true, allChats: true } }];
 }

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { LIST_CHATS_RESPONSE } from '../../helpers/gleanShapes';
@@ -31,7 +36,10 @@ const properties: INodeProperties[] = [
 	optionsCollection([actAsOption, localeOption, timezoneOffsetOption]),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['chat'], operation: ['getAll'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['chat'], operation: ['getAll'] } },
+	properties,
+);
 
 interface ListChatsResponse {
 	chatResults?: Array<{ chat?: IDataObject; trackingToken?: string }>;
@@ -39,17 +47,29 @@ interface ListChatsResponse {
 }
 
 /** One item per saved chat, its metadata flattened (id, name, createTime, updateTime, applicationId on top). */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as unknown);
 	if (limit !== Infinity && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1)) {
-		throw invalidOption(this, itemIndex, 'Limit', limit, 'a whole number, 1 or more (or turn on "Return All")');
+		throw invalidOption(
+			this,
+			itemIndex,
+			'Limit',
+			limit,
+			'a whole number, 1 or more (or turn on "Return All")',
+		);
 	}
 
 	// listchats has no request body in Glean's spec, so no field can take the `cursor` it
 	// returns: one call returns everything Glean gives. If Glean adds a cursor field, send
 	// `page.cursor` back here in a loop until it comes back empty.
-	const { body } = await callGleanWithOptions.call(this, itemIndex, { endpoint: 'listchats', shape: LIST_CHATS_RESPONSE });
+	const { body } = await callGleanWithOptions.call(this, itemIndex, {
+		endpoint: 'listchats',
+		shape: LIST_CHATS_RESPONSE,
+	});
 	const page = (body || {}) as ListChatsResponse;
 	const chats: INodeExecutionData[] = [];
 	for (const result of page.chatResults ?? []) {

@@ -16,15 +16,30 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['chat'] } },
 		options: [
-			{ name: 'Delete', value: 'delete', action: 'Delete chats', description: 'Delete saved chats by ID' },
+			{
+				name: 'Delete',
+				value: 'delete',
+				action: 'Delete chats',
+				description: 'Delete saved chats by ID',
+			},
 			{
 				name: 'Delete All',
 				value: 'deleteAll',
 				action: 'Delete all chats',
 				description: 'Delete every saved chat of the user',
 			},
-			{ name: 'Get', value: 'get', action: 'Get a chat', description: 'Get a saved chat with its messages' },
-			{ name: 'Get Many', value: 'getAll', action: 'Get many chats', description: 'List saved chats' },
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get a chat',
+				description: 'Get a saved chat with its messages',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many chats',
+				description: 'List saved chats',
+			},
 			{
 				name: 'Send Message',
 				value: 'sendMessage',

@@ -28,7 +28,10 @@ export function orderingKey(this: IExecuteFunctions, itemIndex: number): string 
 }
 
 /** One message: the chat it continues, Glean's answer (live in n8n's chat when the run streams), the item. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const request = readMessageRequest(this, itemIndex);
 	const chat = messageChat(this, request.session, textParameter(this, itemIndex, 'chatId').trim());
 	const call = chatCall(this, itemIndex, request, chat);
@@ -37,13 +40,23 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const clean = (text: string) => redact(text, token);
 	// Live only when n8n streams this run to its caller, and not as an agent's tool: the chat's
 	// user should see the agent's reply, not Glean's raw answer.
-	const live = request.stream && this.isStreaming() && !runAsTool(this) ? new LiveAnswer(token) : undefined;
-	const aggregator = new ChatStreamAggregator({ keepRaw: !request.simplify, onAnswerDelta: live && ((text) => live.push(text)), cleanQuote: clean });
+	const live =
+		request.stream && this.isStreaming() && !runAsTool(this) ? new LiveAnswer(token) : undefined;
+	const aggregator = new ChatStreamAggregator({
+		keepRaw: !request.simplify,
+		onAnswerDelta: live && ((text) => live.push(text)),
+		cleanQuote: clean,
+	});
 
 	const response = await (
 		request.stream
 			? readStreamedAnswer.call(this, call, aggregator, live, clean, itemIndex)
-			: gleanApiRequest.call(this, call, (statusCode) => (statusCode === 202 ? CHAT_QUEUED : CHAT_RESPONSE), itemIndex)
+			: gleanApiRequest.call(
+					this,
+					call,
+					(statusCode) => (statusCode === 202 ? CHAT_QUEUED : CHAT_RESPONSE),
+					itemIndex,
+				)
 	).catch(async (error: unknown) => {
 		chat.forgetIfRefused(error);
 		return await Promise.reject(error);

@@ -2,7 +2,13 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { EMPTY_RESPONSE } from '../../helpers/gleanShapes';
-import { actAsOption, callGleanWithOptions, localeOption, optionsCollection, timezoneOffsetOption } from '../common';
+import {
+	actAsOption,
+	callGleanWithOptions,
+	localeOption,
+	optionsCollection,
+	timezoneOffsetOption,
+} from '../common';
 import { FILE_NOT_FOUND, fileIdsParameter, readFileIds } from './fileIds';
 
 const properties: INodeProperties[] = [
@@ -10,9 +16,15 @@ const properties: INodeProperties[] = [
 	optionsCollection([actAsOption, localeOption, timezoneOffsetOption]),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['file'], operation: ['delete'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['file'], operation: ['delete'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const fileIds = readFileIds(this, itemIndex);
 	await callGleanWithOptions.call(this, itemIndex, {
 		endpoint: 'deletechatfiles',

@@ -1,8 +1,19 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { gleanApiBinaryRequest, headerValue } from '../../transport';
-import { actAsOption, optionsCollection, readRetryPolicy, requiredText, textParameter } from '../common';
+import {
+	actAsOption,
+	optionsCollection,
+	readRetryPolicy,
+	requiredText,
+	textParameter,
+} from '../common';
 
 const properties: INodeProperties[] = [
 	{
@@ -27,11 +38,24 @@ const properties: INodeProperties[] = [
 	optionsCollection([actAsOption]),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['file'], operation: ['download'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['file'], operation: ['download'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const fileId = requiredText(this, itemIndex, 'fileId', 'File ID', 'Fill "File ID", e.g. {{ $json.fileIds[0] }}.');
-	const binaryPropertyName = textParameter(this, itemIndex, 'binaryPropertyName', 'data').trim() || 'data';
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const fileId = requiredText(
+		this,
+		itemIndex,
+		'fileId',
+		'File ID',
+		'Fill "File ID", e.g. {{ $json.fileIds[0] }}.',
+	);
+	const binaryPropertyName =
+		textParameter(this, itemIndex, 'binaryPropertyName', 'data').trim() || 'data';
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const response = await gleanApiBinaryRequest.call(
 		this,
@@ -48,7 +72,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const fileName = fileNameFrom(headerValue(response.headers, 'content-disposition')) ?? fileId;
 	const input = this.getInputData()[itemIndex];
 	const binaryData = await this.helpers.prepareBinaryData(response.body, fileName, mimeType);
-	return [{ json: { ...(input?.json ?? {}) }, binary: { ...(input?.binary ?? {}), [binaryPropertyName]: binaryData } }];
+	return [
+		{
+			json: { ...(input?.json ?? {}) },
+			binary: { ...(input?.binary ?? {}), [binaryPropertyName]: binaryData },
+		},
+	];
 }
 
 /** The file name of a Content-Disposition header (RFC 6266: `filename*` wins over `filename`). */

@@ -10,17 +10,23 @@ export const fileIdsParameter: INodeProperties = {
 	required: true,
 	default: '',
 	placeholder: 'e.g. FILE_123, FILE_456',
-	description: 'One file ID, a comma-separated list, or an array from an expression (e.g. the fileIds of an Upload)',
+	description:
+		'One file ID, a comma-separated list, or an array from an expression (e.g. the fileIds of an Upload)',
 };
 
 /** The item's file IDs; none at all is an error before any request. */
 export function readFileIds(context: IExecuteFunctions, itemIndex: number): string[] {
 	const fileIds = parseIdList(context.getNodeParameter('fileIds', itemIndex, ''));
 	if (fileIds.length === 0) {
-		throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: the "File IDs" parameter has no ID`, {
-			itemIndex,
-			description: 'Give one file ID, a comma-separated list, or an array such as {{ $json.fileIds }}. Nothing was sent to Glean.',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`Item ${itemIndex}: the "File IDs" parameter has no ID`,
+			{
+				itemIndex,
+				description:
+					'Give one file ID, a comma-separated list, or an array such as {{ $json.fileIds }}. Nothing was sent to Glean.',
+			},
+		);
 	}
 	return fileIds;
 }

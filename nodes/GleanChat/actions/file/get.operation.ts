@@ -3,7 +3,13 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { GET_CHAT_FILES_RESPONSE } from '../../helpers/gleanShapes';
 import type { GleanChatFile } from '../../helpers/gleanTypes';
-import { actAsOption, callGleanWithOptions, localeOption, optionsCollection, timezoneOffsetOption } from '../common';
+import {
+	actAsOption,
+	callGleanWithOptions,
+	localeOption,
+	optionsCollection,
+	timezoneOffsetOption,
+} from '../common';
 import { chatFileItem } from './chatFile';
 import { FILE_NOT_FOUND, fileIdsParameter, readFileIds } from './fileIds';
 
@@ -12,10 +18,16 @@ const properties: INodeProperties[] = [
 	optionsCollection([actAsOption, localeOption, timezoneOffsetOption]),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['file'], operation: ['get'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['file'], operation: ['get'] } },
+	properties,
+);
 
 /** One item per file: Glean answers with a map keyed by file ID. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const fileIds = readFileIds(this, itemIndex);
 	const { body } = await callGleanWithOptions.call(this, itemIndex, {
 		endpoint: 'getchatfiles',

@@ -15,14 +15,24 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['file'] } },
 		options: [
-			{ name: 'Delete', value: 'delete', action: 'Delete files', description: 'Delete uploaded chat files' },
+			{
+				name: 'Delete',
+				value: 'delete',
+				action: 'Delete files',
+				description: 'Delete uploaded chat files',
+			},
 			{
 				name: 'Download',
 				value: 'download',
 				action: 'Download a file',
 				description: 'Download a chat file as binary data',
 			},
-			{ name: 'Get', value: 'get', action: 'Get files', description: 'Get the details and status of chat files' },
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get files',
+				description: 'Get the details and status of chat files',
+			},
 			{
 				name: 'Upload',
 				value: 'upload',

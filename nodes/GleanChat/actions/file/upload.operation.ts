@@ -33,18 +33,29 @@ export const MAX_FILES_PER_UPLOAD = 5;
 export const MIN_FILE_BYTES = 1024;
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
-export const description = updateDisplayOptions({ show: { resource: ['file'], operation: ['upload'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['file'], operation: ['upload'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const names = textParameter(this, itemIndex, 'binaryPropertyName', 'data')
 		.split(',')
 		.map((name) => name.trim())
 		.filter((name) => name !== '');
 	if (names.length === 0) {
-		throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: the "Input Binary Field" parameter is empty`, {
-			itemIndex,
-			description: 'Name the binary field(s) holding the files, e.g. "data". Nothing was sent to Glean.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Item ${itemIndex}: the "Input Binary Field" parameter is empty`,
+			{
+				itemIndex,
+				description:
+					'Name the binary field(s) holding the files, e.g. "data". Nothing was sent to Glean.',
+			},
+		);
 	}
 	if (names.length > MAX_FILES_PER_UPLOAD) {
 		throw new NodeOperationError(
@@ -62,13 +73,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const file = binary[name];
 		if (!file) {
 			const available = Object.keys(binary);
-			throw new NodeOperationError(this.getNode(), `Item ${itemIndex} has no binary field "${name}"`, {
-				itemIndex,
-				description:
-					available.length > 0
-						? `Set "Input Binary Field" to one of the item's binary fields: ${available.join(', ')}. Nothing was sent to Glean.`
-						: 'The item has no binary data at all. Add a node that reads or downloads the file before Glean Chat. Nothing was sent to Glean.',
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				`Item ${itemIndex} has no binary field "${name}"`,
+				{
+					itemIndex,
+					description:
+						available.length > 0
+							? `Set "Input Binary Field" to one of the item's binary fields: ${available.join(', ')}. Nothing was sent to Glean.`
+							: 'The item has no binary data at all. Add a node that reads or downloads the file before Glean Chat. Nothing was sent to Glean.',
+				},
+			);
 		}
 		// Refuse an oversized file before loading it when n8n knows its size.
 		if (typeof file.bytes === 'number') checkFileSize(this, itemIndex, name, file.bytes);
@@ -78,14 +93,27 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const mimeType = file.mimeType || 'application/octet-stream';
 		form.append('files', new Blob([bytes], { type: mimeType }), file.fileName ?? name);
 	}
-	const { body } = await callGleanWithOptions.call(this, itemIndex, { endpoint: 'uploadchatfiles', shape: UPLOAD_CHAT_FILES_RESPONSE, body: form });
+	const { body } = await callGleanWithOptions.call(this, itemIndex, {
+		endpoint: 'uploadchatfiles',
+		shape: UPLOAD_CHAT_FILES_RESPONSE,
+		body: form,
+	});
 	const uploaded = ((body || {}) as { files?: Array<GleanChatFile | null> }).files ?? [];
-	const files = uploaded.filter((file): file is GleanChatFile => !!file && typeof file === 'object').map((file) => chatFileItem(file));
-	const fileIds = files.map((file) => file.id).filter((id): id is string => typeof id === 'string' && id !== '');
+	const files = uploaded
+		.filter((file): file is GleanChatFile => !!file && typeof file === 'object')
+		.map((file) => chatFileItem(file));
+	const fileIds = files
+		.map((file) => file.id)
+		.filter((id): id is string => typeof id === 'string' && id !== '');
 	return [{ json: { files, fileIds } }];
 }
 
-function checkFileSize(context: IExecuteFunctions, itemIndex: number, name: string, size: number): void {
+function checkFileSize(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	name: string,
+	size: number,
+): void {
 	const problem =
 		size === 0
 			? 'is empty'
@@ -95,8 +123,12 @@ function checkFileSize(context: IExecuteFunctions, itemIndex: number, name: stri
 					? `has ${(size / 1024 / 1024).toFixed(1)} MB, more than Glean's limit of 64 MB (${MAX_FILE_BYTES} bytes)`
 					: undefined;
 	if (problem === undefined) return;
-	throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: the file in binary field "${name}" ${problem}`, {
-		itemIndex,
-		description: `Glean accepts chat files from 1 KB to 64 MB. Check the node that produced "${name}"${size > MAX_FILE_BYTES ? ', or split the document' : ''}. Nothing was sent to Glean.`,
-	});
+	throw new NodeOperationError(
+		context.getNode(),
+		`Item ${itemIndex}: the file in binary field "${name}" ${problem}`,
+		{
+			itemIndex,
+			description: `Glean accepts chat files from 1 KB to 64 MB. Check the node that produced "${name}"${size > MAX_FILE_BYTES ? ', or split the document' : ''}. Nothing was sent to Glean.`,
+		},
+	);
 }

@@ -19,12 +19,21 @@ export function runAsTool(context: IExecuteFunctions): boolean {
  * follow-ups and timings would only fill its context), else the simplified answer, or Glean's
  * whole merged response with Simplify off.
  */
-export function answerItem(context: IExecuteFunctions, aggregator: ChatStreamAggregator, simplify: boolean): IDataObject {
-	if (!runAsTool(context)) return (simplify ? aggregator.toSimplified() : aggregator.toRaw()) as unknown as IDataObject;
+export function answerItem(
+	context: IExecuteFunctions,
+	aggregator: ChatStreamAggregator,
+	simplify: boolean,
+): IDataObject {
+	if (!runAsTool(context))
+		return (simplify ? aggregator.toSimplified() : aggregator.toRaw()) as unknown as IDataObject;
 	const { answerWithMarkers, citations } = aggregator.composedAnswer();
 	const result: IDataObject = {
 		answer: answerWithMarkers,
-		sources: citations.map((citation, index) => ({ number: index + 1, title: citation.title, url: citation.url })),
+		sources: citations.map((citation, index) => ({
+			number: index + 1,
+			title: citation.title,
+			url: citation.url,
+		})),
 	};
 	const chatId = aggregator.chatIdOfAnswer;
 	if (chatId !== undefined) result.chatId = chatId;
@@ -34,9 +43,12 @@ export function answerItem(context: IExecuteFunctions, aggregator: ChatStreamAgg
 /** Glean's `202` (another request runs on the chat) as an item: queued, not an error, not an empty answer. */
 export function queuedItem(body: Record<string, unknown>, requestedChatId: string): IDataObject {
 	const item: IDataObject = { queued: true };
-	const chatId = typeof body.chatId === 'string' && body.chatId !== '' ? body.chatId : requestedChatId;
+	const chatId =
+		typeof body.chatId === 'string' && body.chatId !== '' ? body.chatId : requestedChatId;
 	if (chatId !== '') item.chatId = chatId;
-	if (body.queuedRequestId !== undefined) item.queuedRequestId = body.queuedRequestId as IDataObject[string];
-	if (body.isSavedToChatHistory !== undefined) item.isSavedToChatHistory = body.isSavedToChatHistory as IDataObject[string];
+	if (body.queuedRequestId !== undefined)
+		item.queuedRequestId = body.queuedRequestId as IDataObject[string];
+	if (body.isSavedToChatHistory !== undefined)
+		item.isSavedToChatHistory = body.isSavedToChatHistory as IDataObject[string];
 	return item;
 }

@@ -33,11 +33,15 @@ interface RestrictionFilterValues {
 export function readMessageRequest(context: IExecuteFunctions, itemIndex: number): MessageRequest {
 	const message = textParameter(context, itemIndex, 'message');
 	if (message.trim() === '') {
-		throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: the "Message" parameter is empty`, {
-			itemIndex,
-			description:
-				'Fill "Message" with the question for Glean, or map it from the input with an expression such as {{ $json.question }}. Nothing was sent to Glean.',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`Item ${itemIndex}: the "Message" parameter is empty`,
+			{
+				itemIndex,
+				description:
+					'Fill "Message" with the question for Glean, or map it from the input with an expression such as {{ $json.question }}. Nothing was sent to Glean.',
+			},
+		);
 	}
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	checkOptions(context, itemIndex, options);
@@ -77,10 +81,16 @@ export function chatCall(
 }
 
 /** The item's session key and expiry, when the Session Key option is set and not empty. */
-export function sessionOf(options: IDataObject): { key: string; expiryMinutes: number } | undefined {
-	const key = typeof options.sessionKey === 'string' || typeof options.sessionKey === 'number' ? String(options.sessionKey).trim() : '';
+export function sessionOf(
+	options: IDataObject,
+): { key: string; expiryMinutes: number } | undefined {
+	const key =
+		typeof options.sessionKey === 'string' || typeof options.sessionKey === 'number'
+			? String(options.sessionKey).trim()
+			: '';
 	if (key === '') return undefined;
-	const expiryMinutes = typeof options.sessionExpiryMinutes === 'number' ? options.sessionExpiryMinutes : 60;
+	const expiryMinutes =
+		typeof options.sessionExpiryMinutes === 'number' ? options.sessionExpiryMinutes : 60;
 	return { key, expiryMinutes };
 }
 
@@ -92,25 +102,52 @@ function checkOptions(context: IExecuteFunctions, itemIndex: number, options: ID
 	const timeoutMillis = options.timeoutMillis;
 	if (
 		timeoutMillis !== undefined &&
-		(typeof timeoutMillis !== 'number' || !Number.isInteger(timeoutMillis) || timeoutMillis < 1 || timeoutMillis > MAX_TIMEOUT_MILLIS)
+		(typeof timeoutMillis !== 'number' ||
+			!Number.isInteger(timeoutMillis) ||
+			timeoutMillis < 1 ||
+			timeoutMillis > MAX_TIMEOUT_MILLIS)
 	) {
-		throw invalidOption(context, itemIndex, 'Timeout (Ms)', timeoutMillis, 'a whole number of milliseconds from 1 to 3600000 (an hour), e.g. 60000');
+		throw invalidOption(
+			context,
+			itemIndex,
+			'Timeout (Ms)',
+			timeoutMillis,
+			'a whole number of milliseconds from 1 to 3600000 (an hour), e.g. 60000',
+		);
 	}
 	const expiry = options.sessionExpiryMinutes;
-	if (expiry !== undefined && (typeof expiry !== 'number' || !Number.isFinite(expiry) || expiry <= 0)) {
-		throw invalidOption(context, itemIndex, 'Session Expiry (Minutes)', expiry, 'a number of minutes above 0');
+	if (
+		expiry !== undefined &&
+		(typeof expiry !== 'number' || !Number.isFinite(expiry) || expiry <= 0)
+	) {
+		throw invalidOption(
+			context,
+			itemIndex,
+			'Session Expiry (Minutes)',
+			expiry,
+			'a number of minutes above 0',
+		);
 	}
 	if (options.fileIds !== undefined && parseIdList(options.fileIds).length === 0) {
-		throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: the "File IDs" option has no ID`, {
-			itemIndex,
-			description:
-				'Give one file ID, a comma-separated list, or an array such as {{ $json.fileIds }}, or remove the option to ask without files. Nothing was sent to Glean.',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`Item ${itemIndex}: the "File IDs" option has no ID`,
+			{
+				itemIndex,
+				description:
+					'Give one file ID, a comma-separated list, or an array such as {{ $json.fileIds }}, or remove the option to ask without files. Nothing was sent to Glean.',
+			},
+		);
 	}
 }
 
 /** Maps the node's parameters onto Glean's ChatRequest. Only the new USER message is sent: with a chatId, Glean keeps the history. */
-function chatRequestBody(message: string, chatId: string, stream: boolean, options: IDataObject): IDataObject {
+function chatRequestBody(
+	message: string,
+	chatId: string,
+	stream: boolean,
+	options: IDataObject,
+): IDataObject {
 	const userMessage: IDataObject = {
 		author: 'USER',
 		messageType: 'CONTENT',
@@ -127,8 +164,10 @@ function chatRequestBody(message: string, chatId: string, stream: boolean, optio
 	if (typeof options.agent === 'string' && options.agent !== '') agentConfig.agent = options.agent;
 	if (typeof options.mode === 'string' && options.mode !== '') agentConfig.mode = options.mode;
 	const toolSets: IDataObject = {};
-	if (typeof options.enableWebSearch === 'boolean') toolSets.enableWebSearch = options.enableWebSearch;
-	if (typeof options.enableCompanyTools === 'boolean') toolSets.enableCompanyTools = options.enableCompanyTools;
+	if (typeof options.enableWebSearch === 'boolean')
+		toolSets.enableWebSearch = options.enableWebSearch;
+	if (typeof options.enableCompanyTools === 'boolean')
+		toolSets.enableCompanyTools = options.enableCompanyTools;
 	if (Object.keys(toolSets).length > 0) agentConfig.toolSets = toolSets;
 	if (Object.keys(agentConfig).length > 0) body.agentConfig = agentConfig;
 
@@ -144,7 +183,9 @@ function chatRequestBody(message: string, chatId: string, stream: boolean, optio
 	return body;
 }
 
-function restrictionFilterBody(values: RestrictionFilterValues | undefined): IDataObject | undefined {
+function restrictionFilterBody(
+	values: RestrictionFilterValues | undefined,
+): IDataObject | undefined {
 	const filters = values?.filters;
 	if (!filters) return undefined;
 	const result: IDataObject = {};
@@ -165,11 +206,17 @@ function documentSpec(idOrUrl: string): IDataObject {
 /** What Glean's 404 means for this message: one of the IDs it names is unknown (none: no Glean API answered). */
 function notFoundHint(body: IDataObject, chatFromSession: boolean): string | undefined {
 	const named: string[] = [];
-	if (typeof body.chatId === 'string') named.push(`chat "${body.chatId}"${chatFromSession ? ' (remembered for this Session Key; the next message starts a new chat)' : ''}`);
+	if (typeof body.chatId === 'string')
+		named.push(
+			`chat "${body.chatId}"${chatFromSession ? ' (remembered for this Session Key; the next message starts a new chat)' : ''}`,
+		);
 	if (typeof body.applicationId === 'string') named.push(`application "${body.applicationId}"`);
 	if (typeof body.agentId === 'string') named.push(`agent "${body.agentId}"`);
-	const fileIds = ((body.messages as IDataObject[] | undefined)?.[0]?.uploadedFileIds as string[] | undefined) ?? [];
-	if (fileIds.length > 0) named.push(`file${fileIds.length > 1 ? 's' : ''} ${fileIds.map((id) => `"${id}"`).join(', ')}`);
+	const fileIds =
+		((body.messages as IDataObject[] | undefined)?.[0]?.uploadedFileIds as string[] | undefined) ??
+		[];
+	if (fileIds.length > 0)
+		named.push(`file${fileIds.length > 1 ? 's' : ''} ${fileIds.map((id) => `"${id}"`).join(', ')}`);
 	if (named.length === 0) return undefined;
 	return `Glean does not know ${named.length > 1 ? 'one of these' : 'this'} for this user: ${named.join('; ')}. It may have been deleted, or belong to another user: check the ID, and the Act As user if you use a global token.`;
 }

@@ -27,7 +27,12 @@ function sessions(context: IExecuteFunctions): Record<string, SessionEntry> {
 }
 
 /** The chat ID remembered for `key`, unless it expired (then it is forgotten). */
-export function rememberedChat(context: IExecuteFunctions, key: string, expiryMinutes: number, now = Date.now()): string | undefined {
+export function rememberedChat(
+	context: IExecuteFunctions,
+	key: string,
+	expiryMinutes: number,
+	now = Date.now(),
+): string | undefined {
 	const store = sessions(context);
 	const entry = store[key];
 	if (!entry) return undefined;
@@ -39,7 +44,13 @@ export function rememberedChat(context: IExecuteFunctions, key: string, expiryMi
 }
 
 /** Remembers `chatId` for `key`; drops expired entries and, beyond MAX_SESSIONS, the least recently used. */
-export function rememberChat(context: IExecuteFunctions, key: string, chatId: string, expiryMinutes: number, now = Date.now()): void {
+export function rememberChat(
+	context: IExecuteFunctions,
+	key: string,
+	chatId: string,
+	expiryMinutes: number,
+	now = Date.now(),
+): void {
 	const store = sessions(context);
 	store[key] = { chatId, usedAt: now, expiryMinutes };
 	for (const other of Object.keys(store)) {
@@ -75,7 +86,10 @@ export function messageChat(
 	session: { key: string; expiryMinutes: number } | undefined,
 	chatIdParameter: string,
 ): MessageChat {
-	const remembered = chatIdParameter === '' && session !== undefined ? rememberedChat(context, session.key, session.expiryMinutes) : undefined;
+	const remembered =
+		chatIdParameter === '' && session !== undefined
+			? rememberedChat(context, session.key, session.expiryMinutes)
+			: undefined;
 	const chatId = remembered ?? chatIdParameter;
 	return {
 		chatId,
@@ -87,7 +101,12 @@ export function messageChat(
 		},
 		forgetIfRefused: (error) => {
 			const status = (error as { httpCode?: string | null } | undefined)?.httpCode;
-			if (session !== undefined && remembered !== undefined && (status === '400' || status === '403' || status === '404')) forgetChat(context, session.key);
+			if (
+				session !== undefined &&
+				remembered !== undefined &&
+				(status === '400' || status === '403' || status === '404')
+			)
+				forgetChat(context, session.key);
 		},
 	};
 }

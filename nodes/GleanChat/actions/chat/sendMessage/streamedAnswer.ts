@@ -54,7 +54,8 @@ export class LiveAnswer {
 }
 
 /** What a stream that broke off means for the user. */
-const STREAM_BROKE = 'The stream ended abnormally, so the answer may be cut short. Run the item again.';
+const STREAM_BROKE =
+	'The stream ended abnormally, so the answer may be cut short. Run the item again.';
 
 /** An HTML page is read this far for the error's quote, and no further. */
 const MAX_PAGE_BYTES = 64 * 1024;
@@ -87,14 +88,25 @@ export async function readStreamedAnswer(
 		const token = await itemToken.call(this, itemIndex);
 		const shape = statusCode === 202 ? CHAT_QUEUED : CHAT_RESPONSE;
 		// NDJSON labelled as JSON is read line by line all the same.
-		if (whole && statusCode !== 202 && text.trim().includes('\n') && answerProblem(text, shape) === 'text that is not JSON') {
+		if (
+			whole &&
+			statusCode !== 202 &&
+			text.trim().includes('\n') &&
+			answerProblem(text, shape) === 'text that is not JSON'
+		) {
 			if (live) await this.sendChunk('begin', itemIndex);
 			aggregator.write(text);
 			aggregator.end();
 			await finishLines.call(this, aggregator, live, clean, itemIndex, undefined, STREAM_BROKE);
 			return { ...response, body: undefined };
 		}
-		const body = checkedAnswer(this.getNode(), itemIndex, { endpoint: call.endpoint, statusCode, text, shape, token });
+		const body = checkedAnswer(this.getNode(), itemIndex, {
+			endpoint: call.endpoint,
+			statusCode,
+			text,
+			shape,
+			token,
+		});
 		if (statusCode === 202) return { ...response, body };
 		if (live) await this.sendChunk('begin', itemIndex);
 		aggregator.addResponse(body ?? {});
@@ -170,7 +182,12 @@ async function finishLines(
 ): Promise<void> {
 	const foreign = aggregator.notGleanStream;
 	if (foreign !== undefined) {
-		const error = notGleanAnswerError(this.getNode(), itemIndex, { endpoint: 'chat', statusCode: 200, problem: foreign.problem, quote: foreign.quote });
+		const error = notGleanAnswerError(this.getNode(), itemIndex, {
+			endpoint: 'chat',
+			statusCode: 200,
+			problem: foreign.problem,
+			quote: foreign.quote,
+		});
 		await sendError.call(this, live, itemIndex, error.message);
 		throw error;
 	}
@@ -184,9 +201,15 @@ async function finishLines(
 		// Glean's own words may be quoted; the token never is.
 		failure = clean(failure);
 		await sendError.call(this, live, itemIndex, failure);
-		throw answerError(this.getNode(), itemIndex, `Glean's answer stopped before it was complete: ${failure}`, aggregator, {
-			description,
-		});
+		throw answerError(
+			this.getNode(),
+			itemIndex,
+			`Glean's answer stopped before it was complete: ${failure}`,
+			aggregator,
+			{
+				description,
+			},
+		);
 	}
 	await finishLive.call(this, aggregator, live, clean, itemIndex);
 }
@@ -213,6 +236,11 @@ async function finishLive(
  * error fails the node, and n8n-core sends the chat its own `error` chunk (the router puts the
  * reason first in it), which would make two.
  */
-async function sendError(this: IExecuteFunctions, live: LiveAnswer | undefined, itemIndex: number, reason: string): Promise<void> {
+async function sendError(
+	this: IExecuteFunctions,
+	live: LiveAnswer | undefined,
+	itemIndex: number,
+	reason: string,
+): Promise<void> {
 	if (live && this.continueOnFail()) await this.sendChunk('error', itemIndex, reason);
 }
