@@ -2,7 +2,7 @@ import { retryOption } from '../../nodes/GleanChat/actions/common';
 import { baseUrlProblem, normalizeBaseUrl } from '../../nodes/GleanChat/transport/baseUrl';
 import { clientLimitMillis } from '../../nodes/GleanChat/transport/deadline';
 import { isEmailAddress } from '../../nodes/GleanChat/transport/credential';
-import { connectionFailureOf } from '../../nodes/GleanChat/transport/gleanErrors';
+import { connectionFailureOf } from '../../nodes/GleanChat/transport/connectionErrors';
 import {
 	backoffMillis,
 	DEFAULT_RETRY_POLICY,

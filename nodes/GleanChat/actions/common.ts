@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { parseIdList } from '../helpers/idList';
 import { timezoneOffsetMinutes } from '../helpers/timezone';
 import type { GleanAnswerShape } from '../helpers/gleanShapes';
 import type { GleanResponse, RetryPolicy } from '../transport';
@@ -237,4 +238,25 @@ export function requiredText(
 		);
 	}
 	return value;
+}
+
+/**
+ * A parameter holding IDs (one, a comma-separated list, or an array from an expression), empty
+ * entries dropped; none at all is an error naming the item and the parameter.
+ */
+export function requiredIds(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	{ name, displayName, what }: { name: string; displayName: string; what: string },
+): string[] {
+	const ids = parseIdList(context.getNodeParameter(name, itemIndex, ''));
+	if (ids.length > 0) return ids;
+	throw new NodeOperationError(
+		context.getNode(),
+		`Item ${itemIndex}: the "${displayName}" parameter has no ID`,
+		{
+			itemIndex,
+			description: `Give one ${what} ID, a comma-separated list, or an array such as {{ $json.${name} }}. Nothing was sent to Glean.`,
+		},
+	);
 }

@@ -4,7 +4,7 @@ import type { ChatStep } from './chatSteps';
 import { StepCollector } from './chatSteps';
 import { compact, stringOrUndefined } from './citations';
 import type { SimplifiedCitation } from './citations';
-import { answerProblem, CHAT_RESPONSE, shapeProblem } from './gleanShapes';
+import { readChatLine } from './chatLine';
 import type { GleanAgentConfig, GleanChatMessage, GleanChatResponse } from './gleanTypes';
 import { NdjsonLineSplitter } from './ndjsonLineSplitter';
 import { RawChatResponse } from './rawChatResponse';
@@ -182,35 +182,15 @@ export class ChatStreamAggregator {
 	private addLine(line: string): void {
 		if (this.malformed !== undefined) return;
 		this.lineCount++;
-		let parsed: unknown;
-		try {
-			parsed = JSON.parse(line);
-		} catch {
-			parsed = undefined;
-		}
-		// The first line tells whether this is Glean's answer at all (not a sign-in page, not another API's JSON).
-		const bodyProblem =
-			this.lineCount === 1
-				? parsed === undefined
-					? answerProblem(line, CHAT_RESPONSE)
-					: shapeProblem(parsed, CHAT_RESPONSE)
-				: undefined;
-		if (
-			bodyProblem !== undefined ||
-			parsed === null ||
-			typeof parsed !== 'object' ||
-			Array.isArray(parsed)
-		) {
-			const quote = excerpt(this.cleanQuote(line));
-			this.malformed = {
-				line: this.lineCount,
-				problem: `line ${this.lineCount} is not a JSON object: ${quote}`,
-				bodyProblem,
-				quote,
-			};
-			return;
-		}
-		this.addChatResponse(parsed as GleanChatResponse, true);
+		const read = readChatLine(line, this.lineCount);
+		if ('response' in read) return this.addChatResponse(read.response, true);
+		const quote = excerpt(this.cleanQuote(line));
+		this.malformed = {
+			line: this.lineCount,
+			problem: `${read.problem}: ${quote}`,
+			bodyProblem: read.bodyProblem,
+			quote,
+		};
 	}
 
 	private addChatResponse(response: GleanChatResponse, streamed: boolean): void {

@@ -1,13 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { EMPTY_RESPONSE } from '../../helpers/gleanShapes';
-import { parseIdList } from '../../helpers/idList';
 import {
 	actAsOption,
 	callGleanWithOptions,
 	localeOption,
 	optionsCollection,
+	requiredIds,
 	timezoneOffsetOption,
 } from '../common';
 
@@ -33,18 +33,11 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const chatIds = parseIdList(this.getNodeParameter('chatIds', itemIndex, ''));
-	if (chatIds.length === 0) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Item ${itemIndex}: the "Chat IDs" parameter has no ID`,
-			{
-				itemIndex,
-				description:
-					'Give one chat ID, a comma-separated list, or an array such as {{ $json.chatIds }}. Nothing was sent to Glean.',
-			},
-		);
-	}
+	const chatIds = requiredIds(this, itemIndex, {
+		name: 'chatIds',
+		displayName: 'Chat IDs',
+		what: 'chat',
+	});
 	await callGleanWithOptions.call(this, itemIndex, {
 		endpoint: 'deletechats',
 		shape: EMPTY_RESPONSE,

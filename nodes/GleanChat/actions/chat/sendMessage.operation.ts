@@ -8,7 +8,8 @@ import { answerFailure } from '../errors';
 import { answerItem, queuedItem, runAsTool } from './sendMessage/answerItem';
 import { messageChat } from './sendMessage/chatSessions';
 import { chatCall, readMessageRequest, sessionOf } from './sendMessage/chatRequest';
-import { LiveAnswer, readStreamedAnswer } from './sendMessage/streamedAnswer';
+import { LiveAnswer } from './sendMessage/liveAnswer';
+import { readStreamedAnswer } from './sendMessage/streamedAnswer';
 
 /**
  * Chat → Send Message: asks Glean (POST /chat, streamed or not) and outputs its answer. Its
@@ -50,7 +51,7 @@ export async function execute(
 
 	const response = await (
 		request.stream
-			? readStreamedAnswer.call(this, call, aggregator, live, clean, itemIndex)
+			? readStreamedAnswer.call(this, call, { aggregator, live, clean, itemIndex })
 			: gleanApiRequest.call(
 					this,
 					call,

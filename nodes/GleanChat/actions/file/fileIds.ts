@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { parseIdList } from '../../helpers/idList';
+import { requiredIds } from '../common';
 
 export const fileIdsParameter: INodeProperties = {
 	displayName: 'File IDs',
@@ -16,19 +15,11 @@ export const fileIdsParameter: INodeProperties = {
 
 /** The item's file IDs; none at all is an error before any request. */
 export function readFileIds(context: IExecuteFunctions, itemIndex: number): string[] {
-	const fileIds = parseIdList(context.getNodeParameter('fileIds', itemIndex, ''));
-	if (fileIds.length === 0) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`Item ${itemIndex}: the "File IDs" parameter has no ID`,
-			{
-				itemIndex,
-				description:
-					'Give one file ID, a comma-separated list, or an array such as {{ $json.fileIds }}. Nothing was sent to Glean.',
-			},
-		);
-	}
-	return fileIds;
+	return requiredIds(context, itemIndex, {
+		name: 'fileIds',
+		displayName: 'File IDs',
+		what: 'file',
+	});
 }
 
 /** What Glean's 404 means for a call naming file IDs. */

@@ -42,57 +42,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const names = textParameter(this, itemIndex, 'binaryPropertyName', 'data')
-		.split(',')
-		.map((name) => name.trim())
-		.filter((name) => name !== '');
-	if (names.length === 0) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Item ${itemIndex}: the "Input Binary Field" parameter is empty`,
-			{
-				itemIndex,
-				description:
-					'Name the binary field(s) holding the files, e.g. "data". Nothing was sent to Glean.',
-			},
-		);
-	}
-	if (names.length > MAX_FILES_PER_UPLOAD) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Item ${itemIndex}: "Input Binary Field" names ${names.length} files, but Glean takes at most ${MAX_FILES_PER_UPLOAD} in one upload`,
-			{
-				itemIndex,
-				description: `Upload at most ${MAX_FILES_PER_UPLOAD} files per item: split the fields over several items (e.g. with a Split Out node). Nothing was sent to Glean.`,
-			},
-		);
-	}
-	const binary = this.getInputData()[itemIndex]?.binary ?? {};
-	const form = new FormData();
-	for (const name of names) {
-		const file = binary[name];
-		if (!file) {
-			const available = Object.keys(binary);
-			throw new NodeOperationError(
-				this.getNode(),
-				`Item ${itemIndex} has no binary field "${name}"`,
-				{
-					itemIndex,
-					description:
-						available.length > 0
-							? `Set "Input Binary Field" to one of the item's binary fields: ${available.join(', ')}. Nothing was sent to Glean.`
-							: 'The item has no binary data at all. Add a node that reads or downloads the file before Glean Chat. Nothing was sent to Glean.',
-				},
-			);
-		}
-		// Refuse an oversized file before loading it when n8n knows its size.
-		if (typeof file.bytes === 'number') checkFileSize(this, itemIndex, name, file.bytes);
-		// Works for every binary data mode (in memory, filesystem, S3): n8n fetches the bytes.
-		const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, name);
-		checkFileSize(this, itemIndex, name, bytes.length);
-		const mimeType = file.mimeType || 'application/octet-stream';
-		form.append('files', new Blob([bytes], { type: mimeType }), file.fileName ?? name);
-	}
+	const form = await uploadForm(this, itemIndex, binaryFieldNames(this, itemIndex));
 	const { body } = await callGleanWithOptions.call(this, itemIndex, {
 		endpoint: 'uploadchatfiles',
 		shape: UPLOAD_CHAT_FILES_RESPONSE,
@@ -106,6 +56,71 @@ export async function execute(
 		.map((file) => file.id)
 		.filter((id): id is string => typeof id === 'string' && id !== '');
 	return [{ json: { files, fileIds } }];
+}
+
+/** The item's binary field names, one to five of them (Glean's limit per upload). */
+function binaryFieldNames(context: IExecuteFunctions, itemIndex: number): string[] {
+	const names = textParameter(context, itemIndex, 'binaryPropertyName', 'data')
+		.split(',')
+		.map((name) => name.trim())
+		.filter((name) => name !== '');
+	if (names.length === 0) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`Item ${itemIndex}: the "Input Binary Field" parameter is empty`,
+			{
+				itemIndex,
+				description:
+					'Name the binary field(s) holding the files, e.g. "data". Nothing was sent to Glean.',
+			},
+		);
+	}
+	if (names.length > MAX_FILES_PER_UPLOAD) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`Item ${itemIndex}: "Input Binary Field" names ${names.length} files, but Glean takes at most ${MAX_FILES_PER_UPLOAD} in one upload`,
+			{
+				itemIndex,
+				description: `Upload at most ${MAX_FILES_PER_UPLOAD} files per item: split the fields over several items (e.g. with a Split Out node). Nothing was sent to Glean.`,
+			},
+		);
+	}
+	return names;
+}
+
+/** The files of the item's binary fields as Glean's multipart form: one part named `files` per file. */
+async function uploadForm(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	names: string[],
+): Promise<FormData> {
+	const binary = context.getInputData()[itemIndex]?.binary ?? {};
+	const form = new FormData();
+	for (const name of names) {
+		const file = binary[name];
+		if (!file) {
+			const available = Object.keys(binary);
+			throw new NodeOperationError(
+				context.getNode(),
+				`Item ${itemIndex} has no binary field "${name}"`,
+				{
+					itemIndex,
+					description:
+						available.length > 0
+							? `Set "Input Binary Field" to one of the item's binary fields: ${available.join(', ')}. Nothing was sent to Glean.`
+							: 'The item has no binary data at all. Add a node that reads or downloads the file before Glean Chat. Nothing was sent to Glean.',
+				},
+			);
+		}
+		// Refuse an oversized file before loading it when n8n knows its size.
+		if (typeof file.bytes === 'number') checkFileSize(context, itemIndex, name, file.bytes);
+		// Works for every binary data mode (in memory, filesystem, S3): n8n fetches the bytes.
+		const bytes = await context.helpers.getBinaryDataBuffer(itemIndex, name);
+		checkFileSize(context, itemIndex, name, bytes.length);
+		const mimeType = file.mimeType || 'application/octet-stream';
+		form.append('files', new Blob([bytes], { type: mimeType }), file.fileName ?? name);
+	}
+	return form;
 }
 
 function checkFileSize(

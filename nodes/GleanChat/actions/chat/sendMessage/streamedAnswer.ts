@@ -3,6 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import type { ChatStreamAggregator } from '../../../helpers/chatStreamAggregator';
 import { answerProblem, CHAT_QUEUED, CHAT_RESPONSE } from '../../../helpers/gleanShapes';
 import type { ByteStream, GleanCall, GleanResponse } from '../../../transport';
+import type { LiveAnswer } from './liveAnswer';
 import {
 	BASE_URL_HINT,
 	checkedAnswer,
@@ -13,45 +14,8 @@ import {
 	notGleanAnswerError,
 	readText,
 	SilenceError,
-	StreamRedactor,
 } from '../../../transport';
 import { answerError, answerFailure } from '../../errors';
-
-/**
- * Answer text on its way to n8n's chat: redacted as it comes (a piece that may begin the token
- * waits for the next one), then sent in order as `item` chunks by `forward`.
- */
-export class LiveAnswer {
-	private readonly pending: string[] = [];
-
-	private redactor: StreamRedactor;
-
-	constructor(private readonly token: string) {
-		this.redactor = new StreamRedactor(token);
-	}
-
-	push(text: string): void {
-		const safe = this.redactor.push(text);
-		if (safe !== '') this.pending.push(safe);
-	}
-
-	/** Drops what is queued or held back (an answer read whole is sent as one piece instead). */
-	reset(): void {
-		this.pending.length = 0;
-		this.redactor = new StreamRedactor(this.token);
-	}
-
-	/** The answer ended: what the redactor held back is queued too. */
-	end(): void {
-		const rest = this.redactor.flush();
-		if (rest !== '') this.pending.push(rest);
-	}
-
-	async forward(context: IExecuteFunctions, itemIndex: number): Promise<void> {
-		for (const delta of this.pending) await context.sendChunk('item', itemIndex, delta);
-		this.pending.length = 0;
-	}
-}
 
 /** What a stream that broke off means for the user. */
 const STREAM_BROKE =
@@ -60,11 +24,20 @@ const STREAM_BROKE =
 /** An HTML page is read this far for the error's quote, and no further. */
 const MAX_PAGE_BYTES = 64 * 1024;
 
+/** Where a streamed answer goes: the aggregator, the live chat (when the run streams), and how Glean's words are cleaned. */
+export interface Reading {
+	aggregator: ChatStreamAggregator;
+	live?: LiveAnswer;
+	/** Removes secrets from text quoted from Glean. */
+	clean: (text: string) => string;
+	itemIndex: number;
+}
+
 /**
- * Sends a streamed Send Message and reads Glean's NDJSON answer into `aggregator`, forwarding the
- * text live (n8n's `sendChunk`: begin, item…, then end, or error with the reason) when `live` is
- * set. A `202` comes back with its checked JSON body; otherwise the body is undefined and the
- * answer is in the aggregator. A JSON answer (Glean answering whole) is read whole.
+ * Sends a streamed Send Message and reads Glean's NDJSON answer into the aggregator, forwarding
+ * the text live (n8n's `sendChunk`: begin, item…, then end, or error with the reason) when the
+ * run streams. A `202` comes back with its checked JSON body; otherwise the body is undefined and
+ * the answer is in the aggregator. A JSON answer (Glean answering whole) is read whole.
  * @throws NodeApiError when the body is not Glean's (an HTML page, a first line that is not a
  * ChatResponse); NodeOperationError when the stream breaks, stalls or is cut (carrying the part
  * read), when Glean reports an ERROR, or when the run ended without answer text.
@@ -72,64 +45,71 @@ const MAX_PAGE_BYTES = 64 * 1024;
 export async function readStreamedAnswer(
 	this: IExecuteFunctions,
 	call: GleanCall,
-	aggregator: ChatStreamAggregator,
-	live: LiveAnswer | undefined,
-	clean: (text: string) => string,
-	itemIndex: number,
+	reading: Reading,
 ): Promise<GleanResponse<Record<string, unknown> | undefined>> {
-	const response = await gleanApiStreamRequest.call(this, call, itemIndex);
-	const { statusCode } = response;
+	const response = await gleanApiStreamRequest.call(this, call, reading.itemIndex);
 	const contentType = headerValue(response.headers, 'content-type') ?? '';
 	const page = /^\s*text\/html\b/i.test(contentType);
 	const whole = /^\s*application\/json\s*(;|$)/i.test(contentType);
 	// Not NDJSON: the 202 note that the chat is busy, a page that is not Glean's, or Glean's whole JSON answer.
-	if (statusCode === 202 || page || whole) {
+	if (response.statusCode === 202 || page || whole) {
 		const text = await readText(response.body, page ? MAX_PAGE_BYTES : Infinity);
-		const token = await itemToken.call(this, itemIndex);
-		const shape = statusCode === 202 ? CHAT_QUEUED : CHAT_RESPONSE;
-		// NDJSON labelled as JSON is read line by line all the same.
-		if (
-			whole &&
-			statusCode !== 202 &&
-			text.trim().includes('\n') &&
-			answerProblem(text, shape) === 'text that is not JSON'
-		) {
-			if (live) await this.sendChunk('begin', itemIndex);
-			aggregator.write(text);
-			aggregator.end();
-			await finishLines.call(this, aggregator, live, clean, itemIndex, undefined, STREAM_BROKE);
-			return { ...response, body: undefined };
-		}
-		const body = checkedAnswer(this.getNode(), itemIndex, {
-			endpoint: call.endpoint,
-			statusCode,
-			text,
-			shape,
-			token,
-		});
-		if (statusCode === 202) return { ...response, body };
-		if (live) await this.sendChunk('begin', itemIndex);
-		aggregator.addResponse(body ?? {});
-		// Read whole, the answer is known: the chat gets it alone, not a plan before it.
-		if (live) {
-			live.reset();
-			live.push(aggregator.composedAnswer().answer);
-		}
-		await finishLive.call(this, aggregator, live, clean, itemIndex);
-		return { ...response, body: undefined };
+		return {
+			...response,
+			body: await readWhole.call(this, call, response.statusCode, text, reading),
+		};
 	}
-	await readLines.call(this, response.body, aggregator, live, clean, itemIndex);
+	await readLines.call(this, response.body, reading);
 	return { ...response, body: undefined };
+}
+
+/** A body read whole: the 202's note (returned), Glean's whole answer, or NDJSON labelled as JSON. */
+async function readWhole(
+	this: IExecuteFunctions,
+	call: GleanCall,
+	statusCode: number,
+	text: string,
+	reading: Reading,
+): Promise<Record<string, unknown> | undefined> {
+	const { aggregator, live, itemIndex } = reading;
+	const shape = statusCode === 202 ? CHAT_QUEUED : CHAT_RESPONSE;
+	if (
+		statusCode !== 202 &&
+		text.trim().includes('\n') &&
+		answerProblem(text, shape) === 'text that is not JSON'
+	) {
+		if (live) await this.sendChunk('begin', itemIndex);
+		aggregator.write(text);
+		aggregator.end();
+		await finishLines.call(this, reading, undefined, STREAM_BROKE);
+		return undefined;
+	}
+	const token = await itemToken.call(this, itemIndex);
+	const body = checkedAnswer(this.getNode(), itemIndex, {
+		endpoint: call.endpoint,
+		statusCode,
+		text,
+		shape,
+		token,
+	});
+	if (statusCode === 202) return body;
+	if (live) await this.sendChunk('begin', itemIndex);
+	aggregator.addResponse(body ?? {});
+	// Read whole, the answer is known: the chat gets it alone, not a plan before it.
+	if (live) {
+		live.reset();
+		live.push(aggregator.composedAnswer().answer);
+	}
+	await finishLive.call(this, reading);
+	return undefined;
 }
 
 async function readLines(
 	this: IExecuteFunctions,
 	body: ByteStream,
-	aggregator: ChatStreamAggregator,
-	live: LiveAnswer | undefined,
-	clean: (text: string) => string,
-	itemIndex: number,
+	reading: Reading,
 ): Promise<void> {
+	const { aggregator, live, itemIndex } = reading;
 	const chunks = body[Symbol.asyncIterator]();
 	try {
 		if (live) await this.sendChunk('begin', itemIndex);
@@ -160,7 +140,7 @@ async function readLines(
 			if (aggregator.formatError !== undefined) break;
 			await live?.forward(this, itemIndex);
 		}
-		await finishLines.call(this, aggregator, live, clean, itemIndex, failure, description);
+		await finishLines.call(this, reading, failure, description);
 	} finally {
 		// Releases the connection and the time limit however reading ended, a throw included.
 		await chunks.return?.();
@@ -173,13 +153,11 @@ async function readLines(
  */
 async function finishLines(
 	this: IExecuteFunctions,
-	aggregator: ChatStreamAggregator,
-	live: LiveAnswer | undefined,
-	clean: (text: string) => string,
-	itemIndex: number,
+	reading: Reading,
 	failure: string | undefined,
 	description: string,
 ): Promise<void> {
+	const { aggregator, live, clean, itemIndex } = reading;
 	const foreign = aggregator.notGleanStream;
 	if (foreign !== undefined) {
 		const error = notGleanAnswerError(this.getNode(), itemIndex, {
@@ -211,17 +189,12 @@ async function finishLines(
 			},
 		);
 	}
-	await finishLive.call(this, aggregator, live, clean, itemIndex);
+	await finishLive.call(this, reading);
 }
 
 /** Forwards what is left of the answer live, then `end`, or `error` when Glean reported one or gave no answer. */
-async function finishLive(
-	this: IExecuteFunctions,
-	aggregator: ChatStreamAggregator,
-	live: LiveAnswer | undefined,
-	clean: (text: string) => string,
-	itemIndex: number,
-): Promise<void> {
+async function finishLive(this: IExecuteFunctions, reading: Reading): Promise<void> {
+	const { aggregator, live, clean, itemIndex } = reading;
 	if (!live) return;
 	// The last line may only have been read by end(); text held back by the redactor ends here too.
 	live.end();
