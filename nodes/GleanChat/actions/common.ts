@@ -1,163 +1,19 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { GleanAnswerShape } from '../helpers/gleanShapes';
 import { parseIdList } from '../helpers/idList';
 import { timezoneOffsetMinutes } from '../helpers/timezone';
-import type { GleanAnswerShape } from '../helpers/gleanShapes';
-import type { GleanResponse, RetryPolicy } from '../transport';
-import { DEFAULT_RETRY_POLICY, gleanApiRequest } from '../transport';
-
-/** Options every operation shares; each operation's "Options" collection starts from these. */
-
-export const actAsOption: INodeProperties = {
-	displayName: 'Act As',
-	name: 'actAs',
-	type: 'string',
-	default: '',
-	placeholder: 'e.g. name@example.com',
-	description:
-		'E-mail of the user to act as (global tokens only); overrides the credential’s Act As',
-};
-
-export const localeOption: INodeProperties = {
-	displayName: 'Locale',
-	name: 'locale',
-	type: 'string',
-	default: '',
-	placeholder: 'e.g. en, ja, pt-BR',
-	description: 'Language and formats for Glean’s answer, as an RFC 5646 tag',
-};
-
-export const timezoneOffsetOption: INodeProperties = {
-	displayName: 'Timezone Offset (Minutes)',
-	name: 'timezoneOffset',
-	type: 'number',
-	default: 0,
-	description:
-		'Minutes east of UTC for dates in Glean’s answer (PDT is -420). Without this option the workflow’s time zone is used.',
-};
-
-export const retryOption: INodeProperties = {
-	displayName: 'Retry',
-	name: 'retry',
-	type: 'fixedCollection',
-	// Literals, as n8n's lint wants; they equal DEFAULT_RETRY_POLICY (a test checks).
-	default: { settings: { maxAttempts: 5, maxWaitSeconds: 120 } },
-	placeholder: 'Add Retry Settings',
-	description:
-		'When Glean is busy (429, 503) or briefly unreachable, wait and try again. Without this option: 5 attempts, at most 120 seconds of waiting.',
-	options: [
-		{
-			displayName: 'Settings',
-			name: 'settings',
-			values: [
-				{
-					displayName: 'Max Attempts',
-					name: 'maxAttempts',
-					type: 'number',
-					default: 5,
-					typeOptions: { minValue: 1, maxValue: 10 },
-					description: 'Tries in all, the first included; 1 turns retries off',
-				},
-				{
-					displayName: 'Max Total Wait (Seconds)',
-					name: 'maxWaitSeconds',
-					type: 'number',
-					default: 120,
-					typeOptions: { minValue: 0, maxValue: 3600 },
-					description:
-						'The most all waits between tries may add up to (at most an hour). A Retry-After from Glean longer than what is left ends the retries at once.',
-				},
-			],
-		},
-	],
-};
-
-/** The item's retry limits from the "Retry" option; out-of-range values are errors before any request. */
-export function readRetryPolicy(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	options: IDataObject,
-): RetryPolicy {
-	const settings = (
-		options.retry as { settings?: { maxAttempts?: unknown; maxWaitSeconds?: unknown } } | undefined
-	)?.settings;
-	const maxAttempts = settings?.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts;
-	const maxWaitSeconds = settings?.maxWaitSeconds ?? DEFAULT_RETRY_POLICY.maxWaitMillis / 1000;
-	if (
-		typeof maxAttempts !== 'number' ||
-		!Number.isInteger(maxAttempts) ||
-		maxAttempts < 1 ||
-		maxAttempts > 10
-	) {
-		throw invalidOption(
-			context,
-			itemIndex,
-			'Retry → Max Attempts',
-			maxAttempts,
-			'a whole number from 1 (no retries) to 10',
-		);
-	}
-	if (
-		typeof maxWaitSeconds !== 'number' ||
-		!Number.isFinite(maxWaitSeconds) ||
-		maxWaitSeconds < 0 ||
-		maxWaitSeconds > 3600
-	) {
-		throw invalidOption(
-			context,
-			itemIndex,
-			'Retry → Max Total Wait (Seconds)',
-			maxWaitSeconds,
-			'a number of seconds from 0 to 3600',
-		);
-	}
-	return { maxAttempts, maxWaitMillis: Math.round(maxWaitSeconds * 1000) };
-}
-
-/** An option value out of range: the error names the item, the option and what it must be. */
-export function invalidOption(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	displayName: string,
-	value: unknown,
-	expected: string,
-): NodeOperationError {
-	return new NodeOperationError(
-		context.getNode(),
-		`Item ${itemIndex}: "${displayName}" is ${JSON.stringify(value) ?? String(value)}, but must be ${expected}`,
-		{ itemIndex, description: `Set "${displayName}" to ${expected}. Nothing was sent to Glean.` },
-	);
-}
-
-export const MAX_CONCURRENCY = 50;
-
-export const concurrencyOption: INodeProperties = {
-	displayName: 'Concurrency',
-	name: 'concurrency',
-	type: 'number',
-	default: 1,
-	typeOptions: { minValue: 1, maxValue: 50 },
-	description:
-		'How many items to send to Glean at the same time. Outputs keep the input order. Glean allows about one chat message every two seconds per user: above that, its 429 answers make every parallel request pause together.',
-};
+import type { GleanResponse } from '../transport';
+import { gleanApiRequest } from '../transport';
+import { readRetryPolicy } from './options';
 
 /**
- * An "Options" collection: the operation's options plus "Concurrency" and "Retry", which every
- * operation has, sorted by name as n8n's editor convention wants.
+ * What operations share besides their options (options.ts, re-exported here): the item's query
+ * parameters, the JSON call with the item's options applied, and reading required parameters.
  */
-export function optionsCollection(options: INodeProperties[]): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [...options, concurrencyOption, retryOption].sort((a, b) =>
-			a.displayName.localeCompare(b.displayName),
-		),
-	};
-}
+
+export * from './options';
 
 /** The `timezoneOffset` and `locale` query parameters Glean's endpoints take. */
 export function gleanQuery(context: IExecuteFunctions, options: IDataObject): IDataObject {
