@@ -46,7 +46,7 @@ async function main(): Promise<void> {
 			`The latest output of \`npm run bench\` (${new Date().toISOString().slice(0, 10)}, ${minutes} min), on ${machine()}:`,
 			"the project's development machine kind (a 2-core cloud VM). Ours and each baseline ran in the same",
 			'run, on the same machine; ratios are ours ÷ baseline. What the benchmarks do, and what the figures',
-			'mean, is in the README\'s "Performance" section.',
+			'mean, is in docs/performance.md.',
 		].join('\n');
 		writeFileSync(
 			join(__dirname, '..', '..', 'bench', 'RESULTS.md'),
