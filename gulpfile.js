@@ -1,8 +1,35 @@
-// The build's steps after tsc: the node's and the credential's icons copied next to their compiled
-// files in dist/, then a marker telling the tests (test/harness/globalSetup.ts) when dist/ was built.
+// The build (`npm run build`, `gulp build`): the TypeScript compiled into dist/, the node's and the
+// credential's icons copied beside it, and a marker telling the tests (test/harness/globalSetup.ts)
+// when the build started and from which sources, so they rebuild a dist/ that is out of date.
+const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const { parallel, series, src, dest, task } = require('gulp');
+
+/** The files a build reads: what the tests compare the marker against. */
+const INPUTS = ['nodes', 'credentials', 'tsconfig.json', 'gulpfile.js'];
+
+function inputFiles(entry = '.') {
+	const stat = fs.statSync(entry);
+	if (!stat.isDirectory()) return [entry];
+	const children =
+		entry === '.' ? INPUTS : fs.readdirSync(entry).map((name) => path.join(entry, name));
+	return children.flatMap((child) => inputFiles(child)).sort();
+}
+
+let startedAt = 0;
+
+function noteStart(done) {
+	startedAt = Date.now();
+	done();
+}
+
+function compile(done) {
+	execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], {
+		stdio: 'inherit',
+	});
+	done();
+}
 
 const copyNodeIcons = () =>
 	src(path.resolve('nodes', '**', '*.{png,svg}'), { encoding: false }).pipe(
@@ -14,11 +41,12 @@ const copyCredentialIcons = () =>
 	);
 
 async function markBuilt() {
+	const marker = { startedAt, inputs: inputFiles() };
 	await fs.promises.writeFile(
 		path.resolve('dist', '.built-from-sources'),
-		`${new Date().toISOString()}\n`,
+		`${JSON.stringify(marker)}\n`,
 	);
 }
 
 task('build:icons', parallel(copyNodeIcons, copyCredentialIcons));
-task('build', series(parallel(copyNodeIcons, copyCredentialIcons), markBuilt));
+task('build', series(noteStart, compile, parallel(copyNodeIcons, copyCredentialIcons), markBuilt));

@@ -38,6 +38,12 @@ async function main(): Promise<void> {
 		console.log(USAGE);
 		return;
 	}
+	const unknown = args.find((arg) => arg.startsWith('-') && arg !== '--save-chat');
+	if (unknown !== undefined) {
+		console.error(`Unknown option ${unknown}.\n\n${USAGE}`);
+		process.exitCode = 2;
+		return;
+	}
 	const saveChat = args.includes('--save-chat');
 	const question =
 		args
@@ -54,7 +60,11 @@ async function main(): Promise<void> {
 		return;
 	}
 	const tokenType = process.env.GLEAN_TOKEN_TYPE?.trim().toLowerCase() || 'token';
-	if (tokenType !== 'token' && tokenType !== 'oauth') {
+	if (!realBaseUrl && (process.env.GLEAN_ACT_AS || process.env.GLEAN_TOKEN_TYPE)) {
+		console.log(
+			'(GLEAN_ACT_AS and GLEAN_TOKEN_TYPE apply to your Glean only; the emulator does not use them.)',
+		);
+	} else if (tokenType !== 'token' && tokenType !== 'oauth') {
 		console.error(`GLEAN_TOKEN_TYPE is "${tokenType}"; it must be "token" or "oauth".\n\n${USAGE}`);
 		process.exitCode = 2;
 		return;
@@ -81,9 +91,8 @@ async function main(): Promise<void> {
 			'Asking the local Glean emulator (set GLEAN_BASE_URL and GLEAN_API_TOKEN to ask your Glean; npm run demo -- --help)',
 		);
 	}
-	console.log(`\nQuestion: ${question}${saveChat ? ' (saved to the chat history)' : ''}\n`);
-	// What a chat connected to n8n shows while Glean writes: an agent's plan first, then the answer.
-	console.log('Live, as n8n streams it to a chat:\n');
+	console.log(`\nQuestion: ${question}${saveChat ? ' (saved to the chat history)' : ''}`);
+	let streamed = false;
 
 	try {
 		const result = await runGleanNode({
@@ -96,7 +105,11 @@ async function main(): Promise<void> {
 			credentials: credentials as Record<string, string>,
 			streaming: true,
 			onChunk: (chunk) => {
-				if (chunk.type === 'item' && chunk.content) process.stdout.write(chunk.content);
+				if (chunk.type !== 'item' || !chunk.content) return;
+				// What a chat connected to n8n shows while Glean writes: an agent's plan first, then the answer.
+				if (!streamed) process.stdout.write('\nLive, as n8n streams it to a chat:\n\n');
+				streamed = true;
+				process.stdout.write(chunk.content);
 			},
 		});
 		process.stdout.write('\n');

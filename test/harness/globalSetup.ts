@@ -1,37 +1,60 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { packageRoot } from './paths';
 
 /**
  * Tests load the built package (dist/), as n8n does. So that `npx jest some.test.ts` after an
- * edit never tests the old build, dist/ is rebuilt first when any source of the node or the
- * credential is newer than the last build (the marker `npm run build` leaves; see gulpfile.js).
+ * edit never tests an old build, dist/ is built again, from scratch, when the marker `npm run
+ * build` leaves (gulpfile.js) is missing, names other inputs than there are now (a file added or
+ * deleted), or is older than one of them (an edit, also one saved while that build ran). A build
+ * that fails shows its errors.
  */
-const SOURCES = ['nodes', 'credentials'];
-const MARKER = join('dist', '.built-from-sources');
+const INPUTS = ['nodes', 'credentials', 'tsconfig.json', 'gulpfile.js'];
 
 export default function globalSetup(): void {
 	const root = packageRoot();
-	const marker = join(root, MARKER);
-	const builtAt = existsSync(marker) ? statSync(marker).mtimeMs : 0;
-	const changed = SOURCES.flatMap((folder) => newerFiles(join(root, folder), builtAt));
-	if (builtAt > 0 && changed.length === 0) return;
-	const why =
-		builtAt === 0
-			? 'no build marker'
-			: `${changed.length} source file(s) changed since, e.g. ${changed[0].slice(root.length + 1)}`;
+	const why = staleness(root);
+	if (why === undefined) return;
 	process.stdout.write(`\nRebuilding dist/ before the tests (${why}) …\n`);
-	execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+	// From scratch: the incremental build keeps its state in dist/ and would not replace a deleted output.
+	rmSync(join(root, 'dist'), { recursive: true, force: true });
+	try {
+		execFileSync('npm', ['run', 'build', '--silent'], {
+			cwd: root,
+			stdio: 'inherit',
+			shell: process.platform === 'win32',
+		});
+	} catch {
+		throw new Error(
+			'The build failed (its errors are above): fix them, or run npm run build to see them again.',
+		);
+	}
 }
 
-function newerFiles(folder: string, than: number): string[] {
-	const found: string[] = [];
-	for (const entry of readdirSync(folder, { withFileTypes: true })) {
-		const path = join(folder, entry.name);
-		if (entry.isDirectory()) found.push(...newerFiles(path, than));
-		else if (statSync(path).mtimeMs > than) found.push(path);
+function staleness(root: string): string | undefined {
+	const markerFile = join(root, 'dist', '.built-from-sources');
+	if (!existsSync(markerFile)) return 'no build marker';
+	let marker: { startedAt?: number; inputs?: string[] };
+	try {
+		marker = JSON.parse(readFileSync(markerFile, 'utf8')) as typeof marker;
+	} catch {
+		return 'an unreadable build marker';
 	}
-	return found;
+	const inputs = INPUTS.flatMap((entry) => files(root, entry)).sort();
+	if (JSON.stringify(inputs) !== JSON.stringify(marker.inputs))
+		return 'source files were added or deleted';
+	const changed = inputs.find(
+		(file) => statSync(join(root, file)).mtimeMs > (marker.startedAt ?? 0),
+	);
+	return changed === undefined ? undefined : `${changed} changed since`;
+}
+
+/** The files under `entry` (relative to `root`), sorted, as gulpfile.js lists them. */
+function files(root: string, entry: string): string[] {
+	if (!statSync(join(root, entry)).isDirectory()) return [entry];
+	return readdirSync(join(root, entry))
+		.flatMap((name) => files(root, join(entry, name)))
+		.sort();
 }

@@ -151,6 +151,27 @@ describe('a streamed answer that is not Glean’s says so too (not "the answer s
 		expect(error?.description).not.toContain('Run the item again');
 	});
 
+	test('a text/html body of several plain lines (a proxy’s notice) is not read as an answer', async () => {
+		const notice = 'Service temporarily unavailable\nPlease retry later\nproxy-7';
+		setup.glean.enqueue('chat', {
+			kind: 'text',
+			status: 200,
+			text: notice,
+			headers: { 'Content-Type': 'text/html' },
+		});
+		const { error, chunks } = await runGleanNode({
+			parameters: streamed.parameters,
+			credentials: setup.credentials(),
+			streaming: true,
+		});
+		expect(error?.message).toBe(
+			`The answer to chat was not Glean's: 200 with text that is not JSON`,
+		);
+		expect(error?.description).toContain(`It began with: ${notice}`);
+		// Nothing began in the chat: only n8n's one error chunk.
+		expect(chunks.map((chunk) => chunk.type)).toEqual(['error']);
+	});
+
 	test('JSON lines of another API', async () => {
 		const { error } = await runWith(streamed, {
 			kind: 'ndjson',

@@ -28,7 +28,7 @@ export function answerError(
  * end like this when a tool is still pending). An answer of "" would pass as a fact downstream.
  * The steps travel as the partial answer.
  */
-export function unfinishedAnswerError(
+function unfinishedAnswerError(
 	node: INode,
 	itemIndex: number,
 	aggregator: ChatStreamAggregator,

@@ -50,7 +50,7 @@ export interface ComposedAnswer {
  * Joins answer messages into one answer. `citationTable` holds every citation read so far (the
  * messages' `refs` index it); only those these messages cite are kept, renumbered.
  */
-export function composeAnswer(
+function composeAnswer(
 	messages: AnswerMessage[],
 	citationTable: SimplifiedCitation[],
 ): ComposedAnswer {
@@ -92,7 +92,7 @@ export function answerMarkdown(answerWithMarkers: string, citations: SimplifiedC
  * What goes between two messages so they read as separate paragraphs: a blank line, less the
  * line breaks already there at the end of `before` or the start of `after`.
  */
-export function paragraphBreak(before: string, after: string): string {
+function paragraphBreak(before: string, after: string): string {
 	const newlines = (/\n*$/.exec(before)?.[0].length ?? 0) + (/^\n*/.exec(after)?.[0].length ?? 0);
 	return '\n'.repeat(Math.max(0, 2 - newlines));
 }

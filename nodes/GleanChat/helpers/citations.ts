@@ -9,7 +9,7 @@ export interface SimplifiedCitation {
 	type: 'document' | 'file' | 'person' | 'entity' | 'skill' | 'other';
 }
 
-export function simplifyCitation(citation: GleanCitation): SimplifiedCitation {
+function simplifyCitation(citation: GleanCitation): SimplifiedCitation {
 	const document = citation.sourceDocument;
 	if (document && typeof document === 'object') {
 		return compact({
@@ -56,7 +56,7 @@ export function simplifyCitation(citation: GleanCitation): SimplifiedCitation {
 	return { type: 'other' };
 }
 
-export function citationKey(simplified: SimplifiedCitation, citation: GleanCitation): string {
+function citationKey(simplified: SimplifiedCitation, citation: GleanCitation): string {
 	const identity = simplified.documentId ?? simplified.url ?? simplified.title;
 	if (identity !== undefined) return `${simplified.type}:${identity}`;
 	return `other:${JSON.stringify(citation)}`;

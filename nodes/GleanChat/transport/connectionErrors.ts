@@ -83,9 +83,9 @@ const CONNECTION_REASONS: Record<string, string> = {
 function connectionReason(code: string | undefined): string | undefined {
 	if (code === undefined) return undefined;
 	if (Object.hasOwn(CONNECTION_REASONS, code)) return CONNECTION_REASONS[code];
-	return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|^ERR_TLS|^ERR_SSL/.test(code)
-		? `its TLS certificate was not accepted (${code})`
-		: undefined;
+	if (/^CERT_|SELF_SIGNED|UNABLE_TO_VERIFY|^ERR_TLS_CERT/.test(code))
+		return `its TLS certificate was not accepted (${code})`;
+	return /^ERR_SSL|^ERR_TLS/.test(code) ? `a TLS error (${code})` : undefined;
 }
 
 /**

@@ -54,20 +54,16 @@ export async function checkedCredential(
 			},
 		);
 	}
-	const credentialActAs = checkedActAs(
-		this,
-		itemIndex,
-		String(credentials.actAs ?? ''),
-		'the credential',
-		'Fix it or leave it empty.',
-	);
-	const actAs = checkedActAs(
-		this,
-		itemIndex,
-		callActAs ?? '',
-		'this item',
-		'Fix the option (or its expression) or remove it.',
-	);
+	const credentialActAs = checkedActAs(this, itemIndex, String(credentials.actAs ?? ''), {
+		field: `the credential's "Act As"`,
+		where: 'the credential',
+		fix: 'Fix it or leave it empty.',
+	});
+	const actAs = checkedActAs(this, itemIndex, callActAs ?? '', {
+		field: 'the "Act As" option',
+		where: 'this item',
+		fix: 'Fix the option (or its expression) or remove it.',
+	});
 	// Glean's rate limits count per user: the Act As user when there is one.
 	return { baseUrl, token: String(credentials.apiToken ?? ''), user: actAs || credentialActAs };
 }
@@ -76,12 +72,10 @@ function checkedActAs(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	value: string,
-	where: string,
-	fix: string,
+	{ field, where, fix }: { field: string; where: string; fix: string },
 ): string {
 	const actAs = value.trim();
 	if (actAs === '' || isEmailAddress(actAs)) return actAs;
-	const field = where === 'the credential' ? `the credential's "Act As"` : 'the "Act As" option';
 	throw new NodeOperationError(
 		context.getNode(),
 		`Item ${itemIndex}: ${field} is not an e-mail address`,

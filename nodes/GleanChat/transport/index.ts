@@ -9,7 +9,7 @@ import { send } from './send';
 import type { ByteStream, GleanCall, GleanResponse } from './types';
 
 /**
- * The only code that talks HTTP to Glean, and all the operations use of it: three kinds of call
+ * The transport: all the operations use of Glean's HTTP API, and the only way to it: three kinds of call
  * (JSON, bytes, a stream), each sent by send.ts (credential checks, retries, time limits,
  * closing what is given up), Glean's failures made into n8n errors by gleanErrors.ts, and
  * Glean's `2xx` JSON checked against the shape the operation names (gleanAnswers.ts).

@@ -60,7 +60,7 @@ export async function execute(
 				)
 	).catch(async (error: unknown) => {
 		chat.forgetIfRefused(error);
-		return await Promise.reject(error);
+		throw error;
 	});
 	if (response.statusCode === 202) {
 		const queued = queuedItem(response.body ?? {}, chat.chatId);

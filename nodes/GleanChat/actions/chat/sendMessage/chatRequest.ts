@@ -25,8 +25,7 @@ interface RestrictionFilterValues {
 }
 
 /**
- * The item's message and options, checked. Reads parameters only (nothing awaits), so items
- * start in the order the router gives them.
+ * The item's message and options, checked.
  * @throws NodeOperationError naming the item, the parameter and the fix: an empty message, an
  * option Glean would refuse or misread.
  */

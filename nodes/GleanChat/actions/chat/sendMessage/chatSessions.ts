@@ -7,7 +7,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
  * runs. Entries expire, and the map keeps at most MAX_SESSIONS, the least recently used going first.
  */
 
-export const MAX_SESSIONS = 1000;
+const MAX_SESSIONS = 1000;
 
 interface SessionEntry {
 	chatId: string;
@@ -27,7 +27,7 @@ function sessions(context: IExecuteFunctions): Record<string, SessionEntry> {
 }
 
 /** The chat ID remembered for `key`, unless it expired (then it is forgotten). */
-export function rememberedChat(
+function rememberedChat(
 	context: IExecuteFunctions,
 	key: string,
 	expiryMinutes: number,
@@ -44,7 +44,7 @@ export function rememberedChat(
 }
 
 /** Remembers `chatId` for `key`; drops expired entries and, beyond MAX_SESSIONS, the least recently used. */
-export function rememberChat(
+function rememberChat(
 	context: IExecuteFunctions,
 	key: string,
 	chatId: string,
@@ -65,7 +65,7 @@ export function rememberChat(
 	}
 }
 
-export function forgetChat(context: IExecuteFunctions, key: string): void {
+function forgetChat(context: IExecuteFunctions, key: string): void {
 	delete sessions(context)[key];
 }
 

@@ -56,24 +56,32 @@ export async function readStreamedAnswer(
 		const text = await readText(response.body, page ? MAX_PAGE_BYTES : Infinity);
 		return {
 			...response,
-			body: await readWhole.call(this, call, response.statusCode, text, reading),
+			body: await readWhole.call(
+				this,
+				call,
+				{ statusCode: response.statusCode, text, labelledJson: whole },
+				reading,
+			),
 		};
 	}
 	await readLines.call(this, response.body, reading);
 	return { ...response, body: undefined };
 }
 
-/** A body read whole: the 202's note (returned), Glean's whole answer, or NDJSON labelled as JSON. */
+/**
+ * A body read whole: the 202's note (returned), a page that is not Glean's, Glean's whole answer,
+ * or NDJSON labelled as JSON (`labelledJson`: the Content-Type said application/json).
+ */
 async function readWhole(
 	this: IExecuteFunctions,
 	call: GleanCall,
-	statusCode: number,
-	text: string,
+	{ statusCode, text, labelledJson }: { statusCode: number; text: string; labelledJson: boolean },
 	reading: Reading,
 ): Promise<Record<string, unknown> | undefined> {
 	const { aggregator, live, itemIndex } = reading;
 	const shape = statusCode === 202 ? CHAT_QUEUED : CHAT_RESPONSE;
 	if (
+		labelledJson &&
 		statusCode !== 202 &&
 		text.trim().includes('\n') &&
 		answerProblem(text, shape) === 'text that is not JSON'
