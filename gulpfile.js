@@ -9,18 +9,25 @@ const { parallel, series, src, dest, task } = require('gulp');
 /** The files a build reads: what the tests compare the marker against. */
 const INPUTS = ['nodes', 'credentials', 'tsconfig.json', 'gulpfile.js'];
 
+/** The input files, sorted; dotfiles (editor locks and swap files) are not inputs. */
 function inputFiles(entry = '.') {
-	const stat = fs.statSync(entry);
-	if (!stat.isDirectory()) return [entry];
+	if (entry !== '.' && !fs.statSync(entry).isDirectory()) return [entry];
 	const children =
-		entry === '.' ? INPUTS : fs.readdirSync(entry).map((name) => path.join(entry, name));
+		entry === '.'
+			? INPUTS
+			: fs
+					.readdirSync(entry)
+					.filter((name) => !name.startsWith('.'))
+					.map((name) => path.join(entry, name));
 	return children.flatMap((child) => inputFiles(child)).sort();
 }
 
-let startedAt = 0;
+/** When the build started, and the inputs it found then. */
+const started = { at: 0, inputs: [] };
 
 function noteStart(done) {
-	startedAt = Date.now();
+	started.at = Date.now();
+	started.inputs = inputFiles();
 	done();
 }
 
@@ -41,7 +48,7 @@ const copyCredentialIcons = () =>
 	);
 
 async function markBuilt() {
-	const marker = { startedAt, inputs: inputFiles() };
+	const marker = { startedAt: started.at, inputs: started.inputs };
 	await fs.promises.writeFile(
 		path.resolve('dist', '.built-from-sources'),
 		`${JSON.stringify(marker)}\n`,

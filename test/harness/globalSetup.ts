@@ -45,9 +45,9 @@ function staleness(root: string): string | undefined {
 	const inputs = INPUTS.flatMap((entry) => files(root, entry)).sort();
 	if (JSON.stringify(inputs) !== JSON.stringify(marker.inputs))
 		return 'source files were added or deleted';
-	const changed = inputs.find(
-		(file) => statSync(join(root, file)).mtimeMs > (marker.startedAt ?? 0),
-	);
+	// From the start of the second the build started in: some file systems keep whole seconds.
+	const since = Math.floor((marker.startedAt ?? 0) / 1000) * 1000;
+	const changed = inputs.find((file) => statSync(join(root, file)).mtimeMs >= since);
 	return changed === undefined ? undefined : `${changed} changed since`;
 }
 
@@ -55,6 +55,7 @@ function staleness(root: string): string | undefined {
 function files(root: string, entry: string): string[] {
 	if (!statSync(join(root, entry)).isDirectory()) return [entry];
 	return readdirSync(join(root, entry))
+		.filter((name) => !name.startsWith('.'))
 		.flatMap((name) => files(root, join(entry, name)))
 		.sort();
 }

@@ -151,6 +151,23 @@ describe('a streamed answer that is not Glean’s says so too (not "the answer s
 		expect(error?.description).not.toContain('Run the item again');
 	});
 
+	test('a body read whole (labelled JSON) that breaks off says so, like a broken stream', async () => {
+		const body = `${JSON.stringify({ messages: [{ author: 'GLEAN_AI', messageType: 'CONTENT', fragments: [{ text: 'x'.repeat(5000) }] }] })}\n`;
+		const { error } = await runWith(streamed, {
+			kind: 'ndjson',
+			body,
+			contentType: 'application/json',
+			chunking: { sizes: [1000] },
+			dropAfterBytes: 3000,
+		});
+		expect(error?.message).toMatch(
+			/^Glean's answer stopped before it was complete: the connection to Glean was lost after part of the answer/,
+		);
+		expect(error?.description).toBe(
+			'The stream ended abnormally, so the answer may be cut short. Run the item again.',
+		);
+	});
+
 	test('a text/html body of several plain lines (a proxy’s notice) is not read as an answer', async () => {
 		const notice = 'Service temporarily unavailable\nPlease retry later\nproxy-7';
 		setup.glean.enqueue('chat', {

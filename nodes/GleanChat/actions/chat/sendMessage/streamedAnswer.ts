@@ -4,22 +4,17 @@ import type { ChatStreamAggregator } from '../../../helpers/chatStreamAggregator
 import { answerProblem, CHAT_QUEUED, CHAT_RESPONSE } from '../../../helpers/gleanShapes';
 import type { ByteStream, GleanCall, GleanResponse } from '../../../transport';
 import type { LiveAnswer } from './liveAnswer';
+import { readFailure, STREAM_BROKE } from './readFailure';
 import {
 	BASE_URL_HINT,
 	checkedAnswer,
-	ClientTimeoutError,
 	gleanApiStreamRequest,
 	headerValue,
 	itemToken,
 	notGleanAnswerError,
 	readText,
-	SilenceError,
 } from '../../../transport';
 import { answerError, answerFailure } from '../../errors';
-
-/** What a stream that broke off means for the user. */
-const STREAM_BROKE =
-	'The stream ended abnormally, so the answer may be cut short. Run the item again.';
 
 /** An HTML page is read this far for the error's quote, and no further. */
 const MAX_PAGE_BYTES = 64 * 1024;
@@ -53,7 +48,19 @@ export async function readStreamedAnswer(
 	const whole = /^\s*application\/json\s*(;|$)/i.test(contentType);
 	// Not NDJSON: the 202 note that the chat is busy, a page that is not Glean's, or Glean's whole JSON answer.
 	if (response.statusCode === 202 || page || whole) {
-		const text = await readText(response.body, page ? MAX_PAGE_BYTES : Infinity);
+		let text: string;
+		try {
+			text = await readText(response.body, page ? MAX_PAGE_BYTES : Infinity);
+		} catch (error) {
+			const { failure, description } = readFailure(error, 'part of the answer');
+			throw answerError(
+				this.getNode(),
+				reading.itemIndex,
+				`Glean's answer stopped before it was complete: ${reading.clean(failure)}`,
+				reading.aggregator,
+				{ description },
+			);
+		}
 		return {
 			...response,
 			body: await readWhole.call(
@@ -128,16 +135,10 @@ async function readLines(
 			try {
 				next = await chunks.next();
 			} catch (error) {
-				if (error instanceof ClientTimeoutError || error instanceof SilenceError) {
-					failure = `${error.message}, after ${aggregator.lines} line(s) of the answer`;
-					description =
-						error instanceof ClientTimeoutError
-							? 'Glean did not finish in time, so the node stopped waiting. Raise "Timeout (Ms)" in the node\'s options or use a faster agent.'
-							: 'Glean stopped sending in the middle of the answer. Run the item again later; a faster agent may help.';
-					break;
-				}
-				const cause = error instanceof Error ? error.message : String(error);
-				failure = `the connection to Glean was lost after ${aggregator.lines} line(s) of the answer (${cause.replace(/^Error: /, '')})`;
+				({ failure, description } = readFailure(
+					error,
+					`${aggregator.lines} line(s) of the answer`,
+				));
 				break;
 			}
 			if (next.done) {
