@@ -9,6 +9,7 @@ import {
 	defaultConversation,
 	toNdjson,
 } from './conversation';
+import type { TokenBuckets } from './rateLimit';
 import { GleanSpec } from './specValidator';
 
 /**
@@ -42,6 +43,8 @@ export interface RecordedRequest {
 	/** When the request arrived, and when its connection closed (performance.now()). */
 	receivedAt: number;
 	closedAt?: number;
+	/** The status answered, once the connection closed. */
+	status?: number;
 }
 
 /** How a streamed body is cut into writes. */
@@ -129,6 +132,9 @@ export class GleanEmulator {
 	/** Called with each request once answered (`npm run dev` prints them). */
 	onRequest?: (request: RecordedRequest, status: number) => void;
 
+	/** Glean's rate limit (see rateLimit.ts); none by default. */
+	rateLimit?: TokenBuckets;
+
 	/** A pause before answering each request (a slow Glean), fixed or per request. */
 	responseDelayMs: number | ((request: RecordedRequest) => number) = 0;
 
@@ -205,6 +211,7 @@ export class GleanEmulator {
 		this.requireActAs = false;
 		this.faults = undefined;
 		this.responseDelayMs = 0;
+		this.rateLimit = undefined;
 		this.maxInFlight = 0;
 	}
 
@@ -258,7 +265,10 @@ export class GleanEmulator {
 		};
 		this.requests.push(recorded);
 		// Reported once answered, when its spec problems and status are known.
-		response.once('close', () => this.onRequest?.(recorded, response.statusCode));
+		response.once('close', () => {
+			recorded.status = response.statusCode;
+			this.onRequest?.(recorded, response.statusCode);
+		});
 		for (const waiter of this.waiters.filter((entry) => entry.endpoint === recorded.endpoint)) {
 			this.waiters.splice(this.waiters.indexOf(waiter), 1);
 			waiter.resolve(recorded);
@@ -272,6 +282,13 @@ export class GleanEmulator {
 		}
 
 		await this.validate(recorded, request.headers['content-type'], url.searchParams);
+		const user = `${request.headers.authorization}\n${String(request.headers['x-glean-actas'] ?? '')}`;
+		const refusal = this.rateLimit?.refusal(user, recorded.endpoint);
+		if (refusal) {
+			response.writeHead(429, { 'Content-Type': 'text/plain; charset=utf-8', ...refusal });
+			response.end('Too Many Requests\n');
+			return;
+		}
 		if (recorded.problems.length > 0) {
 			return sendText(response, 400, `Bad Request\n${recorded.problems.join('\n')}`);
 		}

@@ -1,6 +1,6 @@
 import { GleanEmulator } from '../emulator/gleanEmulator';
 import type { VirtualClock } from './virtualClock';
-import { useVirtualRetryClock } from './virtualClock';
+import { forgetGleanPaces, useVirtualRetryClock } from './virtualClock';
 
 /**
  * The usual life of a test file: one emulator accepting `token` for the whole file, reset
@@ -26,6 +26,7 @@ export function gleanTestSetup(
 	afterAll(async () => await glean?.stop());
 	beforeEach(() => {
 		glean!.reset();
+		forgetGleanPaces();
 		if (virtualClock) clock = useVirtualRetryClock({ seed });
 	});
 	afterEach(() => {

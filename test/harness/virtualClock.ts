@@ -7,7 +7,8 @@ import { PACKAGE_DIR } from './n8nHarness';
 /**
  * Lets the node's retries wait in virtual time: the built package's retry clock (the same
  * module instance n8n-core loaded) records each wait and returns at once, and its `now`
- * advances by the time waited. Tests then assert exact waits without sleeping for real.
+ * advances by the time waited. Tests then assert exact waits without sleeping for real. Every
+ * Glean user's learned pace is forgotten.
  */
 export interface VirtualClock {
 	/** Every wait the node asked for, in order, in milliseconds. */
@@ -27,6 +28,8 @@ export function useVirtualRetryClock({
 		retryClock: typeof RetryClock;
 	};
 	const original = { ...retryClock };
+	// Paces learned in another clock's time would make no sense in this one.
+	forgetGleanPaces();
 	const randomNumber = random ?? seededRandom(seed);
 	let now = startAt;
 	const clock: VirtualClock = {
@@ -56,4 +59,16 @@ export function useSilenceLimit(millis: number): () => void {
 	return () => {
 		silenceLimit.millis = original;
 	};
+}
+
+/**
+ * Forgets every Glean user's learned pace in the built package (the module instance n8n-core
+ * loaded): each test starts from a Glean that has never refused.
+ */
+export function forgetGleanPaces(): void {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { forgetPaces } = require(join(PACKAGE_DIR, 'dist/nodes/GleanChat/transport/pace.js')) as {
+		forgetPaces: () => void;
+	};
+	forgetPaces();
 }

@@ -5,7 +5,7 @@ import type { RecordedRequest } from '../emulator/gleanEmulator';
 import { gleanTestSetup } from '../harness/gleanTestSetup';
 import { runGleanNode } from '../harness/n8nHarness';
 import { operationCases } from '../harness/operationCases';
-import { useVirtualRetryClock } from '../harness/virtualClock';
+import { forgetGleanPaces } from '../harness/virtualClock';
 
 /**
  * Options → Concurrency: up to N items' requests at once, outputs in input order with exact
@@ -176,42 +176,39 @@ describe('Concurrency', () => {
 		expect(refused).toBeLessThan(30);
 	});
 
-	test("with others waiting, a 429 pause gets a random share on top, and every wait counts against the item's limit", async () => {
-		// Virtual time, and the random share fixed at one half.
-		const clock = useVirtualRetryClock({ random: () => 0.5 });
-		try {
-			const run = async (maxWaitSeconds: number) => {
-				setup.glean.reset();
-				setup.glean.responseDelayMs = (request) => (questionOf(request) === 'q1' ? 30 : 0);
-				setup.glean.enqueue('chat', {
-					kind: 'text',
-					status: 429,
-					text: 'Too Many Requests',
-					headers: { 'Retry-After': '1' },
-				});
-				const { items } = await runGleanNode({
-					parameters: sendMessage({
-						concurrency: 2,
-						retry: { settings: { maxAttempts: 5, maxWaitSeconds } },
-					}),
-					items: [{ json: { q: 'q0' } }, { json: { q: 'q1' } }],
-					credentials: credentials(),
-					continueOnFail: true,
-				});
-				return items;
-			};
-			// q0 is told to wait 1 s while q1 is under way: 1 s + half of a 1 s window = 1.5 s.
-			let items = await run(1);
-			expect(items[0].json.error).toBe(
-				"Glean is rate limiting these requests: the next try would be in 1.5 s, more than the 1.0 s left of this item's retry wait limit (after 1 attempts)",
-			);
-			expect(items[1].json.answer).toEqual(expect.any(String));
-			items = await run(2);
-			expect(items.map((item) => item.json.error)).toEqual([undefined, undefined]);
-			expect(clock.waits).toEqual([1500]);
-		} finally {
-			clock.restore();
-		}
+	test("Max Requests per Minute spaces the requests from the first one, and each item's wait for its turn counts against its limit", async () => {
+		const run = async (maxWaitSeconds: number) => {
+			setup.glean.reset();
+			forgetGleanPaces();
+			const { items } = await runGleanNode({
+				parameters: sendMessage({
+					concurrency: 3,
+					maxRequestsPerMinute: 600,
+					retry: { settings: { maxAttempts: 5, maxWaitSeconds } },
+				}),
+				items: [{ json: { q: 'q0' } }, { json: { q: 'q1' } }, { json: { q: 'q2' } }],
+				credentials: credentials(),
+				continueOnFail: true,
+			});
+			return items;
+		};
+		// 600 per minute: one every 100 ms. q2's turn comes 200 ms after q0's: more than its 140 ms.
+		let items = await run(0.14);
+		expect(items.map((item) => item.json.error)).toEqual([
+			undefined,
+			undefined,
+			'"Max Requests per Minute" (600) spaces these requests: the next try would be in 0.2 s, more than the 0.1 s left of this item\'s retry wait limit',
+		]);
+		expect(items[2].json.description).toContain(
+			'Raise "Max Requests per Minute" if Glean allows more',
+		);
+		expect(setup.glean.requestsTo('chat').map(questionOf)).toEqual(['q0', 'q1']);
+		items = await run(1);
+		expect(items.map((item) => item.json.error)).toEqual([undefined, undefined, undefined]);
+		const sent = setup.glean.requestsTo('chat');
+		expect(sent.map(questionOf)).toEqual(['q0', 'q1', 'q2']);
+		expect(sent[1].receivedAt - sent[0].receivedAt).toBeGreaterThanOrEqual(95);
+		expect(sent[2].receivedAt - sent[1].receivedAt).toBeGreaterThanOrEqual(95);
 	});
 
 	test('one 429 pauses every parallel request for its Retry-After: no retry storm', async () => {

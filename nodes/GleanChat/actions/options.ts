@@ -109,8 +109,40 @@ export function readRetryPolicy(
 			'a number of seconds from 0 to 3600',
 		);
 	}
-	return { maxAttempts, maxWaitMillis: Math.round(maxWaitSeconds * 1000) };
+	const perMinute = options.maxRequestsPerMinute;
+	if (
+		perMinute !== undefined &&
+		(typeof perMinute !== 'number' ||
+			!Number.isFinite(perMinute) ||
+			perMinute < 1 ||
+			perMinute > MAX_PER_MINUTE)
+	) {
+		throw invalidOption(
+			context,
+			itemIndex,
+			'Max Requests per Minute',
+			perMinute,
+			`a number from 1 to ${MAX_PER_MINUTE}`,
+		);
+	}
+	return {
+		maxAttempts,
+		maxWaitMillis: Math.round(maxWaitSeconds * 1000),
+		maxPerMinute: perMinute,
+	};
 }
+
+const MAX_PER_MINUTE = 6000;
+
+export const maxRequestsPerMinuteOption: INodeProperties = {
+	displayName: 'Max Requests per Minute',
+	name: 'maxRequestsPerMinute',
+	type: 'number',
+	default: 30,
+	typeOptions: { minValue: 1, maxValue: 6000 },
+	description:
+		'Space the requests for the same Glean user to at most this many per minute, from the first one, so Glean never has to refuse them (429). Without this option the node learns the pace from Glean’s 429 answers. Glean allows about 30 chat messages per minute per user.',
+};
 
 /** An option value out of range: the error names the item, the option and what it must be. */
 export function invalidOption(
@@ -136,12 +168,12 @@ export const concurrencyOption: INodeProperties = {
 	default: 1,
 	typeOptions: { minValue: 1, maxValue: 50 },
 	description:
-		'How many items to send to Glean at the same time. Outputs keep the input order. Glean allows about one chat message every two seconds per user: above that, its 429 answers make every parallel request pause together.',
+		'How many items to send to Glean at the same time. Outputs keep the input order. Glean allows about one chat message every two seconds per user: once it answers 429, requests take turns at the pace it allows, and Concurrency still lets slow answers overlap.',
 };
 
 /**
- * An "Options" collection: the operation's options plus "Concurrency" and "Retry", which every
- * operation has, sorted by name as n8n's editor convention wants.
+ * An "Options" collection: the operation's options plus "Concurrency", "Max Requests per Minute"
+ * and "Retry", which every operation has, sorted by name as n8n's editor convention wants.
  */
 export function optionsCollection(options: INodeProperties[]): INodeProperties {
 	return {
@@ -150,7 +182,7 @@ export function optionsCollection(options: INodeProperties[]): INodeProperties {
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...options, concurrencyOption, retryOption].sort((a, b) =>
+		options: [...options, concurrencyOption, maxRequestsPerMinuteOption, retryOption].sort((a, b) =>
 			a.displayName.localeCompare(b.displayName),
 		),
 	};

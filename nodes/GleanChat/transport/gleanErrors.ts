@@ -42,19 +42,40 @@ export function retriesNote(
 	);
 }
 
-/** The run's shared pause is longer than what this item may still wait. */
-export function sharedPauseError(
+/**
+ * This item's turn at the pace Glean allows (pace.ts) would come after its retry wait limit.
+ * `waitMillis`: the expected wait; `perMinute`: the pace (0 while paused); `explicit`: the
+ * node's "Max Requests per Minute", if set.
+ */
+export function paceWaitError(
 	node: INode,
-	pause: number,
-	left: number,
-	attempts: number,
-	itemIndex: number,
+	{
+		waitMillis,
+		perMinute,
+		left,
+		attempts,
+		itemIndex,
+		explicit,
+	}: {
+		waitMillis: number;
+		perMinute: number;
+		left: number;
+		attempts: number;
+		itemIndex: number;
+		explicit?: number;
+	},
 ): NodeApiError {
-	const message = `Glean is rate limiting these requests: the next try would be in ${seconds(pause)}, more than the ${seconds(Math.max(0, left))} left of this item's retry wait limit`;
+	const ownLimit = explicit !== undefined && perMinute >= explicit - 1e-9;
+	const message = `${ownLimit ? `"Max Requests per Minute" (${explicit}) spaces these requests` : 'Glean is rate limiting these requests'}: the next try would be in ${seconds(waitMillis)}, more than the ${seconds(Math.max(0, left))} left of this item's retry wait limit`;
+	const pace =
+		perMinute === 0
+			? 'Glean answered 429 or 503, and every request for the same Glean user waits it out together.'
+			: ownLimit
+				? `Requests for the same Glean user take turns, at most ${explicit} per minute. Raise "Max Requests per Minute" if Glean allows more,`
+				: `Requests for the same Glean user take turns at about ${perMinute < 10 ? perMinute.toFixed(1) : Math.round(perMinute)} per minute, the pace learned from Glean's 429 answers.`;
 	return new NodeApiError(node, { message, httpCode: '429' } as JsonObject, {
 		message: attempts > 0 ? `${message} (after ${attempts} attempts)` : message,
-		description:
-			'Glean answered 429 (or 503) to a request of this node run for the same user, and all of them wait it out together. Raise "Max Total Wait" in the node\'s "Retry" option, lower "Concurrency", or run the workflow later.',
+		description: `${pace} ${ownLimit ? 'raise' : 'Raise'} "Max Total Wait" in the node's "Retry" option, lower "Concurrency", or run the workflow later.`,
 		httpCode: '429',
 		itemIndex,
 	});

@@ -8,8 +8,13 @@ import { sleep } from 'n8n-workflow';
 export interface RetryPolicy {
 	/** Tries in all, the first included: 1 turns retries off. */
 	maxAttempts: number;
-	/** The most the waits between tries may add up to. */
+	/** The most the waits between tries (and for turns at Glean's pace) may add up to. */
 	maxWaitMillis: number;
+	/**
+	 * The node's "Max Requests per Minute": pace requests for the same Glean user to this from
+	 * the first one on. Undefined: learn the pace from Glean's 429s (pace.ts).
+	 */
+	maxPerMinute?: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, maxWaitMillis: 120_000 };

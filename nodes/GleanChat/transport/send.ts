@@ -5,24 +5,31 @@ import { attempt, requestOptions } from './attempt';
 import { firstLine } from './body';
 import { checkedCredential } from './credential';
 import { connectionFailure, errorCode } from './connectionErrors';
-import { gleanError, retriesNote, sharedPauseError, silenceError } from './gleanErrors';
+import { gleanError, paceWaitError, retriesNote, silenceError } from './gleanErrors';
+import type { Pace, Turn } from './pace';
+import { paceFor } from './pace';
 import type { RetryDecision } from './retry';
-import { DEFAULT_RETRY_POLICY, RetryBudget, retryClock, seconds } from './retry';
-import type { SharedBackoff } from './sharedBackoff';
-import { sharedBackoff } from './sharedBackoff';
+import {
+	BACKOFF_BASE_MILLIS,
+	DEFAULT_RETRY_POLICY,
+	parseRetryAfter,
+	RetryBudget,
+	retryClock,
+	seconds,
+} from './retry';
 import type { GleanCall, GleanResponse } from './types';
 
 /**
- * Sending one call to Glean: tries (attempt.ts) within the client's time limits, tried again as
- * retry.ts decides, waiting with the other requests of the run for the same user after a 429
- * (sharedBackoff.ts), and the final failure as an n8n error (gleanErrors.ts).
+ * Sending one call to Glean: each try waits its turn at the pace Glean allows the user
+ * (pace.ts), runs within the client's time limits (attempt.ts), is tried again as retry.ts
+ * decides, and the final failure becomes an n8n error (gleanErrors.ts).
  */
 
 /**
  * Sends `call` and returns Glean's `2xx` answer (a stream body comes guarded by the time limits).
  * @throws NodeOperationError for a credential that cannot work (nothing sent); NodeApiError for
- * Glean's refusal or a connection failure once retries are done or not allowed, and for the
- * client's time limits.
+ * Glean's refusal or a connection failure once retries are done or not allowed, for a turn at
+ * Glean's pace that would come after the item's wait limit, and for the client's time limits.
  */
 export async function send(
 	this: IExecuteFunctions,
@@ -41,52 +48,68 @@ export async function send(
 	};
 	const budget = new RetryBudget(call.retry ?? DEFAULT_RETRY_POLICY);
 	const { baseUrl, token, user } = credential;
-	const backoff = sharedBackoff(this, `${baseUrl}\n${token}\n${user}`);
-	backoff.enter();
-	try {
-		for (;;) {
-			await waitForSharedPause.call(this, sending, backoff, budget);
-			budget.attempts++;
-			const result = await attempt.call(this, sending);
-			if ('answer' in result) return result.answer;
-			await afterFailure.call(this, sending, result, budget, backoff);
+	const pace = paceFor({ baseUrl, token, actAs: user }, call.endpoint);
+	for (;;) {
+		const turn = await takeTurn.call(this, sending, pace, budget);
+		if (!('sentAt' in turn)) throw turn;
+		budget.attempts++;
+		const result = await attempt.call(this, sending);
+		if ('answer' in result) {
+			pace.accepted(turn);
+			return result.answer;
 		}
-	} finally {
-		backoff.leave();
+		await afterFailure.call(this, sending, result, budget, pace, turn);
 	}
 }
 
 /**
- * This request, or another of the run for the same user, was told to back off: wait, and count
- * the wait against this item's retry limit.
+ * Waits for this try's turn at Glean's pace, counting the wait against the item's retry limit;
+ * the error to fail with when the turn would come after that limit.
  */
-async function waitForSharedPause(
+async function takeTurn(
 	this: IExecuteFunctions,
-	{ itemIndex, cancelSignal }: Sending,
-	backoff: SharedBackoff,
+	{ itemIndex, cancelSignal, call }: Sending,
+	pace: Pace,
 	budget: RetryBudget,
-): Promise<void> {
-	const pause = backoff.delay();
-	if (pause <= 0) return;
+): Promise<Turn | NodeApiError> {
 	const left = budget.policy.maxWaitMillis - budget.waitedMillis;
-	if (pause > left) throw sharedPauseError(this.getNode(), pause, left, budget.attempts, itemIndex);
-	await retryClock.sleep(pause, cancelSignal);
-	// Also when an older n8n's sleep ignores the signal: a cancelled execution sends nothing more.
-	cancelSignal.throwIfAborted();
-	budget.waitedMillis += pause;
+	const start = retryClock.now();
+	const turn = await pace.turn(cancelSignal, left, budget.policy.maxPerMinute);
+	budget.waitedMillis += retryClock.now() - start;
+	if ('sentAt' in turn) return turn;
+	return paceWaitError(this.getNode(), {
+		waitMillis: turn.tooLongMillis,
+		perMinute: turn.perMinute,
+		left,
+		attempts: budget.attempts,
+		itemIndex,
+		explicit: call.retry?.maxPerMinute,
+	});
 }
 
-/** Throws the final error when the failure is not tried again; otherwise logs it and waits. */
+/**
+ * Tells the pace how Glean answered, throws the final error when the failure is not tried
+ * again, and otherwise logs it and waits.
+ */
 async function afterFailure(
 	this: IExecuteFunctions,
 	sending: Sending,
 	failed: FailedAttempt,
 	budget: RetryBudget,
-	backoff: SharedBackoff,
+	pace: Pace,
+	turn: Turn,
 ): Promise<void> {
 	const { itemIndex, idempotent, cancelSignal } = sending;
 	const { failure, gleanText } = failed;
 	const decision = budget.decide(failure, idempotent);
+	const refused = failure.kind === 'status' && failure.statusCode === 429;
+	if (refused) {
+		const told = parseRetryAfter(failure.retryAfter, retryClock.now());
+		const wait = decision.retry ? decision.waitMillis : (told ?? BACKOFF_BASE_MILLIS);
+		pace.refused(turn, wait, told !== undefined);
+	} else if (failure.kind === 'status') {
+		pace.accepted(turn);
+	}
 	if (!decision.retry) throw finalError.call(this, sending, failed, budget, decision);
 	const what =
 		failure.kind === 'status'
@@ -96,10 +119,10 @@ async function afterFailure(
 		`Glean Chat: ${what} for item ${itemIndex}; trying again in ${seconds(decision.waitMillis)} (attempt ${budget.attempts + 1} of ${budget.policy.maxAttempts})`,
 		{ itemIndex, statusCode: failure.kind === 'status' ? failure.statusCode : undefined },
 	);
-	if (failure.kind === 'status' && (failure.statusCode === 429 || failure.statusCode === 503)) {
-		// Glean is rate limiting or overloaded: every request of this run for the same user
-		// waits, so parallel items do not turn one 429 into a storm (waitForSharedPause).
-		backoff.backOff(decision.waitMillis);
+	if (failure.kind === 'status' && failure.statusCode === 503) {
+		// Glean is overloaded: every request for the same user waits, so parallel items do not
+		// turn one 503 into a storm; the wait happens in the next turn (takeTurn).
+		pace.pause(decision.waitMillis);
 		return;
 	}
 	await retryClock.sleep(decision.waitMillis, cancelSignal);

@@ -1,0 +1,225 @@
+import { createHash } from 'node:crypto';
+
+import { PaceLearner } from './paceLearner';
+import { retryClock } from './retry';
+
+/**
+ * The pace of one Glean user's requests to one endpoint, shared by every run of the node in
+ * this n8n process (a workflow scheduled every minute, two executions at once): requests take
+ * turns in arrival order, spaced by a client-side token bucket at the rate PaceLearner learned
+ * (or the node's "Max Requests per Minute"), so a batch keeps to Glean's limit instead of being
+ * refused and pausing. Paces are kept for at most MAX_PACES users and forgotten after
+ * FORGET_AFTER_MILLIS without a request. Other n8n processes (queue-mode workers) pace on their own.
+ */
+
+/** One request's turn: when it went, and the rate then (the learner needs both). */
+export interface Turn {
+	readonly sentAt: number;
+	readonly rate: number;
+}
+
+/** Waiting for a turn would take longer than the item may still wait. */
+export interface TooLong {
+	/** The expected wait, in milliseconds. */
+	readonly tooLongMillis: number;
+	/** Requests per minute the pace keeps to (0 while everyone waits out a 429 or 503). */
+	readonly perMinute: number;
+}
+
+export class Pace {
+	readonly learner = new PaceLearner();
+
+	/** Client-side token bucket: tokens at `tokensAt`. Starts with one, so the first request goes at once. */
+	private tokens = 1;
+
+	private tokensAt = 0;
+
+	/** Glean's Retry-After promised a token by then. */
+	private promisedAt = -Infinity;
+
+	/** Nobody goes before this (after the first 429, and after a 503). */
+	private pausedUntil = 0;
+
+	private readonly queue: object[] = [];
+
+	/** Aborted (and replaced) whenever the head of the queue or the rate changes. */
+	private changed = new AbortController();
+
+	/** When a request last asked for a turn or ended. */
+	lastUsed = retryClock.now();
+
+	/**
+	 * Waits for the turn of one request and returns it. `perMinute` is the node's explicit
+	 * limit (undefined: learn it). The wait stops at once when `signal` aborts (its reason is
+	 * thrown), and returns TooLong at once rather than wait beyond `maxWaitMillis`.
+	 */
+	async turn(
+		signal: AbortSignal,
+		maxWaitMillis: number,
+		perMinute: number | undefined,
+	): Promise<Turn | TooLong> {
+		const me = {};
+		this.queue.push(me);
+		const start = retryClock.now();
+		try {
+			for (;;) {
+				signal.throwIfAborted();
+				const now = retryClock.now();
+				const rate = this.rateFor(perMinute);
+				const ahead = this.queue.indexOf(me);
+				// Whole milliseconds: timers have no finer grain, and a fraction would never pass.
+				const wait = Math.ceil(
+					this.waitMillis(now, rate, perMinute) + (rate > 0 ? (ahead * 1000) / rate : 0) - 0.001,
+				);
+				if (now - start + wait > maxWaitMillis)
+					return { tooLongMillis: wait, perMinute: rate * 60 };
+				if (ahead === 0 && wait <= 0) return this.take(now, rate, perMinute);
+				await this.until(ahead === 0 ? wait : undefined, signal);
+			}
+		} finally {
+			this.queue.splice(this.queue.indexOf(me), 1);
+			this.lastUsed = retryClock.now();
+			this.notify();
+		}
+	}
+
+	/** Glean let the request through (any answer but 429). */
+	accepted(turn: Turn): void {
+		this.learner.acceptedAt(turn.sentAt, retryClock.now());
+		this.notify();
+	}
+
+	/**
+	 * Glean refused the request (429); it will try again after `waitMillis`, which is Glean's
+	 * Retry-After when `told`: by then Glean has a token for it, whatever the learned rate says.
+	 */
+	refused(turn: Turn, waitMillis: number, told: boolean): void {
+		const now = retryClock.now();
+		const learned = this.learner.refusedAt(turn.sentAt, turn.rate, now, waitMillis);
+		if (learned === 'first') {
+			// Nothing is known yet: everyone waits the refusal out, then one token is there.
+			this.pausedUntil = Math.max(this.pausedUntil, now + waitMillis);
+			this.tokens = 1;
+			this.tokensAt = this.pausedUntil;
+		} else if (learned === 'learned') {
+			// Glean's bucket is empty now: so is ours.
+			this.tokens = 0;
+			this.tokensAt = Math.max(now, this.tokensAt);
+			if (told) this.promisedAt = Math.max(this.promisedAt, now + waitMillis);
+		}
+		this.notify();
+	}
+
+	/** Glean is overloaded (503): nobody goes for `waitMillis`. */
+	pause(waitMillis: number): void {
+		this.pausedUntil = Math.max(this.pausedUntil, retryClock.now() + waitMillis);
+		this.notify();
+	}
+
+	/** Nobody is waiting and nothing was asked for since `now − millis`. */
+	quietFor(now: number, millis: number): boolean {
+		return this.queue.length === 0 && now - this.lastUsed >= millis;
+	}
+
+	/** Requests per second this request keeps to: the learned rate, or the explicit limit if lower; 0: go at once. */
+	private rateFor(perMinute: number | undefined): number {
+		const learned = this.learner.rate;
+		const explicit = perMinute === undefined ? 0 : perMinute / 60;
+		if (learned > 0 && explicit > 0) return Math.min(learned, explicit);
+		return learned || explicit;
+	}
+
+	/** Milliseconds until the head of the queue may go. */
+	private waitMillis(now: number, rate: number, perMinute: number | undefined): number {
+		const from = Math.max(now, this.pausedUntil);
+		if (rate === 0) return from - now;
+		const tokens = this.bucketAt(from, rate, perMinute);
+		return from - now + (tokens >= 1 ? 0 : ((1 - tokens) * 1000) / rate);
+	}
+
+	private take(now: number, rate: number, perMinute: number | undefined): Turn {
+		if (rate > 0) {
+			this.tokens = this.bucketAt(now, rate, perMinute) - 1;
+			this.tokensAt = now;
+		}
+		this.learner.started(now);
+		return { sentAt: now, rate };
+	}
+
+	/** The client bucket's tokens at `at` (an explicit limit allows no burst). */
+	private bucketAt(at: number, rate: number, perMinute: number | undefined): number {
+		const burst = perMinute === undefined ? this.learner.burst() : 1;
+		const elapsed = Math.max(0, at - this.tokensAt);
+		const tokens = Math.min(burst, this.tokens + (rate * elapsed) / 1000);
+		// A promise not yet used (taking a turn moves tokensAt past it).
+		const promised = at >= this.promisedAt && this.promisedAt > this.tokensAt;
+		return promised ? Math.max(tokens, 1) : tokens;
+	}
+
+	/** Waits `millis` (the head), or until something changes (the others); a change ends either wait early. */
+	private async until(millis: number | undefined, signal: AbortSignal): Promise<void> {
+		const changed = this.changed.signal;
+		if (millis === undefined) {
+			// A change or a cancel ends it; the caller's loop looks again (and checks the signal).
+			await new Promise<void>((resolve) => {
+				const done = () => {
+					signal.removeEventListener('abort', done);
+					changed.removeEventListener('abort', done);
+					resolve();
+				};
+				signal.addEventListener('abort', done, { once: true });
+				changed.addEventListener('abort', done, { once: true });
+			});
+			return;
+		}
+		// Ended early by a change or a cancel: the caller's loop looks again (and checks the signal).
+		await retryClock.sleep(millis, AbortSignal.any([signal, changed])).catch(() => undefined);
+	}
+
+	private notify(): void {
+		this.changed.abort();
+		this.changed = new AbortController();
+	}
+}
+
+/** At most this many users' paces are kept; the least recently used goes first. */
+export const MAX_PACES = 500;
+
+/** A pace unused this long is forgotten: Glean's bucket has long refilled. */
+export const FORGET_AFTER_MILLIS = 15 * 60_000;
+
+const paces = new Map<string, Pace>();
+
+/**
+ * The pace of `user` (its base URL, token and Act As) calling `endpoint`. The key is a hash,
+ * so no token is kept here.
+ */
+export function paceFor(
+	user: { baseUrl: string; token: string; actAs?: string },
+	endpoint: string,
+): Pace {
+	const key = createHash('sha256')
+		.update(JSON.stringify([user.baseUrl, user.token, user.actAs ?? '', paceGroup(endpoint)]))
+		.digest('hex');
+	const now = retryClock.now();
+	let pace = paces.get(key);
+	if (pace) paces.delete(key);
+	else pace = new Pace();
+	paces.set(key, pace);
+	for (const [oldKey, old] of paces) {
+		if (paces.size <= MAX_PACES && !old.quietFor(now, FORGET_AFTER_MILLIS)) break;
+		if (old !== pace && old.quietFor(now, 0)) paces.delete(oldKey);
+	}
+	pace.lastUsed = now;
+	return pace;
+}
+
+/** Forgets every pace (tests start from a Glean that has never refused). */
+export function forgetPaces(): void {
+	paces.clear();
+}
+
+/** Calls that share a limit: each endpoint on its own, files by their common path. */
+function paceGroup(endpoint: string): string {
+	return endpoint.startsWith('chat-files/') ? 'chat-files/*' : endpoint;
+}

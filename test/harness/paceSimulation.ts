@@ -1,0 +1,97 @@
+import { runItems } from '../../nodes/GleanChat/actions/itemPool';
+import { Pace } from '../../nodes/GleanChat/transport/pace';
+import { backoffMillis, retryClock } from '../../nodes/GleanChat/transport/retry';
+import { seededRandom } from '../emulator/gleanEmulator';
+import type { RateLimit } from '../emulator/rateLimit';
+import { TokenBuckets } from '../emulator/rateLimit';
+
+/**
+ * A batch of questions against a token-bucket Glean, in virtual time (Jest's fake timers): the
+ * real Pace and item pool, and a client loop that calls them as the transport does (send.ts):
+ * turn, send, then accepted, or refused and wait Glean's Retry-After or the backoff. Glean
+ * decides at the instant a request is sent and answers after `answerMillis`; a refusal comes
+ * back at once.
+ */
+export interface BatchScenario {
+	questions: number;
+	concurrency: number;
+	glean: RateLimit;
+	/** How long Glean takes to answer an accepted question. */
+	answerMillis: number;
+	/** The node's "Max Requests per Minute" (undefined: learn the pace). */
+	perMinute?: number;
+	/** Go on with the pace of an earlier batch (the same user, the same n8n process). */
+	pace?: Pace;
+	/** A Glean whose bucket is already partly used, e.g. by an earlier batch. */
+	buckets?: TokenBuckets;
+	seed?: number;
+}
+
+export interface BatchResult {
+	/** Virtual milliseconds from the first request to the last answer. */
+	millis: number;
+	/** The rate's bound: the burst at once, then one question per token, then the last answer. */
+	boundMillis: number;
+	refusals: number;
+	/** Refusals of requests sent after the first refusal had come back. */
+	refusalsAfterFirst: number;
+	/** The order items got their first turn in. */
+	firstTurns: number[];
+	pace: Pace;
+	buckets: TokenBuckets;
+}
+
+/** Runs the batch; the caller has called `jest.useFakeTimers()`. */
+export async function simulateBatch(scenario: BatchScenario): Promise<BatchResult> {
+	const { questions, concurrency, glean, answerMillis, perMinute } = scenario;
+	const pace = scenario.pace ?? new Pace();
+	const buckets = scenario.buckets ?? new TokenBuckets(glean, () => Date.now());
+	const random = seededRandom(scenario.seed ?? 1);
+	const signal = new AbortController().signal;
+	const start = Date.now();
+	let refusals = 0;
+	let refusalsAfterFirst = 0;
+	let firstRefusalBack = Infinity;
+	const firstTurns: number[] = [];
+	const ask = async (itemIndex: number): Promise<number> => {
+		let waited = 0;
+		for (let attempt = 1; ; attempt++) {
+			const asked = Date.now();
+			const turn = await pace.turn(signal, 120_000 - waited, perMinute);
+			waited += Date.now() - asked;
+			if (!('sentAt' in turn)) throw new Error(`item ${itemIndex}: its turn is too far off`);
+			if (attempt === 1) firstTurns.push(itemIndex);
+			const refusal = buckets.refusal('user', 'chat');
+			if (process.env.PACE_TRACE)
+				process.stdout.write(
+					`${Date.now() - start} ${refusal ? '429' : 'ok'} item ${itemIndex} rate ${pace.learner.rate.toFixed(2)}\n`,
+				);
+			if (!refusal) {
+				await retryClock.sleep(answerMillis, signal);
+				pace.accepted(turn);
+				return Date.now();
+			}
+			refusals++;
+			if (turn.sentAt > firstRefusalBack) refusalsAfterFirst++;
+			firstRefusalBack = Math.min(firstRefusalBack, Date.now());
+			const told = refusal['Retry-After'] ? Number(refusal['Retry-After']) * 1000 : undefined;
+			const wait = told ?? backoffMillis(attempt, random());
+			pace.refused(turn, wait, told !== undefined);
+			await retryClock.sleep(wait, signal);
+			waited += wait;
+		}
+	};
+	const batch = runItems(questions, concurrency, () => undefined, ask);
+	await jest.runAllTimersAsync();
+	const ends = await batch;
+	const tokensAfterBurst = Math.max(0, questions - glean.burst);
+	return {
+		millis: Math.max(...ends) - start,
+		boundMillis: (tokensAfterBurst / glean.perSecond) * 1000 + answerMillis,
+		refusals,
+		refusalsAfterFirst,
+		firstTurns,
+		pace,
+		buckets,
+	};
+}

@@ -1,0 +1,226 @@
+import {
+	FORGET_AFTER_MILLIS,
+	forgetPaces,
+	MAX_PACES,
+	Pace,
+	paceFor,
+} from '../../nodes/GleanChat/transport/pace';
+import type { Turn } from '../../nodes/GleanChat/transport/pace';
+import { TokenBuckets } from '../emulator/rateLimit';
+import type { BatchScenario } from '../harness/paceSimulation';
+import { simulateBatch } from '../harness/paceSimulation';
+
+/**
+ * The pace (transport/pace.ts, paceLearner.ts) in virtual time: Jest's fake timers drive the
+ * real Pace, item pool and n8n's sleep against a token-bucket Glean (paceSimulation.ts). What
+ * a batch costs over real HTTP is measured by bench B6.
+ */
+
+beforeEach(() => {
+	jest.useFakeTimers({ now: Date.UTC(2026, 10, 29, 9, 0, 0) });
+	forgetPaces();
+});
+afterEach(() => jest.useRealTimers());
+
+/** The issue's batch: 40 questions, Glean allowing 4 per second with a burst of 3, 150 ms answers. */
+const BATCH: BatchScenario = {
+	questions: 40,
+	concurrency: 1,
+	answerMillis: 150,
+	glean: { perSecond: 4, burst: 3, retryAfter: true },
+};
+
+describe('a batch at Glean’s rate limit, learning the pace from scratch', () => {
+	test.each([
+		[1, true],
+		[4, true],
+		[8, true],
+		[1, false],
+		[4, false],
+		[8, false],
+	])(
+		'Concurrency %i, Retry-After %p: within 1.12x of the rate’s bound, at most 0.05 refusals per question after the first',
+		async (concurrency, retryAfter) => {
+			const result = await simulateBatch({
+				...BATCH,
+				concurrency,
+				glean: { ...BATCH.glean, retryAfter },
+			});
+			expect(result.millis / result.boundMillis).toBeLessThanOrEqual(1.12);
+			expect(result.refusalsAfterFirst / BATCH.questions).toBeLessThanOrEqual(0.05);
+		},
+	);
+
+	test('Concurrency 8 is never more than 5% slower than Concurrency 1', async () => {
+		for (const retryAfter of [true, false]) {
+			const glean = { ...BATCH.glean, retryAfter };
+			const one = await simulateBatch({ ...BATCH, glean, concurrency: 1 });
+			const eight = await simulateBatch({ ...BATCH, glean, concurrency: 8 });
+			expect(eight.millis).toBeLessThanOrEqual(one.millis * 1.05);
+		}
+	});
+
+	test('slow answers (2 s) under a limit of 4 per second: Concurrency 8 is at least 3x faster than 1', async () => {
+		const slow = { ...BATCH, answerMillis: 2000 };
+		const one = await simulateBatch({ ...slow, concurrency: 1 });
+		const eight = await simulateBatch({ ...slow, concurrency: 8 });
+		expect(one.millis / eight.millis).toBeGreaterThanOrEqual(3);
+		expect(eight.millis / eight.boundMillis).toBeLessThanOrEqual(1.2);
+	});
+
+	test('Glean’s documented /chat limit (0.5 per second, burst 3), 5 s answers, Concurrency 8', async () => {
+		const result = await simulateBatch({
+			questions: 30,
+			concurrency: 8,
+			answerMillis: 5000,
+			glean: { perSecond: 0.5, burst: 3, retryAfter: true },
+		});
+		expect(result.millis / result.boundMillis).toBeLessThanOrEqual(1.1);
+		expect(result.refusalsAfterFirst / 30).toBeLessThanOrEqual(0.15);
+	});
+
+	test('outputs keep their order however the turns fall: the first turns go in input order', async () => {
+		const result = await simulateBatch({ ...BATCH, concurrency: 8 });
+		expect(result.firstTurns).toEqual(Array.from({ length: 40 }, (_, index) => index));
+	});
+});
+
+describe('the pace outlives a batch (the same user, the same n8n process)', () => {
+	test('the next batch is paced from its first request: no burst of refusals at the start', async () => {
+		const first = await simulateBatch({ ...BATCH, concurrency: 8 });
+		expect(first.refusals).toBeGreaterThanOrEqual(5);
+		// The next run starts right away, Glean's bucket still empty.
+		const next = await simulateBatch({
+			...BATCH,
+			concurrency: 8,
+			pace: first.pace,
+			buckets: first.buckets,
+		});
+		expect(next.refusals).toBeLessThanOrEqual(2);
+		expect(next.millis).toBeLessThan(first.millis);
+	});
+
+	test('a pace unused for FORGET_AFTER_MILLIS is forgotten; one in use is kept', () => {
+		const user = { baseUrl: 'https://acme-be.glean.com', token: 'secret-token-1' };
+		const pace = paceFor(user, 'chat');
+		expect(paceFor(user, 'chat')).toBe(pace);
+		jest.advanceTimersByTime(FORGET_AFTER_MILLIS - 1000);
+		expect(paceFor(user, 'chat')).toBe(pace);
+		jest.advanceTimersByTime(FORGET_AFTER_MILLIS + 1000);
+		// Another user's request sweeps the quiet ones out.
+		paceFor({ ...user, token: 'another-token' }, 'chat');
+		expect(paceFor(user, 'chat')).not.toBe(pace);
+	});
+
+	test(`at most ${MAX_PACES} users are kept, the least recently used leaving first`, () => {
+		const first = paceFor({ baseUrl: 'https://acme-be.glean.com', token: 't0' }, 'chat');
+		for (let index = 1; index <= MAX_PACES; index++) {
+			paceFor({ baseUrl: 'https://acme-be.glean.com', token: `t${index}` }, 'chat');
+		}
+		expect(paceFor({ baseUrl: 'https://acme-be.glean.com', token: 't0' }, 'chat')).not.toBe(first);
+	});
+
+	test('each Glean user and endpoint has its own pace; the chat files share one', () => {
+		const user = { baseUrl: 'https://acme-be.glean.com', token: 'token' };
+		const chat = paceFor(user, 'chat');
+		expect(paceFor({ ...user, actAs: 'ann@example.com' }, 'chat')).not.toBe(chat);
+		expect(paceFor({ ...user, token: 'other' }, 'chat')).not.toBe(chat);
+		expect(paceFor({ ...user, baseUrl: 'https://other-be.glean.com' }, 'chat')).not.toBe(chat);
+		expect(paceFor(user, 'listchats')).not.toBe(chat);
+		expect(paceFor(user, 'chat-files/FILE_1')).toBe(paceFor(user, 'chat-files/FILE_2'));
+	});
+});
+
+describe('Max Requests per Minute', () => {
+	test('below Glean’s limit: not one 429, one request per interval from the first', async () => {
+		const result = await simulateBatch({ ...BATCH, concurrency: 8, perMinute: 200 });
+		expect(result.refusals).toBe(0);
+		// 40 requests, 0.3 s apart, then the last answer.
+		expect(result.millis).toBe(39 * 300 + 150);
+	});
+
+	test('above Glean’s limit: the pace learned from Glean’s 429s takes over', async () => {
+		const result = await simulateBatch({ ...BATCH, concurrency: 8, perMinute: 600 });
+		expect(result.refusals).toBeGreaterThan(0);
+		expect(result.refusalsAfterFirst / BATCH.questions).toBeLessThanOrEqual(0.1);
+		expect(result.millis / result.boundMillis).toBeLessThanOrEqual(1.15);
+	});
+});
+
+describe('waiting for a turn', () => {
+	const never = new AbortController().signal;
+
+	test('turns go in the order asked, spaced by the pace', async () => {
+		const pace = new Pace();
+		const order: number[] = [];
+		const turns = [0, 1, 2, 3].map(async (index) => {
+			const turn = await pace.turn(never, 60_000, 120);
+			order.push(index);
+			return turn;
+		});
+		await jest.runAllTimersAsync();
+		const sent = (await Promise.all(turns)) as Turn[];
+		expect(order).toEqual([0, 1, 2, 3]);
+		expect(sent.map((turn) => turn.sentAt - sent[0].sentAt)).toEqual([0, 500, 1000, 1500]);
+	});
+
+	test('a cancelled execution stops waiting at once with its reason; the next in line goes on', async () => {
+		const pace = new Pace();
+		const cancel = new AbortController();
+		await pace.turn(never, 60_000, 60);
+		const cancelled = pace.turn(cancel.signal, 60_000, 60);
+		const next = pace.turn(never, 60_000, 60);
+		const outcome = cancelled.catch((error: unknown) => error);
+		jest.advanceTimersByTime(100);
+		cancel.abort(new Error('execution cancelled'));
+		await expect(outcome).resolves.toEqual(new Error('execution cancelled'));
+		const started = Date.now();
+		await jest.runAllTimersAsync();
+		const turn = (await next) as Turn;
+		// It takes the cancelled request's place: one second after the first, not two.
+		expect(turn.sentAt - started).toBe(900);
+	});
+
+	test('a turn further off than the item may still wait is refused at once, and says how far', async () => {
+		const pace = new Pace();
+		await pace.turn(never, 60_000, 30);
+		const tooLong = await pace.turn(never, 1500, 30);
+		expect(tooLong).toEqual({ tooLongMillis: 2000, perMinute: 30 });
+	});
+
+	test('after Glean’s first 429 everyone waits it out; then the pace learned from it', async () => {
+		const pace = new Pace();
+		const first = (await pace.turn(never, 60_000, undefined)) as Turn;
+		pace.refused(first, 1000, true);
+		const asked = Date.now();
+		const next = pace.turn(never, 60_000, undefined);
+		await jest.runAllTimersAsync();
+		expect(((await next) as Turn).sentAt - asked).toBe(1000);
+		expect(pace.learner.rate).toBeGreaterThan(0);
+	});
+
+	test('a 503 pauses every request of the user', async () => {
+		const pace = new Pace();
+		pace.pause(3000);
+		const asked = Date.now();
+		const next = pace.turn(never, 60_000, undefined);
+		await jest.runAllTimersAsync();
+		expect(((await next) as Turn).sentAt - asked).toBe(3000);
+	});
+
+	test('Retry-After promises a token: the refused request goes when Glean said, whatever the pace', async () => {
+		const pace = new Pace();
+		const buckets = new TokenBuckets({ perSecond: 4, burst: 1 }, () => Date.now());
+		const first = (await pace.turn(never, 60_000, undefined)) as Turn;
+		buckets.refusal('user', 'chat');
+		pace.refused(first, 1000, true);
+		jest.advanceTimersByTime(1000);
+		const second = (await pace.turn(never, 60_000, undefined)) as Turn;
+		pace.refused(second, 1000, true);
+		jest.advanceTimersByTime(1000);
+		const asked = Date.now();
+		const third = pace.turn(never, 60_000, undefined);
+		await jest.runAllTimersAsync();
+		expect(((await third) as Turn).sentAt).toBe(asked);
+	});
+});
