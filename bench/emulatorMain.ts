@@ -1,10 +1,15 @@
 /**
  * A Glean emulator in its own process, answering every chat request with one prepared NDJSON
  * answer, so that serving 50 MB costs the measured process neither CPU nor memory.
- * Argument: JSON {megabytes, deltaWords, sameAnswerAs, chunkBytes, responseDelayMs, token} (see answerStream). Prints one JSON line
- * {baseUrl, lines, answerBytes, answerSha256, streamBytes} when ready; exits when its parent does.
+ * Argument: JSON {megabytes, deltaWords, sameAnswerAs, chunkBytes, responseDelayMs, rateLimit, token} (see answerStream
+ * and test/emulator/rateLimit.ts). Prints one JSON line {baseUrl, lines, answerBytes, answerSha256, streamBytes} when
+ * ready; answers an IPC message {statusesOf: actAs} with the [receivedAt, closedAt, status] of that user's
+ * requests so far; exits when its parent does.
  */
+import type { RecordedRequest } from '../test/emulator/gleanEmulator';
 import { GleanEmulator } from '../test/emulator/gleanEmulator';
+import type { RateLimit } from '../test/emulator/rateLimit';
+import { TokenBuckets } from '../test/emulator/rateLimit';
 import { answerStream } from './lib/answerStream';
 
 async function main(): Promise<void> {
@@ -15,6 +20,8 @@ async function main(): Promise<void> {
 		chunkBytes?: number;
 		/** Pause before every answer (a slow Glean). */
 		responseDelayMs?: number;
+		/** Glean's per-user rate limit on /chat. */
+		rateLimit?: RateLimit;
 		token: string;
 	};
 	// megabytes 0: the emulator's own conversation for each question, as in the tests.
@@ -33,6 +40,14 @@ async function main(): Promise<void> {
 			: undefined,
 	});
 	glean.responseDelayMs = config.responseDelayMs ?? 0;
+	if (config.rateLimit) glean.rateLimit = new TokenBuckets(config.rateLimit);
+	process.on('message', (message: { statusesOf?: string }) => {
+		const of = (request: RecordedRequest) => String(request.headers['x-glean-actas'] ?? '');
+		const statuses = glean.requests
+			.filter((request) => of(request) === message.statusesOf)
+			.map((request) => [request.receivedAt, request.closedAt ?? 0, request.status ?? 0]);
+		process.send?.({ statuses });
+	});
 	process.stdout.write(
 		`${JSON.stringify({ baseUrl: glean.baseUrl, lines: stream?.lines ?? 0, answerBytes: stream?.answerBytes ?? 0, answerSha256: stream?.answerSha256 ?? '', streamBytes: stream?.body.length ?? 0 })}\n`,
 	);

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: B1–B5, each printed as a table as soon as it is done, then all of them
+ * `npm run bench`: B1–B6, each printed as a table as soon as it is done, then all of them
  * written to bench/RESULTS.md with the machine they ran on. `npm run bench -- B1 B3` runs
  * only those (and leaves RESULTS.md alone).
  */
@@ -11,6 +11,7 @@ import { b3FirstTokenLatency } from './latency';
 import { now } from './lib/measure';
 import { b4ManyItems } from './manyItems';
 import { b2Memory } from './memory';
+import { b6RateLimit } from './rateLimit';
 import { b1StreamThroughput, b5Scaling } from './throughput';
 
 const BENCHMARKS: Array<[string, () => Promise<string>]> = [
@@ -19,6 +20,7 @@ const BENCHMARKS: Array<[string, () => Promise<string>]> = [
 	['B3', async () => await b3FirstTokenLatency(9)],
 	['B4', async () => await b4ManyItems(3)],
 	['B5', async () => await b5Scaling(7)],
+	['B6', async () => await b6RateLimit(3)],
 ];
 
 function machine(): string {

@@ -1,6 +1,8 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 
+import type { RateLimit } from '../../test/emulator/rateLimit';
+
 export interface EmulatorProcess {
 	baseUrl: string;
 	token: string;
@@ -9,6 +11,8 @@ export interface EmulatorProcess {
 	/** SHA-256 of the answer text, to check what a reader assembled. */
 	answerSha256: string;
 	streamBytes: number;
+	/** [receivedAt, closedAt, status] of each request made acting as `actAs` (performance.now() of the emulator). */
+	statusesOf(actAs: string): Promise<Array<[number, number, number]>>;
 	stop(): void;
 }
 
@@ -19,24 +23,37 @@ export async function startEmulatorProcess(
 		deltaWords = 1,
 		sameAnswerAs,
 		responseDelayMs,
-	}: { deltaWords?: number; sameAnswerAs?: number; responseDelayMs?: number } = {},
+		rateLimit,
+	}: {
+		deltaWords?: number;
+		sameAnswerAs?: number;
+		responseDelayMs?: number;
+		rateLimit?: RateLimit;
+	} = {},
 ): Promise<EmulatorProcess> {
 	const token = 'bench-token';
 	const child = fork(
 		join(__dirname, '..', 'emulatorMain.js'),
-		[JSON.stringify({ megabytes, deltaWords, sameAnswerAs, responseDelayMs, token })],
+		[JSON.stringify({ megabytes, deltaWords, sameAnswerAs, responseDelayMs, rateLimit, token })],
 		{
 			stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
 		},
 	);
-	const ready = await new Promise<Omit<EmulatorProcess, 'stop' | 'token'>>((resolve, reject) => {
+	type Ready = Omit<EmulatorProcess, 'stop' | 'token' | 'statusesOf'>;
+	const ready = await new Promise<Ready>((resolve, reject) => {
 		let output = '';
 		child.stdout!.on('data', (data: Buffer) => {
 			output += data.toString();
-			if (output.includes('\n'))
-				resolve(JSON.parse(output.split('\n')[0]) as Omit<EmulatorProcess, 'stop' | 'token'>);
+			if (output.includes('\n')) resolve(JSON.parse(output.split('\n')[0]) as Ready);
 		});
 		child.once('exit', (code) => reject(new Error(`the emulator process exited (${code})`)));
 	});
-	return { ...ready, token, stop: () => child.kill() };
+	const statusesOf = async (actAs: string) =>
+		await new Promise<Array<[number, number, number]>>((resolve) => {
+			child.once('message', (message: { statuses: Array<[number, number, number]> }) =>
+				resolve(message.statuses),
+			);
+			child.send({ statusesOf: actAs });
+		});
+	return { ...ready, token, statusesOf, stop: () => child.kill() };
 }

@@ -1,5 +1,6 @@
 import { runItems } from '../../nodes/GleanChat/actions/itemPool';
 import { Pace } from '../../nodes/GleanChat/transport/pace';
+import type { ItemPlace } from '../../nodes/GleanChat/transport/types';
 import { backoffMillis, retryClock } from '../../nodes/GleanChat/transport/retry';
 import { seededRandom } from '../emulator/gleanEmulator';
 import type { RateLimit } from '../emulator/rateLimit';
@@ -22,6 +23,8 @@ export interface BatchScenario {
 	perMinute?: number;
 	/** Go on with the pace of an earlier batch (the same user, the same n8n process). */
 	pace?: Pace;
+	/** Up to this many ms of the client's own work before each request reaches Glean (default 10). */
+	overheadMillis?: number;
 	/** A Glean whose bucket is already partly used, e.g. by an earlier batch. */
 	buckets?: TokenBuckets;
 	seed?: number;
@@ -44,6 +47,7 @@ export interface BatchResult {
 /** Runs the batch; the caller has called `jest.useFakeTimers()`. */
 export async function simulateBatch(scenario: BatchScenario): Promise<BatchResult> {
 	const { questions, concurrency, glean, answerMillis, perMinute } = scenario;
+	const overhead = scenario.overheadMillis ?? 10;
 	const pace = scenario.pace ?? new Pace();
 	const buckets = scenario.buckets ?? new TokenBuckets(glean, () => Date.now());
 	const random = seededRandom(scenario.seed ?? 1);
@@ -53,7 +57,7 @@ export async function simulateBatch(scenario: BatchScenario): Promise<BatchResul
 	let refusalsAfterFirst = 0;
 	let firstRefusalBack = Infinity;
 	const firstTurns: number[] = [];
-	const ask = async (itemIndex: number): Promise<number> => {
+	const ask = async (itemIndex: number, place: ItemPlace): Promise<number> => {
 		let waited = 0;
 		for (let attempt = 1; ; attempt++) {
 			const asked = Date.now();
@@ -61,11 +65,9 @@ export async function simulateBatch(scenario: BatchScenario): Promise<BatchResul
 			waited += Date.now() - asked;
 			if (!('sentAt' in turn)) throw new Error(`item ${itemIndex}: its turn is too far off`);
 			if (attempt === 1) firstTurns.push(itemIndex);
+			// The client's own work before the request reaches Glean (n8n-core's, a few ms).
+			await retryClock.sleep(Math.round(overhead * random()), signal);
 			const refusal = buckets.refusal('user', 'chat');
-			if (process.env.PACE_TRACE)
-				process.stdout.write(
-					`${Date.now() - start} ${refusal ? '429' : 'ok'} item ${itemIndex} rate ${pace.learner.rate.toFixed(2)}\n`,
-				);
 			if (!refusal) {
 				await retryClock.sleep(answerMillis, signal);
 				pace.accepted(turn);
@@ -76,9 +78,11 @@ export async function simulateBatch(scenario: BatchScenario): Promise<BatchResul
 			firstRefusalBack = Math.min(firstRefusalBack, Date.now());
 			const told = refusal['Retry-After'] ? Number(refusal['Retry-After']) * 1000 : undefined;
 			const wait = told ?? backoffMillis(attempt, random());
-			pace.refused(turn, wait, told !== undefined);
+			pace.refused(turn, wait);
+			const lent = place.lend();
 			await retryClock.sleep(wait, signal);
 			waited += wait;
+			if (lent) await place.takeBack();
 		}
 	};
 	const batch = runItems(questions, concurrency, () => undefined, ask);

@@ -5,11 +5,11 @@ import type { RecordedRequest } from '../emulator/gleanEmulator';
 import { gleanTestSetup } from '../harness/gleanTestSetup';
 import { runGleanNode } from '../harness/n8nHarness';
 import { operationCases } from '../harness/operationCases';
-import { forgetGleanPaces } from '../harness/virtualClock';
+import { forgetGleanPaces, useVirtualRetryClock } from '../harness/virtualClock';
 
 /**
  * Options → Concurrency: up to N items' requests at once, outputs in input order with exact
- * pairing, and one shared backoff when Glean says 429.
+ * pairing, and turns at Glean's pace once it says 429 (or at Max Requests per Minute).
  */
 
 const TOKEN = 'concurrency-secret-token';
@@ -255,3 +255,57 @@ function withoutGeneratedIds(json: IDataObject): IDataObject {
 			.replace(/"uploadTime":\d+/g, '"uploadTime":0'),
 	) as IDataObject;
 }
+
+describe('an item waiting out a 429 lends its place (Concurrency 1)', () => {
+	const tooMany = {
+		kind: 'text',
+		status: 429,
+		text: 'Too Many Requests',
+		headers: { 'Retry-After': '1' },
+	} as const;
+
+	test('a question that is not saved: the next item goes while it waits, outputs stay in order', async () => {
+		setup.glean.enqueue('chat', tooMany);
+		const clock = useVirtualRetryClock();
+		// The first wait, the refused item's Retry-After, lasts until the next item's request has
+		// reached Glean: it never ends if the place is not lent. (By then the virtual clock is
+		// past Glean's pause, so the next item goes without waiting.)
+		let waits = 0;
+		clock.onWait = async () => {
+			if (++waits === 1) await setup.glean.nextRequest('chat');
+		};
+		try {
+			const { items, error } = await runGleanNode({
+				parameters: sendMessage({}),
+				items: [{ json: { q: 'first' } }, { json: { q: 'second' } }],
+				credentials: credentials(),
+			});
+			expect(error).toBeUndefined();
+			expect(setup.glean.requestsTo('chat').map(questionOf)).toEqual(['first', 'second', 'first']);
+			expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+			expect(items.map((item) => item.json.answer)).toEqual(
+				['first', 'second'].map((q) => expectedAnswerText(defaultConversation(q))),
+			);
+			expect(setup.glean.maxInFlight).toBe(1);
+		} finally {
+			clock.restore();
+		}
+	});
+
+	test('a message saved to a chat keeps its place: the next item waits for its retry', async () => {
+		setup.glean.enqueue('chat', tooMany);
+		const clock = useVirtualRetryClock();
+		try {
+			const { error } = await runGleanNode({
+				parameters: sendMessage({ saveChat: true }),
+				items: [{ json: { q: 'first' } }, { json: { q: 'second' } }],
+				credentials: credentials(),
+			});
+			expect(error).toBeUndefined();
+			// Had the place been lent, the second item would have ended before the first came back.
+			expect(setup.glean.requestsTo('chat').map(questionOf)).toEqual(['first', 'first', 'second']);
+		} finally {
+			clock.restore();
+		}
+	});
+});

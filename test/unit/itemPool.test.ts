@@ -1,4 +1,5 @@
 import { runItems } from '../../nodes/GleanChat/actions/itemPool';
+import type { ItemPlace } from '../../nodes/GleanChat/transport';
 
 /** The order items run in (the router's pool), without n8n: the rules, and that it stays fast. */
 
@@ -62,4 +63,54 @@ test('a run that throws at once is a failure like any other', async () => {
 		return Promise.resolve(itemIndex);
 	};
 	await expect(runItems(3, 2, () => undefined, run)).rejects.toThrow('at once');
+});
+
+test('an item that waits lends its place: the next item goes, and the waiting one comes back before any new item', async () => {
+	const events: string[] = [];
+	let lent: boolean | undefined;
+	let secondLend: boolean | undefined;
+	let releaseWait!: () => void;
+	let finishOne!: () => void;
+	const run = async (itemIndex: number, place: ItemPlace) => {
+		events.push(`start ${itemIndex}`);
+		if (itemIndex === 0) {
+			lent = place.lend();
+			await new Promise<void>((resolve) => (releaseWait = resolve));
+			await place.takeBack();
+			events.push('0 back');
+		}
+		if (itemIndex === 1) {
+			secondLend = place.lend();
+			if (secondLend) await place.takeBack();
+			await new Promise<void>((resolve) => (finishOne = resolve));
+		}
+		events.push(`end ${itemIndex}`);
+		return itemIndex;
+	};
+	const done = runItems(3, 1, () => undefined, run);
+	const settle = async () => await new Promise((resolve) => setImmediate(resolve));
+	await settle();
+	expect(lent).toBe(true);
+	// Only one place may be lent at Concurrency 1: item 1 keeps its own.
+	expect(secondLend).toBe(false);
+	expect(events).toEqual(['start 0', 'start 1']);
+	// Item 0 is ready to go on, but item 1 holds the place until it ends.
+	releaseWait();
+	await settle();
+	expect(events).toEqual(['start 0', 'start 1']);
+	finishOne();
+	await settle();
+	expect(events).toEqual(['start 0', 'start 1', 'end 1', '0 back', 'end 0', 'start 2', 'end 2']);
+	expect(await done).toEqual([0, 1, 2]);
+});
+
+test('an item that fails while its place is lent ends the run cleanly', async () => {
+	const run = async (itemIndex: number, place: ItemPlace) => {
+		if (itemIndex === 0) {
+			place.lend();
+			throw new Error('cancelled while waiting');
+		}
+		return itemIndex;
+	};
+	await expect(runItems(3, 1, () => undefined, run)).rejects.toThrow('cancelled while waiting');
 });

@@ -39,15 +39,15 @@ describe('a batch at Glean’s rate limit, learning the pace from scratch', () =
 		[4, false],
 		[8, false],
 	])(
-		'Concurrency %i, Retry-After %p: within 1.12x of the rate’s bound, at most 0.05 refusals per question after the first',
+		'Concurrency %i, Retry-After %p: within 1.10x of the rate’s bound, at most 0.10 refusals per question after the first',
 		async (concurrency, retryAfter) => {
 			const result = await simulateBatch({
 				...BATCH,
 				concurrency,
 				glean: { ...BATCH.glean, retryAfter },
 			});
-			expect(result.millis / result.boundMillis).toBeLessThanOrEqual(1.12);
-			expect(result.refusalsAfterFirst / BATCH.questions).toBeLessThanOrEqual(0.05);
+			expect(result.millis / result.boundMillis).toBeLessThanOrEqual(1.1);
+			expect(result.refusalsAfterFirst / BATCH.questions).toBeLessThanOrEqual(0.1);
 		},
 	);
 
@@ -97,7 +97,9 @@ describe('the pace outlives a batch (the same user, the same n8n process)', () =
 			buckets: first.buckets,
 		});
 		expect(next.refusals).toBeLessThanOrEqual(2);
-		expect(next.millis).toBeLessThan(first.millis);
+		// Its bound: Glean's bucket is empty, so every question waits for its token.
+		const emptyBucketBound = (BATCH.questions / BATCH.glean.perSecond) * 1000 + BATCH.answerMillis;
+		expect(next.millis).toBeLessThanOrEqual(emptyBucketBound * 1.05);
 	});
 
 	test('a pace unused for FORGET_AFTER_MILLIS is forgotten; one in use is kept', () => {
@@ -133,7 +135,12 @@ describe('the pace outlives a batch (the same user, the same n8n process)', () =
 
 describe('Max Requests per Minute', () => {
 	test('below Glean’s limit: not one 429, one request per interval from the first', async () => {
-		const result = await simulateBatch({ ...BATCH, concurrency: 8, perMinute: 200 });
+		const result = await simulateBatch({
+			...BATCH,
+			concurrency: 8,
+			perMinute: 200,
+			overheadMillis: 0,
+		});
 		expect(result.refusals).toBe(0);
 		// 40 requests, 0.3 s apart, then the last answer.
 		expect(result.millis).toBe(39 * 300 + 150);
@@ -143,7 +150,8 @@ describe('Max Requests per Minute', () => {
 		const result = await simulateBatch({ ...BATCH, concurrency: 8, perMinute: 600 });
 		expect(result.refusals).toBeGreaterThan(0);
 		expect(result.refusalsAfterFirst / BATCH.questions).toBeLessThanOrEqual(0.1);
-		expect(result.millis / result.boundMillis).toBeLessThanOrEqual(1.15);
+		// No burst at first: the explicit limit spaces the first requests too.
+		expect(result.millis / result.boundMillis).toBeLessThanOrEqual(1.2);
 	});
 });
 
@@ -191,7 +199,7 @@ describe('waiting for a turn', () => {
 	test('after Glean’s first 429 everyone waits it out; then the pace learned from it', async () => {
 		const pace = new Pace();
 		const first = (await pace.turn(never, 60_000, undefined)) as Turn;
-		pace.refused(first, 1000, true);
+		pace.refused(first, 1000);
 		const asked = Date.now();
 		const next = pace.turn(never, 60_000, undefined);
 		await jest.runAllTimersAsync();
@@ -208,19 +216,27 @@ describe('waiting for a turn', () => {
 		expect(((await next) as Turn).sentAt - asked).toBe(3000);
 	});
 
-	test('Retry-After promises a token: the refused request goes when Glean said, whatever the pace', async () => {
+	test('a refused request’s retry takes its turn like any other: Retry-After does not let it jump the pace', async () => {
 		const pace = new Pace();
-		const buckets = new TokenBuckets({ perSecond: 4, burst: 1 }, () => Date.now());
 		const first = (await pace.turn(never, 60_000, undefined)) as Turn;
-		buckets.refusal('user', 'chat');
-		pace.refused(first, 1000, true);
+		pace.refused(first, 1000);
 		jest.advanceTimersByTime(1000);
+		const rate = pace.learner.rateAt(Date.now());
 		const second = (await pace.turn(never, 60_000, undefined)) as Turn;
-		pace.refused(second, 1000, true);
+		pace.accepted(second);
+		const nextTurn = pace.turn(never, 60_000, undefined);
+		await jest.runAllTimersAsync();
+		const third = (await nextTurn) as Turn;
+		// Glean's bucket is empty again: the pace empties its own, and the retry after Glean's
+		// Retry-After (1 s) waits for the token the pace expects, not only for the second.
+		pace.refused(third, 1000);
 		jest.advanceTimersByTime(1000);
 		const asked = Date.now();
-		const third = pace.turn(never, 60_000, undefined);
+		const retry = pace.turn(never, 60_000, undefined);
 		await jest.runAllTimersAsync();
-		expect(((await third) as Turn).sentAt).toBe(asked);
+		const rateNow = pace.learner.rateAt(Date.now());
+		expect(rate).toBeGreaterThan(0);
+		expect(rateNow).toBeLessThan(1);
+		expect(((await retry) as Turn).sentAt - asked).toBe(Math.ceil(1000 / rateNow - 1000 - 0.001));
 	});
 });

@@ -4,6 +4,8 @@
  * of what an item does.
  */
 
+import type { ItemPlace } from '../transport';
+
 interface Failure {
 	itemIndex: number;
 	error: unknown;
@@ -13,33 +15,59 @@ interface Failure {
  * Runs `run` for items 0 … count−1 and returns their outputs in input order. Up to `concurrency`
  * items run at a time, the earliest startable item first; an item whose key (`keyOf`, undefined
  * for none) belongs to an item still running waits for it, without holding one of the places, so
- * items of other keys go ahead. After a failure no new item starts; the ones under way finish,
- * then the earliest item's failure is thrown. Each start costs O(log count).
+ * items of other keys go ahead. An item may lend its place while it waits (`ItemPlace`), so at
+ * most 2 × `concurrency` items are under way, `concurrency` of them not waiting. After a failure
+ * no new item starts; the ones under way finish, then the earliest item's failure is thrown. Each
+ * start costs O(log count).
  */
 export async function runItems<T>(
 	count: number,
 	concurrency: number,
 	keyOf: (itemIndex: number) => string | undefined,
-	run: (itemIndex: number) => Promise<T>,
+	run: (itemIndex: number, place: ItemPlace) => Promise<T>,
 ): Promise<T[]> {
 	const outputs: T[] = new Array(count);
 	const { keys, startable, queued } = plan(count, keyOf);
 	let running = 0;
+	const lent = new Set<number>();
+	const takingBack: Array<() => void> = [];
 	let failure: Failure | undefined;
 	await new Promise<void>((allDone) => {
 		const finished = (itemIndex: number) => {
-			running--;
+			if (!lent.delete(itemIndex)) running--;
 			// The next item of the same key may start now.
 			const next =
 				keys[itemIndex] === undefined ? undefined : queued.get(keys[itemIndex]!)?.shift();
 			if (next !== undefined) startable.push(next);
 			startMore();
 		};
+		const placeOf = (itemIndex: number): ItemPlace => ({
+			lend: () => {
+				if (lent.has(itemIndex) || lent.size >= concurrency) return false;
+				lent.add(itemIndex);
+				running--;
+				startMore();
+				return true;
+			},
+			takeBack: async () =>
+				await new Promise<void>((resolve) => {
+					takingBack.push(() => {
+						lent.delete(itemIndex);
+						resolve();
+					});
+					startMore();
+				}),
+		});
 		const startMore = () => {
+			// Items taking their place back go first: they are under way.
+			while (running < concurrency && takingBack.length > 0) {
+				running++;
+				takingBack.shift()!();
+			}
 			while (failure === undefined && running < concurrency && startable.size > 0) {
 				const itemIndex = startable.pop();
 				running++;
-				started(run, itemIndex).then(
+				started(run, itemIndex, placeOf(itemIndex)).then(
 					(output) => {
 						outputs[itemIndex] = output;
 						finished(itemIndex);
@@ -51,7 +79,7 @@ export async function runItems<T>(
 					},
 				);
 			}
-			if (running === 0) allDone();
+			if (running === 0 && lent.size === 0) allDone();
 		};
 		startMore();
 	});
@@ -80,10 +108,14 @@ function plan(count: number, keyOf: (itemIndex: number) => string | undefined) {
 	return { keys, startable, queued };
 }
 
-/** `run(itemIndex)` started now; a synchronous throw becomes its rejection. */
-function started<T>(run: (itemIndex: number) => Promise<T>, itemIndex: number): Promise<T> {
+/** `run(itemIndex, place)` started now; a synchronous throw becomes its rejection. */
+function started<T>(
+	run: (itemIndex: number, place: ItemPlace) => Promise<T>,
+	itemIndex: number,
+	place: ItemPlace,
+): Promise<T> {
 	try {
-		return run(itemIndex);
+		return run(itemIndex, place);
 	} catch (error) {
 		return Promise.reject(error);
 	}

@@ -4,7 +4,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import * as application from './application';
 import * as chat from './chat';
 import * as file from './file';
-import { itemToken, redact, redactDeep } from '../transport';
+import type { ItemPlace } from '../transport';
+import { itemToken, redact, redactDeep, withItemPlaces } from '../transport';
 import { invalidOption, MAX_CONCURRENCY } from './common';
 import { runItems } from './itemPool';
 import type { GleanChatOperations, GleanChatResource } from './node.type';
@@ -61,11 +62,22 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw this.isStreaming() ? withReasonForChat(error as Error) : error;
 	}
 	const keyOf = (itemIndex: number) => orderingKey(this, chosen, itemIndex);
-	const outputs = await runItems(
-		items.length,
-		concurrency,
-		keyOf,
-		async (itemIndex) => await runItem.call(this, chosen.execute, itemIndex),
+	// An item waiting to try again lends its place, except in a streamed run: its answer would
+	// reach n8n's chat after the next item's.
+	const lending = !this.isStreaming();
+	const places = new Map<number, ItemPlace>();
+	const outputs = await withItemPlaces(
+		this,
+		(itemIndex) => (lending ? places.get(itemIndex) : undefined),
+		async () =>
+			await runItems(items.length, concurrency, keyOf, async (itemIndex, place) => {
+				places.set(itemIndex, place);
+				try {
+					return await runItem.call(this, chosen.execute, itemIndex);
+				} finally {
+					places.delete(itemIndex);
+				}
+			}),
 	);
 	return [outputs.flat()];
 }

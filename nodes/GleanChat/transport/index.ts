@@ -15,7 +15,8 @@ import type { ByteStream, GleanCall, GleanResponse } from './types';
  * Glean's `2xx` JSON checked against the shape the operation names (gleanAnswers.ts).
  */
 
-export type { ByteStream, GleanCall, GleanResponse } from './types';
+export type { ByteStream, GleanCall, GleanResponse, ItemPlace } from './types';
+export { withItemPlaces } from './itemPlaces';
 export type { RetryPolicy } from './retry';
 export { DEFAULT_RETRY_POLICY } from './retry';
 export { headerValue, readText } from './body';

@@ -34,9 +34,6 @@ export class Pace {
 
 	private tokensAt = 0;
 
-	/** Glean's Retry-After promised a token by then. */
-	private promisedAt = -Infinity;
-
 	/** Nobody goes before this (after the first 429, and after a 503). */
 	private pausedUntil = 0;
 
@@ -65,7 +62,7 @@ export class Pace {
 			for (;;) {
 				signal.throwIfAborted();
 				const now = retryClock.now();
-				const rate = this.rateFor(perMinute);
+				const rate = this.rateFor(now, perMinute);
 				const ahead = this.queue.indexOf(me);
 				// Whole milliseconds: timers have no finer grain, and a fraction would never pass.
 				const wait = Math.ceil(
@@ -90,10 +87,11 @@ export class Pace {
 	}
 
 	/**
-	 * Glean refused the request (429); it will try again after `waitMillis`, which is Glean's
-	 * Retry-After when `told`: by then Glean has a token for it, whatever the learned rate says.
+	 * Glean refused the request (429); it will try again after `waitMillis` (Glean's Retry-After
+	 * or the backoff). Its retry takes a turn like any other request: Retry-After says when
+	 * Glean has a token, not that no other request of the user will have taken it by then.
 	 */
-	refused(turn: Turn, waitMillis: number, told: boolean): void {
+	refused(turn: Turn, waitMillis: number): void {
 		const now = retryClock.now();
 		const learned = this.learner.refusedAt(turn.sentAt, turn.rate, now, waitMillis);
 		if (learned === 'first') {
@@ -105,7 +103,6 @@ export class Pace {
 			// Glean's bucket is empty now: so is ours.
 			this.tokens = 0;
 			this.tokensAt = Math.max(now, this.tokensAt);
-			if (told) this.promisedAt = Math.max(this.promisedAt, now + waitMillis);
 		}
 		this.notify();
 	}
@@ -122,8 +119,8 @@ export class Pace {
 	}
 
 	/** Requests per second this request keeps to: the learned rate, or the explicit limit if lower; 0: go at once. */
-	private rateFor(perMinute: number | undefined): number {
-		const learned = this.learner.rate;
+	private rateFor(now: number, perMinute: number | undefined): number {
+		const learned = this.learner.rateAt(now);
 		const explicit = perMinute === undefined ? 0 : perMinute / 60;
 		if (learned > 0 && explicit > 0) return Math.min(learned, explicit);
 		return learned || explicit;
@@ -150,10 +147,7 @@ export class Pace {
 	private bucketAt(at: number, rate: number, perMinute: number | undefined): number {
 		const burst = perMinute === undefined ? this.learner.burst() : 1;
 		const elapsed = Math.max(0, at - this.tokensAt);
-		const tokens = Math.min(burst, this.tokens + (rate * elapsed) / 1000);
-		// A promise not yet used (taking a turn moves tokensAt past it).
-		const promised = at >= this.promisedAt && this.promisedAt > this.tokensAt;
-		return promised ? Math.max(tokens, 1) : tokens;
+		return Math.min(burst, this.tokens + (rate * elapsed) / 1000);
 	}
 
 	/** Waits `millis` (the head), or until something changes (the others); a change ends either wait early. */

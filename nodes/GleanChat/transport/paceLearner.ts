@@ -4,45 +4,50 @@
  *
  * Glean limits requests per user with a token bucket (`/chat`: about 0.5 requests per second
  * and a small burst; ../shared/design/glean-wire.md) and never says the rate: a 429 says only
- * that the bucket is empty now, and its Retry-After, when there is one, when to try again. So
- * the rate is learned, the way TCP learns a network's:
+ * that the bucket is empty now, and its Retry-After, when there is one, when to try again. Glean
+ * refuses before doing anything, so a 429 comes back at once: a request sent and not refused
+ * soon after was let through. So the rate is learned, the way TCP learns a network's:
  * - Until Glean first refuses, nothing is paced: Concurrency alone decides.
- * - The first refusal seeds the rate from what Glean let through so far, and a quick rise
- *   (+50% per accepted request) looks for the limit.
- * - The refusal that ends the rise sets the rate between the fastest rate proven so far (see
- *   `proven`) and the pace refused. A later refusal, met while following the limit, lowers the
- *   rate 10% below the pace refused, more when Glean refuses again soon after.
- * - Accepted requests raise the rate slowly (+0.3% each) to follow a limit that rises, and
- *   faster while it is below where the last refusal put it.
+ * - Everyone waits the first refusal out; then the rate starts from how many requests Glean let
+ *   through until then, spread over the time until the wait ends, and rises fast (+50% per
+ *   accepted request) to look for the limit.
+ * - The refusal that ends the rise sets the rate to what Glean let through since the refusal
+ *   before, and a target between that and the pace refused, which the rate comes back up to
+ *   quickly. A later refusal lowers the rate 10% below the pace refused, more when Glean refuses
+ *   again soon after.
+ * - Accepted requests raise the rate slowly (+0.3% each) to follow a limit that rises.
  * - The rate never runs more than twice ahead of how fast requests really started, so a run
  *   held back by its Concurrency cannot talk itself into a rate it never tried.
  */
 export class PaceLearner {
-	/** Requests per second to keep to; 0 while not pacing (no refusal seen yet). */
+	/** Requests per second to keep to; 0 while not pacing (no refusal seen, or waiting it out). */
 	rate = 0;
 
 	/** Rising fast after the first refusal, until the next one. */
 	private rising = false;
 
-	/** Where a rate lowered further than usual comes back up to quickly. */
+	/** Where the rate comes back up to quickly after a refusal. */
 	private target = 0;
 
 	/** Requests accepted since the latest refusal. */
 	private streak = 0;
 
-	/** Send times of accepted requests (the latest ones). */
-	private readonly accepted: number[] = [];
+	/** Send times of the latest requests. */
+	private readonly sent: number[] = [];
+
+	/** Send times of the latest refused requests. */
+	private readonly refused: number[] = [];
 
 	/** Send times of the refusals learned from (the latest ones). */
-	private readonly refusals: number[] = [];
-
-	/** Start times of the latest requests, to know how fast requests really went. */
-	private readonly starts: number[] = [];
+	private readonly learned: number[] = [];
 
 	/** When the latest refusal was learned: refusals of requests sent before then are old news. */
 	private learnedAt = -Infinity;
 
 	private firstStart: number | undefined;
+
+	/** After the first refusal: everyone waits until `until`, then the rate starts. */
+	private waiting: { until: number; refusedSentAt: number } | undefined;
 
 	/** Before the first refusal: how many Glean let through, and over how long (for `burst`). */
 	private blind: { accepted: number; millis: number } | undefined;
@@ -50,22 +55,29 @@ export class PaceLearner {
 	/** A request starts (is sent) at `at`. */
 	started(at: number): void {
 		this.firstStart ??= at;
-		remember(this.starts, at, RECENT_STARTS);
+		remember(this.sent, at, KEPT);
+	}
+
+	/** The rate at `now` (requests per second; 0: not pacing). */
+	rateAt(now: number): number {
+		if (this.waiting && now >= this.waiting.until) this.startRising();
+		return this.rate;
 	}
 
 	/** Glean let the request sent at `sentAt` through (it answered anything but 429). */
 	acceptedAt(sentAt: number, now: number): void {
-		remember(this.accepted, sentAt, ACCEPTED_KEPT);
-		if (this.rate === 0) return;
+		if (this.rateAt(now) === 0 || sentAt <= this.learnedAt) return;
 		this.streak++;
 		let factor = 1 + RISE_FAST;
 		if (!this.rising) {
 			const recovering =
 				this.rate < this.target ? Math.min(this.target / this.rate, 1 + RECOVER * this.streak) : 1;
-			factor = Math.max(1 + RISE_SLOW, recovering);
+			// Slowly near the limit found, faster the longer Glean has not refused: a limit that
+			// rose (or a rate lowered too far, e.g. while Glean was overloaded) is found again.
+			const following = 1 + RISE_SLOW * 2 ** (this.streak / STREAK_DOUBLING);
+			factor = Math.max(following, recovering);
 		}
-		const raised = Math.min(this.rate * factor, 2 * this.startRate(now));
-		this.rate = Math.max(this.rate, this.proven(now), raised);
+		this.rate = Math.max(this.rate, Math.min(this.rate * factor, 2 * this.startRate(now)));
 	}
 
 	/**
@@ -80,34 +92,39 @@ export class PaceLearner {
 		now: number,
 		waitMillis: number,
 	): 'first' | 'learned' | 'stale' {
+		remember(this.refused, sentAt, KEPT);
 		if (sentAt <= this.learnedAt) return 'stale';
 		this.learnedAt = now;
 		this.streak = 0;
-		const previous = this.refusals.at(-1);
-		remember(this.refusals, sentAt, REFUSALS_KEPT);
-		if (this.rate === 0) {
-			const accepted = this.acceptedSince(-Infinity, now);
-			const since = this.firstStart ?? sentAt;
-			this.blind = { accepted, millis: sentAt - since };
-			// All that got through, spread over the time until the pause ends: a safe start.
-			this.rate = Math.max(accepted, 1) / Math.max((now + waitMillis - since) / 1000, 0.001);
-			this.rising = true;
+		const previous = this.learned.at(-1);
+		remember(this.learned, sentAt, LEARNED_KEPT);
+		if (previous === undefined) {
+			this.waiting = { until: now + waitMillis, refusedSentAt: sentAt };
 			return 'first';
 		}
+		this.rateAt(now);
 		// The pace really refused: requests may have gone slower than the rate (Concurrency).
-		const refused = Math.min(rateAtSend > 0 ? rateAtSend : this.rate, this.startRate(now));
-		const floor = this.proven(sentAt, true);
-		let guess: number;
+		const refused = Math.min(
+			rateAtSend > 0 ? rateAtSend : this.rate,
+			this.startRate(now, previous),
+		);
 		if (this.rising) {
-			guess = floor > 0 ? Math.sqrt(floor * refused) : refused * 0.85;
-			this.target = guess;
-		} else {
+			// What Glean let through since its refusal before (its bucket was empty then, and now).
+			// Its bucket held less than one token at both refusals: n let through took n ± 1 tokens.
+			const through =
+				(this.passed(previous, sentAt) + 0.5) / Math.max((sentAt - previous) / 1000, 0.001);
+			this.rate = Math.min(through, refused);
+			this.target = Math.max(this.rate, Math.sqrt(this.rate * refused));
+		} else if (this.passed(previous, sentAt) > 0) {
 			// Refused again soon (few let through since the last refusal): far too fast.
-			const soon = 1 / (this.acceptedSince(previous ?? sentAt, sentAt) + 2);
-			guess = refused * (1 - Math.max(STEP_DOWN, soon));
+			const soon = 1 / (this.passed(previous, sentAt) + 2);
+			this.rate = Math.min(this.rate, refused * (1 - Math.max(STEP_DOWN, soon)));
 			this.target = refused * (1 - STEP_DOWN);
 		}
-		this.rate = Math.max(floor, Math.min(this.rate, refused, guess));
+		// Nothing let through since the refusal before: Glean is still refusing (a retry met it
+		// again, or Glean is overloaded). The retries' own backoff spaces those; the pace keeps
+		// the rate it learned from requests that got through.
+		this.rate = Math.max(this.rate, MIN_RATE);
 		this.rising = false;
 		return 'learned';
 	}
@@ -122,49 +139,47 @@ export class PaceLearner {
 		return Math.max(1, Math.floor(this.blind.accepted - (this.rate * this.blind.millis) / 1000));
 	}
 
-	/**
-	 * The fastest rate Glean is proven to allow: after a refusal at `f` its bucket held less than
-	 * one token, so `n` accepted requests sent in (f, t] needed more than n − 1 new tokens, which
-	 * took Glean (t − f) at least. `beforeLatest`: only refusals before the latest one.
-	 */
-	private proven(at: number, beforeLatest = false): number {
-		const refusals = beforeLatest ? this.refusals.slice(0, -1) : this.refusals;
-		let best = 0;
-		for (const refusal of refusals) {
-			const accepted = this.acceptedSince(refusal, at);
-			if (accepted >= (beforeLatest ? 2 : 3) && at > refusal) {
-				best = Math.max(best, (accepted - 1) / ((at - refusal) / 1000));
-			}
-		}
-		return best;
+	/** The first refusal has been waited out: start from what Glean let through until then. */
+	private startRising(): void {
+		const { until, refusedSentAt } = this.waiting!;
+		this.waiting = undefined;
+		const since = this.firstStart ?? refusedSentAt;
+		const accepted = this.passed(-Infinity, until);
+		this.blind = { accepted, millis: refusedSentAt - since };
+		this.rate = Math.max(accepted, 1) / Math.max((until - since) / 1000, 0.001);
+		this.rising = true;
 	}
 
-	/** Accepted requests sent in (from, to]. */
-	private acceptedSince(from: number, to: number): number {
-		let count = 0;
-		for (const sentAt of this.accepted) if (sentAt > from && sentAt <= to) count++;
-		return count;
+	/** Requests sent in (from, to) and not refused. */
+	private passed(from: number, to: number): number {
+		const inside = (list: number[]) => list.filter((at) => at > from && at < to).length;
+		return inside(this.sent) - inside(this.refused);
 	}
 
-	/** Requests started per second lately (Infinity until there are two). */
-	private startRate(now: number): number {
-		const count = this.starts.length;
-		if (count < 2) return Infinity;
-		const span = Math.max(now, this.starts[count - 1]) - this.starts[0];
-		return (count - 1) / Math.max(span / 1000, 0.001);
+	/** Requests started per second lately (after `since`; Infinity until there are two). */
+	private startRate(now: number, since = -Infinity): number {
+		const recent = this.sent.slice(-RECENT_STARTS).filter((at) => at > since);
+		if (recent.length < 2) return Infinity;
+		const span = Math.max(now, recent[recent.length - 1]) - recent[0];
+		return (recent.length - 1) / Math.max(span / 1000, 0.001);
 	}
 }
 
 /** Per accepted request: +50% while looking for the limit, +0.3% while following it. */
 const RISE_FAST = 0.5;
 const RISE_SLOW = 0.003;
+/** …and the +0.3% doubles every this many requests accepted in a row. */
+const STREAK_DOUBLING = 15;
 /** Back under a limit found again: 10% below the pace refused. */
 const STEP_DOWN = 0.1;
-/** Coming back up after a bigger step down: +1% per request accepted since, and growing. */
+/** Coming back up to the target: +1% per request accepted since the refusal, and growing. */
 const RECOVER = 0.01;
+/** Never slower than one request a minute. */
+const MIN_RATE = 1 / 60;
 const RECENT_STARTS = 6;
-const ACCEPTED_KEPT = 256;
-const REFUSALS_KEPT = 8;
+/** Requests remembered (sent, refused): enough for the time between two refusals. */
+const KEPT = 512;
+const LEARNED_KEPT = 8;
 
 function remember(list: number[], value: number, keep: number): void {
 	list.push(value);

@@ -6,6 +6,7 @@ import { firstLine } from './body';
 import { checkedCredential } from './credential';
 import { connectionFailure, errorCode } from './connectionErrors';
 import { gleanError, paceWaitError, retriesNote, silenceError } from './gleanErrors';
+import { itemPlace } from './itemPlaces';
 import type { Pace, Turn } from './pace';
 import { paceFor } from './pace';
 import type { RetryDecision } from './retry';
@@ -106,7 +107,7 @@ async function afterFailure(
 	if (refused) {
 		const told = parseRetryAfter(failure.retryAfter, retryClock.now());
 		const wait = decision.retry ? decision.waitMillis : (told ?? BACKOFF_BASE_MILLIS);
-		pace.refused(turn, wait, told !== undefined);
+		pace.refused(turn, wait);
 	} else if (failure.kind === 'status') {
 		pace.accepted(turn);
 	}
@@ -125,9 +126,14 @@ async function afterFailure(
 		pace.pause(decision.waitMillis);
 		return;
 	}
+	// Meanwhile the next item may go in this one's place (at Glean's pace), unless running this
+	// call after it could change what it does (a message saved to a chat must keep its order).
+	const place = idempotent ? itemPlace(this, itemIndex) : undefined;
+	const lent = place?.lend() ?? false;
 	await retryClock.sleep(decision.waitMillis, cancelSignal);
 	cancelSignal.throwIfAborted();
 	budget.waitedMillis += decision.waitMillis;
+	if (lent) await place!.takeBack();
 }
 
 /** The error a failure ends the call with: Glean's refusal, silence, or a connection failure. */

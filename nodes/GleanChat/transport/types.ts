@@ -37,3 +37,15 @@ export interface GleanResponse<Body> {
 	headers: Record<string, string | string[] | undefined>;
 	body: Body;
 }
+
+/**
+ * One running item's place among the node's "Concurrency" places (actions/itemPool.ts). An item
+ * that only waits (to try again after Glean's 429) can lend it to the next item and take it back
+ * to go on.
+ */
+export interface ItemPlace {
+	/** Lends the place while the item waits; false when `concurrency` items already lend theirs. */
+	lend(): boolean;
+	/** Resolves once the item has a place again (before any item not yet started). */
+	takeBack(): Promise<void>;
+}
