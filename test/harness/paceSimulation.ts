@@ -60,9 +60,8 @@ export async function simulateBatch(scenario: BatchScenario): Promise<BatchResul
 	const ask = async (itemIndex: number, place: ItemPlace): Promise<number> => {
 		let waited = 0;
 		for (let attempt = 1; ; attempt++) {
-			const asked = Date.now();
 			const turn = await pace.turn(signal, 120_000 - waited, perMinute);
-			waited += Date.now() - asked;
+			waited += turn.waitedMillis;
 			if (!('sentAt' in turn)) throw new Error(`item ${itemIndex}: its turn is too far off`);
 			if (attempt === 1) firstTurns.push(itemIndex);
 			// The client's own work before the request reaches Glean (n8n-core's, a few ms).

@@ -259,6 +259,23 @@ const rows: BadInputRow[] = [
 		fix: /Set "Retry → Max Total Wait/,
 	},
 	{
+		name: 'Max Requests per Minute 0',
+		parameters: sendMessage({ options: { maxRequestsPerMinute: 0 } }),
+		message: 'Item 0: "Max Requests per Minute" is 0, but must be a number from 1 to 6000',
+		fix: /Set "Max Requests per Minute"/,
+	},
+	{
+		name: 'Max Requests per Minute from an expression that is not a number',
+		parameters: {
+			resource: 'chat',
+			operation: 'getAll',
+			returnAll: true,
+			options: { maxRequestsPerMinute: '={{ "fast" }}' },
+		},
+		message: 'Item 0: "Max Requests per Minute" is "fast", but must be a number from 1 to 6000',
+		fix: /Set "Max Requests per Minute"/,
+	},
+	{
 		name: 'Session Expiry 0',
 		parameters: sendMessage({ options: { sessionKey: 's1', sessionExpiryMinutes: 0 } }),
 		message: 'Item 0: "Session Expiry (Minutes)" is 0, but must be a number of minutes above 0',

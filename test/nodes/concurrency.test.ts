@@ -1,4 +1,5 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { defaultConversation, expectedAnswerText } from '../emulator/conversation';
 import type { RecordedRequest } from '../emulator/gleanEmulator';
@@ -176,14 +177,14 @@ describe('Concurrency', () => {
 		expect(refused).toBeLessThan(30);
 	});
 
-	test("Max Requests per Minute spaces the requests from the first one, and each item's wait for its turn counts against its limit", async () => {
+	test("Max Requests per Minute spaces the requests from the first one; an item's wait first in line counts against its limit", async () => {
 		const run = async (maxWaitSeconds: number) => {
 			setup.glean.reset();
 			forgetGleanPaces();
 			const { items } = await runGleanNode({
 				parameters: sendMessage({
 					concurrency: 3,
-					maxRequestsPerMinute: 600,
+					maxRequestsPerMinute: 120,
 					retry: { settings: { maxAttempts: 5, maxWaitSeconds } },
 				}),
 				items: [{ json: { q: 'q0' } }, { json: { q: 'q1' } }, { json: { q: 'q2' } }],
@@ -192,23 +193,24 @@ describe('Concurrency', () => {
 			});
 			return items;
 		};
-		// 600 per minute: one every 100 ms. q2's turn comes 200 ms after q0's: more than its 140 ms.
-		let items = await run(0.14);
-		expect(items.map((item) => item.json.error)).toEqual([
-			undefined,
-			undefined,
-			'"Max Requests per Minute" (600) spaces these requests: the next try would be in 0.2 s, more than the 0.1 s left of this item\'s retry wait limit',
-		]);
+		// 120 per minute: one every 0.5 s. First in line, q1 and then q2 would wait 0.5 s: more
+		// than their 0.3 s (waiting behind q1 costs q2 nothing: it is like waiting to start).
+		let items = await run(0.3);
+		const tooLong =
+			'"Max Requests per Minute" (120) spaces these requests: the next try would be in 0.5 s, more than the 0.3 s left of this item\'s retry wait limit';
+		expect(items.map((item) => item.json.error)).toEqual([undefined, tooLong, tooLong]);
 		expect(items[2].json.description).toContain(
 			'Raise "Max Requests per Minute" if Glean allows more',
 		);
-		expect(setup.glean.requestsTo('chat').map(questionOf)).toEqual(['q0', 'q1']);
-		items = await run(1);
+		expect(setup.glean.requestsTo('chat').map(questionOf)).toEqual(['q0']);
+		items = await run(0.6);
 		expect(items.map((item) => item.json.error)).toEqual([undefined, undefined, undefined]);
 		const sent = setup.glean.requestsTo('chat');
 		expect(sent.map(questionOf)).toEqual(['q0', 'q1', 'q2']);
-		expect(sent[1].receivedAt - sent[0].receivedAt).toBeGreaterThanOrEqual(95);
-		expect(sent[2].receivedAt - sent[1].receivedAt).toBeGreaterThanOrEqual(95);
+		// Spaced 500 ms as they leave; their arrival varies by the client's own few milliseconds.
+		expect(sent[1].receivedAt - sent[0].receivedAt).toBeGreaterThanOrEqual(450);
+		expect(sent[2].receivedAt - sent[1].receivedAt).toBeGreaterThanOrEqual(450);
+		expect(sent[2].receivedAt - sent[0].receivedAt).toBeGreaterThanOrEqual(950);
 	});
 
 	test('one 429 pauses every parallel request for its Retry-After: no retry storm', async () => {
@@ -308,4 +310,36 @@ describe('an item waiting out a 429 lends its place (Concurrency 1)', () => {
 			clock.restore();
 		}
 	});
+});
+
+test('a call that changes something (Chat → Delete) keeps its place: after its last retry fails, no later item has run', async () => {
+	for (let index = 0; index < 4; index++) {
+		setup.glean.chats.set(`chat-${index}`, {
+			id: `chat-${index}`,
+			name: `chat ${index}`,
+			createTime: 1,
+			updateTime: 2,
+			messages: [],
+		} as never);
+	}
+	setup.glean.faults = (request) =>
+		JSON.stringify(request.body).includes('chat-0')
+			? ({ kind: 'text', status: 500, text: 'Internal Server Error' } as const)
+			: undefined;
+	const clock = useVirtualRetryClock();
+	// Each retry wait lasts a little real time: had the place been lent, the next items would
+	// have been sent meanwhile.
+	clock.onWait = async (_millis, signal) => await sleep(20, signal);
+	try {
+		const { error } = await runGleanNode({
+			parameters: { resource: 'chat', operation: 'delete', chatIds: '={{ $json.id }}' },
+			items: Array.from({ length: 4 }, (_, index) => ({ json: { id: `chat-${index}` } })),
+			credentials: credentials(),
+		});
+		expect(error?.message).toMatch(/^Glean answered 500/);
+		expect(setup.glean.requestsTo('deletechats')).toHaveLength(5);
+		expect([...setup.glean.chats.keys()]).toEqual(['chat-0', 'chat-1', 'chat-2', 'chat-3']);
+	} finally {
+		clock.restore();
+	}
 });

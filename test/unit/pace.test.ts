@@ -79,7 +79,7 @@ describe('a batch at Glean’s rate limit, learning the pace from scratch', () =
 		expect(result.refusalsAfterFirst / 30).toBeLessThanOrEqual(0.15);
 	});
 
-	test('outputs keep their order however the turns fall: the first turns go in input order', async () => {
+	test('turns are taken in input order however the answers fall', async () => {
 		const result = await simulateBatch({ ...BATCH, concurrency: 8 });
 		expect(result.firstTurns).toEqual(Array.from({ length: 40 }, (_, index) => index));
 	});
@@ -102,7 +102,31 @@ describe('the pace outlives a batch (the same user, the same n8n process)', () =
 		expect(next.millis).toBeLessThanOrEqual(emptyBucketBound * 1.05);
 	});
 
-	test('a pace unused for FORGET_AFTER_MILLIS is forgotten; one in use is kept', () => {
+	test('runs a minute apart keep the pace they learned (the idle minute is not taken for a slow rate)', async () => {
+		const glean = { perSecond: 4, burst: 3, retryAfter: true };
+		const buckets = new TokenBuckets(glean, () => Date.now());
+		const pace = new Pace();
+		const runs: number[] = [];
+		for (let run = 0; run < 5; run++) {
+			const result = await simulateBatch({
+				...BATCH,
+				questions: 20,
+				concurrency: 8,
+				pace,
+				buckets,
+			});
+			runs.push(result.millis / result.boundMillis);
+			jest.advanceTimersByTime(60_000);
+		}
+		expect(Math.max(...runs.slice(1))).toBeLessThanOrEqual(1.3);
+		expect(pace.learner.rate).toBeGreaterThan(3);
+	});
+
+	test('a pace unused for FORGET_AFTER_MILLIS is forgotten, even the only one; one in use is kept', () => {
+		const only = paceFor({ baseUrl: 'https://solo-be.glean.com', token: 'solo' }, 'chat');
+		jest.advanceTimersByTime(FORGET_AFTER_MILLIS + 1000);
+		expect(paceFor({ baseUrl: 'https://solo-be.glean.com', token: 'solo' }, 'chat')).not.toBe(only);
+
 		const user = { baseUrl: 'https://acme-be.glean.com', token: 'secret-token-1' };
 		const pace = paceFor(user, 'chat');
 		expect(paceFor(user, 'chat')).toBe(pace);
@@ -193,7 +217,37 @@ describe('waiting for a turn', () => {
 		const pace = new Pace();
 		await pace.turn(never, 60_000, 30);
 		const tooLong = await pace.turn(never, 1500, 30);
-		expect(tooLong).toEqual({ tooLongMillis: 2000, perMinute: 30 });
+		expect(tooLong).toEqual({
+			tooLongMillis: 2000,
+			leftMillis: 1500,
+			waitedMillis: 0,
+			perMinute: 30,
+		});
+	});
+
+	test('waiting behind earlier requests is free, like waiting to start; first in line, the wait counts', async () => {
+		const pace = new Pace();
+		// Three requests at 60 per minute: the third waits 1 s behind the second, then 1 s first in line.
+		const turns = [0, 1, 2].map(async () => await pace.turn(never, 1000, 60));
+		await jest.runAllTimersAsync();
+		const [one, two, three] = (await Promise.all(turns)) as Turn[];
+		expect([one.waitedMillis, two.waitedMillis, three.waitedMillis]).toEqual([0, 1000, 1000]);
+		expect(three.sentAt - one.sentAt).toBe(2000);
+	});
+
+	test('a hundred requests waiting add no listener to the shared cancel signal beyond one', async () => {
+		const pace = new Pace();
+		const cancel = new AbortController();
+		const added = jest.spyOn(cancel.signal, 'addEventListener');
+		const turns = Array.from(
+			{ length: 100 },
+			async () => await pace.turn(cancel.signal, 600_000, 60),
+		);
+		await jest.advanceTimersByTimeAsync(10_000);
+		expect(added.mock.calls.length).toBeLessThanOrEqual(1);
+		cancel.abort(new Error('stopped'));
+		const outcomes = await Promise.allSettled(turns);
+		expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toHaveLength(89);
 	});
 
 	test('after Glean’s first 429 everyone waits it out; then the pace learned from it', async () => {
@@ -234,9 +288,11 @@ describe('waiting for a turn', () => {
 		const asked = Date.now();
 		const retry = pace.turn(never, 60_000, undefined);
 		await jest.runAllTimersAsync();
-		const rateNow = pace.learner.rateAt(Date.now());
-		expect(rate).toBeGreaterThan(0);
-		expect(rateNow).toBeLessThan(1);
-		expect(((await retry) as Turn).sentAt - asked).toBe(Math.ceil(1000 / rateNow - 1000 - 0.001));
+		// Nothing got through before the first refusal: 1 per second, raised 50% by the second;
+		// the third was refused 1.667 s after the first, with one let through: 1.5 / 1.667 s.
+		expect(rate).toBe(1);
+		expect(pace.learner.rateAt(Date.now())).toBeCloseTo(0.9, 3);
+		// 1 s after the refusal the pace holds 0.9 of a token: 1/9 s more for the tenth.
+		expect(((await retry) as Turn).sentAt - asked).toBe(112);
 	});
 });

@@ -168,7 +168,7 @@ export const concurrencyOption: INodeProperties = {
 	default: 1,
 	typeOptions: { minValue: 1, maxValue: 50 },
 	description:
-		'How many items to send to Glean at the same time. Outputs keep the input order. Glean allows about one chat message every two seconds per user: once it answers 429, requests take turns at the pace it allows, and Concurrency still lets slow answers overlap. An item waiting to try again lets the next item go meanwhile, except messages saved to a chat.',
+		'How many items to send to Glean at the same time. Outputs keep the input order. Glean allows about one chat message every two seconds per user: once it answers 429, requests take turns at the pace it allows, and Concurrency still lets slow answers overlap. An item that only reads lets the next item go while it waits to try again.',
 };
 
 /**

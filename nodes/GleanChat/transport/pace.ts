@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { PaceLearner } from './paceLearner';
 import { retryClock } from './retry';
+import { Waits } from './waits';
 
 /**
  * The pace of one Glean user's requests to one endpoint, shared by every run of the node in
@@ -16,12 +17,18 @@ import { retryClock } from './retry';
 export interface Turn {
 	readonly sentAt: number;
 	readonly rate: number;
+	/** Milliseconds it waited first in line (behind other requests it waited as if not started). */
+	readonly waitedMillis: number;
 }
 
 /** Waiting for a turn would take longer than the item may still wait. */
 export interface TooLong {
-	/** The expected wait, in milliseconds. */
+	/** The wait still to come, in milliseconds. */
 	readonly tooLongMillis: number;
+	/** What was left of the item's wait limit, in milliseconds. */
+	readonly leftMillis: number;
+	/** Milliseconds it waited first in line before giving up. */
+	readonly waitedMillis: number;
 	/** Requests per minute the pace keeps to (0 while everyone waits out a 429 or 503). */
 	readonly perMinute: number;
 }
@@ -39,16 +46,21 @@ export class Pace {
 
 	private readonly queue: object[] = [];
 
-	/** Aborted (and replaced) whenever the head of the queue or the rate changes. */
-	private changed = new AbortController();
+	/** Waits end whenever the head of the queue or the rate changes. */
+	private readonly waits = new Waits();
 
-	/** When a request last asked for a turn or ended. */
+	/** Requests sent and not yet answered. */
+	private inFlight = 0;
+
+	/** When a request last asked for a turn, went or was answered. */
 	lastUsed = retryClock.now();
 
 	/**
 	 * Waits for the turn of one request and returns it. `perMinute` is the node's explicit
-	 * limit (undefined: learn it). The wait stops at once when `signal` aborts (its reason is
-	 * thrown), and returns TooLong at once rather than wait beyond `maxWaitMillis`.
+	 * limit (undefined: learn it). Waiting behind earlier requests is like waiting to start (the
+	 * item pool's order, at any Concurrency); once first in line, the wait counts against
+	 * `maxWaitMillis`, and TooLong comes back at once rather than wait beyond it. The wait stops
+	 * at once when `signal` aborts (its reason is thrown).
 	 */
 	async turn(
 		signal: AbortSignal,
@@ -57,33 +69,45 @@ export class Pace {
 	): Promise<Turn | TooLong> {
 		const me = {};
 		this.queue.push(me);
-		const start = retryClock.now();
+		let first: number | undefined;
 		try {
 			for (;;) {
 				signal.throwIfAborted();
+				if (this.queue[0] !== me) {
+					await this.waits.until(undefined, signal);
+					continue;
+				}
 				const now = retryClock.now();
+				first ??= now;
 				const rate = this.rateFor(now, perMinute);
-				const ahead = this.queue.indexOf(me);
 				// Whole milliseconds: timers have no finer grain, and a fraction would never pass.
-				const wait = Math.ceil(
-					this.waitMillis(now, rate, perMinute) + (rate > 0 ? (ahead * 1000) / rate : 0) - 0.001,
-				);
-				if (now - start + wait > maxWaitMillis)
-					return { tooLongMillis: wait, perMinute: rate * 60 };
-				if (ahead === 0 && wait <= 0) return this.take(now, rate, perMinute);
-				await this.until(ahead === 0 ? wait : undefined, signal);
+				const wait = Math.ceil(this.waitMillis(now, rate, perMinute) - 0.001);
+				const waitedMillis = now - first;
+				if (waitedMillis + wait > maxWaitMillis) {
+					const leftMillis = Math.max(0, maxWaitMillis - waitedMillis);
+					return { tooLongMillis: wait, leftMillis, waitedMillis, perMinute: rate * 60 };
+				}
+				if (wait <= 0) return { ...this.take(now, rate, perMinute), waitedMillis };
+				await this.waits.until(wait, signal);
 			}
 		} finally {
 			this.queue.splice(this.queue.indexOf(me), 1);
 			this.lastUsed = retryClock.now();
-			this.notify();
+			this.waits.wakeAll();
 		}
 	}
 
-	/** Glean let the request through (any answer but 429). */
+	/** Glean let the request through (it answered, with neither 429 nor 5xx). */
 	accepted(turn: Turn): void {
+		this.answered();
 		this.learner.acceptedAt(turn.sentAt, retryClock.now());
-		this.notify();
+		this.waits.wakeAll();
+	}
+
+	/** Glean did not say whether its limit let the request through (a 5xx, or no answer). */
+	unjudged(turn: Turn): void {
+		this.answered();
+		this.learner.unjudgedAt(turn.sentAt);
 	}
 
 	/**
@@ -92,6 +116,7 @@ export class Pace {
 	 * Glean has a token, not that no other request of the user will have taken it by then.
 	 */
 	refused(turn: Turn, waitMillis: number): void {
+		this.answered();
 		const now = retryClock.now();
 		const learned = this.learner.refusedAt(turn.sentAt, turn.rate, now, waitMillis);
 		if (learned === 'first') {
@@ -104,18 +129,23 @@ export class Pace {
 			this.tokens = 0;
 			this.tokensAt = Math.max(now, this.tokensAt);
 		}
-		this.notify();
+		this.waits.wakeAll();
 	}
 
 	/** Glean is overloaded (503): nobody goes for `waitMillis`. */
 	pause(waitMillis: number): void {
 		this.pausedUntil = Math.max(this.pausedUntil, retryClock.now() + waitMillis);
-		this.notify();
+		this.waits.wakeAll();
 	}
 
-	/** Nobody is waiting and nothing was asked for since `now − millis`. */
+	/** Nobody is waiting or sent, and nothing happened since `now − millis`. */
 	quietFor(now: number, millis: number): boolean {
-		return this.queue.length === 0 && now - this.lastUsed >= millis;
+		return this.queue.length === 0 && this.inFlight === 0 && now - this.lastUsed >= millis;
+	}
+
+	private answered(): void {
+		this.inFlight = Math.max(0, this.inFlight - 1);
+		this.lastUsed = retryClock.now();
 	}
 
 	/** Requests per second this request keeps to: the learned rate, or the explicit limit if lower; 0: go at once. */
@@ -134,12 +164,17 @@ export class Pace {
 		return from - now + (tokens >= 1 ? 0 : ((1 - tokens) * 1000) / rate);
 	}
 
-	private take(now: number, rate: number, perMinute: number | undefined): Turn {
+	private take(
+		now: number,
+		rate: number,
+		perMinute: number | undefined,
+	): Omit<Turn, 'waitedMillis'> {
 		if (rate > 0) {
 			this.tokens = this.bucketAt(now, rate, perMinute) - 1;
 			this.tokensAt = now;
 		}
 		this.learner.started(now);
+		this.inFlight++;
 		return { sentAt: now, rate };
 	}
 
@@ -148,31 +183,6 @@ export class Pace {
 		const burst = perMinute === undefined ? this.learner.burst() : 1;
 		const elapsed = Math.max(0, at - this.tokensAt);
 		return Math.min(burst, this.tokens + (rate * elapsed) / 1000);
-	}
-
-	/** Waits `millis` (the head), or until something changes (the others); a change ends either wait early. */
-	private async until(millis: number | undefined, signal: AbortSignal): Promise<void> {
-		const changed = this.changed.signal;
-		if (millis === undefined) {
-			// A change or a cancel ends it; the caller's loop looks again (and checks the signal).
-			await new Promise<void>((resolve) => {
-				const done = () => {
-					signal.removeEventListener('abort', done);
-					changed.removeEventListener('abort', done);
-					resolve();
-				};
-				signal.addEventListener('abort', done, { once: true });
-				changed.addEventListener('abort', done, { once: true });
-			});
-			return;
-		}
-		// Ended early by a change or a cancel: the caller's loop looks again (and checks the signal).
-		await retryClock.sleep(millis, AbortSignal.any([signal, changed])).catch(() => undefined);
-	}
-
-	private notify(): void {
-		this.changed.abort();
-		this.changed = new AbortController();
 	}
 }
 
@@ -198,7 +208,8 @@ export function paceFor(
 	const now = retryClock.now();
 	let pace = paces.get(key);
 	if (pace) paces.delete(key);
-	else pace = new Pace();
+	// A pace quiet this long is forgotten even when nothing else swept it out.
+	if (!pace || pace.quietFor(now, FORGET_AFTER_MILLIS)) pace = new Pace();
 	paces.set(key, pace);
 	for (const [oldKey, old] of paces) {
 		if (paces.size <= MAX_PACES && !old.quietFor(now, FORGET_AFTER_MILLIS)) break;

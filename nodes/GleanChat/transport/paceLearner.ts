@@ -3,10 +3,10 @@
  * as arguments (milliseconds), so tests run it in virtual time; rates are requests per second.
  *
  * Glean limits requests per user with a token bucket (`/chat`: about 0.5 requests per second
- * and a small burst; ../shared/design/glean-wire.md) and never says the rate: a 429 says only
- * that the bucket is empty now, and its Retry-After, when there is one, when to try again. Glean
- * refuses before doing anything, so a 429 comes back at once: a request sent and not refused
- * soon after was let through. So the rate is learned, the way TCP learns a network's:
+ * and a small burst; docs/performance.md) and never says the rate: a 429 says only that the
+ * bucket is empty now, and its Retry-After, when there is one, when to try again. Glean refuses
+ * before doing anything, so a 429 comes back at once: a request sent and not refused soon after
+ * was let through. So the rate is learned, the way TCP learns a network's:
  * - Until Glean first refuses, nothing is paced: Concurrency alone decides.
  * - Everyone waits the first refusal out; then the rate starts from how many requests Glean let
  *   through until then, spread over the time until the wait ends, and rises fast (+50% per
@@ -16,8 +16,12 @@
  *   quickly. A later refusal lowers the rate 10% below the pace refused, more when Glean refuses
  *   again soon after.
  * - Accepted requests raise the rate slowly (+0.3% each) to follow a limit that rises.
- * - The rate never runs more than twice ahead of how fast requests really started, so a run
- *   held back by its Concurrency cannot talk itself into a rate it never tried.
+ * - The rate never rises more than twice past how fast requests really started in the current
+ *   busy stretch (no gap of 2 s and 4 intervals between them), so a run held back by its
+ *   Concurrency cannot talk itself into a rate it never tried, and the quiet time between two
+ *   runs is never taken for a slow rate.
+ * - Refusals with nothing let through since the one before (a retry meeting Glean's limit again,
+ *   an overloaded Glean) leave the rate alone: the retries' own backoff spaces those.
  */
 export class PaceLearner {
 	/** Requests per second to keep to; 0 while not pacing (no refusal seen, or waiting it out). */
@@ -44,17 +48,20 @@ export class PaceLearner {
 	/** When the latest refusal was learned: refusals of requests sent before then are old news. */
 	private learnedAt = -Infinity;
 
-	private firstStart: number | undefined;
+	/** When the current busy stretch began: start rates span no idle gap (e.g. between runs). */
+	private stretchStart = -Infinity;
 
 	/** After the first refusal: everyone waits until `until`, then the rate starts. */
 	private waiting: { until: number; refusedSentAt: number } | undefined;
 
-	/** Before the first refusal: how many Glean let through, and over how long (for `burst`). */
-	private blind: { accepted: number; millis: number } | undefined;
+	/** Glean's burst, estimated when the first refusal has been waited out. */
+	private burstEstimate = 1;
 
 	/** A request starts (is sent) at `at`. */
 	started(at: number): void {
-		this.firstStart ??= at;
+		const last = this.sent.at(-1);
+		const idle = Math.max(IDLE_MILLIS, this.rate > 0 ? (IDLE_INTERVALS * 1000) / this.rate : 0);
+		if (last === undefined || at - last > idle) this.stretchStart = at;
 		remember(this.sent, at, KEPT);
 	}
 
@@ -77,7 +84,15 @@ export class PaceLearner {
 			const following = 1 + RISE_SLOW * 2 ** (this.streak / STREAK_DOUBLING);
 			factor = Math.max(following, recovering);
 		}
-		this.rate = Math.max(this.rate, Math.min(this.rate * factor, 2 * this.startRate(now)));
+		// Only a rate requests really went near is raised further (see the class comment).
+		const tried = this.startRate(now, this.stretchStart) ?? 0;
+		this.rate = Math.max(this.rate, Math.min(this.rate * factor, 2 * tried));
+	}
+
+	/** Glean did not say whether its limit let the request sent at `sentAt` through. */
+	unjudgedAt(sentAt: number): void {
+		// Counted with the refused, so it is not taken for one let through.
+		remember(this.refused, sentAt, KEPT);
 	}
 
 	/**
@@ -104,13 +119,11 @@ export class PaceLearner {
 		}
 		this.rateAt(now);
 		// The pace really refused: requests may have gone slower than the rate (Concurrency).
-		const refused = Math.min(
-			rateAtSend > 0 ? rateAtSend : this.rate,
-			this.startRate(now, previous),
-		);
+		const went = this.startRate(now, Math.max(previous, this.stretchStart)) ?? Infinity;
+		const refused = Math.min(rateAtSend > 0 ? rateAtSend : this.rate, went);
 		if (this.rising) {
-			// What Glean let through since its refusal before (its bucket was empty then, and now).
-			// Its bucket held less than one token at both refusals: n let through took n ± 1 tokens.
+			// What Glean let through since its refusal before: its bucket held less than one token
+			// at both refusals, so the n let through took n ± 1 tokens.
 			const through =
 				(this.passed(previous, sentAt) + 0.5) / Math.max((sentAt - previous) / 1000, 0.001);
 			this.rate = Math.min(through, refused);
@@ -135,18 +148,19 @@ export class PaceLearner {
 	 * the rate is still being found.
 	 */
 	burst(): number {
-		if (this.rising || this.rate === 0 || !this.blind) return 1;
-		return Math.max(1, Math.floor(this.blind.accepted - (this.rate * this.blind.millis) / 1000));
+		return this.rising || this.rate === 0 ? 1 : this.burstEstimate;
 	}
 
 	/** The first refusal has been waited out: start from what Glean let through until then. */
 	private startRising(): void {
 		const { until, refusedSentAt } = this.waiting!;
 		this.waiting = undefined;
-		const since = this.firstStart ?? refusedSentAt;
-		const accepted = this.passed(-Infinity, until);
-		this.blind = { accepted, millis: refusedSentAt - since };
+		// The busy stretch the refusal ended: earlier runs' requests say nothing of Glean's bucket now.
+		const since = Math.min(this.stretchStart, refusedSentAt);
+		const accepted = this.passed(since - 1, until);
 		this.rate = Math.max(accepted, 1) / Math.max((until - since) / 1000, 0.001);
+		const blindMillis = refusedSentAt - since;
+		this.burstEstimate = Math.max(1, Math.floor(accepted - (this.rate * blindMillis) / 1000));
 		this.rising = true;
 	}
 
@@ -156,10 +170,10 @@ export class PaceLearner {
 		return inside(this.sent) - inside(this.refused);
 	}
 
-	/** Requests started per second lately (after `since`; Infinity until there are two). */
-	private startRate(now: number, since = -Infinity): number {
-		const recent = this.sent.slice(-RECENT_STARTS).filter((at) => at > since);
-		if (recent.length < 2) return Infinity;
+	/** Requests started per second lately (from `since` on; undefined until there are two). */
+	private startRate(now: number, since: number): number | undefined {
+		const recent = this.sent.slice(-RECENT_STARTS).filter((at) => at >= since);
+		if (recent.length < 2) return undefined;
 		const span = Math.max(now, recent[recent.length - 1]) - recent[0];
 		return (recent.length - 1) / Math.max(span / 1000, 0.001);
 	}
@@ -177,6 +191,9 @@ const RECOVER = 0.01;
 /** Never slower than one request a minute. */
 const MIN_RATE = 1 / 60;
 const RECENT_STARTS = 6;
+/** A gap between two requests longer than this many intervals (and 2 s) ends a busy stretch. */
+const IDLE_INTERVALS = 4;
+const IDLE_MILLIS = 2000;
 /** Requests remembered (sent, refused): enough for the time between two refusals. */
 const KEPT = 512;
 const LEARNED_KEPT = 8;

@@ -74,14 +74,13 @@ async function takeTurn(
 	budget: RetryBudget,
 ): Promise<Turn | NodeApiError> {
 	const left = budget.policy.maxWaitMillis - budget.waitedMillis;
-	const start = retryClock.now();
 	const turn = await pace.turn(cancelSignal, left, budget.policy.maxPerMinute);
-	budget.waitedMillis += retryClock.now() - start;
+	budget.waitedMillis += turn.waitedMillis;
 	if ('sentAt' in turn) return turn;
 	return paceWaitError(this.getNode(), {
 		waitMillis: turn.tooLongMillis,
 		perMinute: turn.perMinute,
-		left,
+		left: turn.leftMillis,
 		attempts: budget.attempts,
 		itemIndex,
 		explicit: call.retry?.maxPerMinute,
@@ -108,8 +107,10 @@ async function afterFailure(
 		const told = parseRetryAfter(failure.retryAfter, retryClock.now());
 		const wait = decision.retry ? decision.waitMillis : (told ?? BACKOFF_BASE_MILLIS);
 		pace.refused(turn, wait);
-	} else if (failure.kind === 'status') {
+	} else if (failure.kind === 'status' && failure.statusCode < 500) {
 		pace.accepted(turn);
+	} else {
+		pace.unjudged(turn);
 	}
 	if (!decision.retry) throw finalError.call(this, sending, failed, budget, decision);
 	const what =
@@ -126,9 +127,9 @@ async function afterFailure(
 		pace.pause(decision.waitMillis);
 		return;
 	}
-	// Meanwhile the next item may go in this one's place (at Glean's pace), unless running this
-	// call after it could change what it does (a message saved to a chat must keep its order).
-	const place = idempotent ? itemPlace(this, itemIndex) : undefined;
+	// Meanwhile the next item may go in this one's place (at Glean's pace), if this call changes
+	// nothing at Glean: then going on past it changes nothing either, should it fail in the end.
+	const place = changesNothing(sending.call) ? itemPlace(this, itemIndex) : undefined;
 	const lent = place?.lend() ?? false;
 	await retryClock.sleep(decision.waitMillis, cancelSignal);
 	cancelSignal.throwIfAborted();
@@ -165,3 +166,11 @@ function finalError(
 	const error = connectionError;
 	return connectionFailure(this.getNode(), { error, baseUrl, token, itemIndex, note, attempts });
 }
+
+/** Calls that only read: a question not saved to a chat, listing and reading chats and files. */
+function changesNothing(call: GleanCall): boolean {
+	if (call.endpoint === 'chat') return call.idempotent !== false;
+	return call.method === 'GET' || READING.has(call.endpoint);
+}
+
+const READING = new Set(['listchats', 'getchat', 'getchatfiles', 'getchatapplication']);
