@@ -139,7 +139,7 @@ export const maxRequestsPerMinuteOption: INodeProperties = {
 	name: 'maxRequestsPerMinute',
 	type: 'number',
 	default: 30,
-	typeOptions: { minValue: 1, maxValue: 6000 },
+	typeOptions: { minValue: 1, maxValue: MAX_PER_MINUTE },
 	description:
 		'Space the requests for the same Glean user to at most this many per minute, from the first one, so Glean never has to refuse them (429). Without this option the node learns the pace from Glean’s 429 answers. Glean allows about 30 chat messages per minute per user.',
 };

@@ -56,6 +56,7 @@ export function paceWaitError(
 		attempts,
 		itemIndex,
 		explicit,
+		paused,
 	}: {
 		waitMillis: number;
 		perMinute: number;
@@ -63,12 +64,13 @@ export function paceWaitError(
 		attempts: number;
 		itemIndex: number;
 		explicit?: number;
+		paused: boolean;
 	},
 ): NodeApiError {
-	const ownLimit = explicit !== undefined && perMinute >= explicit - 1e-9;
+	const ownLimit = !paused && explicit !== undefined && perMinute >= explicit - 1e-9;
 	const message = `${ownLimit ? `"Max Requests per Minute" (${explicit}) spaces these requests` : 'Glean is rate limiting these requests'}: the next try would be in ${seconds(waitMillis)}, more than the ${seconds(Math.max(0, left))} left of this item's retry wait limit`;
 	const pace =
-		perMinute === 0
+		paused || perMinute === 0
 			? 'Glean answered 429 or 503, and every request for the same Glean user waits it out together.'
 			: ownLimit
 				? `Requests for the same Glean user take turns, at most ${explicit} per minute. Raise "Max Requests per Minute" if Glean allows more,`

@@ -29,8 +29,10 @@ export interface TooLong {
 	readonly leftMillis: number;
 	/** Milliseconds it waited first in line before giving up. */
 	readonly waitedMillis: number;
-	/** Requests per minute the pace keeps to (0 while everyone waits out a 429 or 503). */
+	/** Requests per minute the pace keeps to. */
 	readonly perMinute: number;
+	/** Everyone waits out Glean's first 429 or a 503 (the wait is that pause, not the pace). */
+	readonly paused: boolean;
 }
 
 export class Pace {
@@ -49,8 +51,8 @@ export class Pace {
 	/** Waits end whenever the head of the queue or the rate changes. */
 	private readonly waits = new Waits();
 
-	/** Requests sent and not yet answered. */
-	private inFlight = 0;
+	/** Calls using this pace now (waiting in line, sent, or waiting to try again). */
+	private users = 0;
 
 	/** When a request last asked for a turn, went or was answered. */
 	lastUsed = retryClock.now();
@@ -85,7 +87,8 @@ export class Pace {
 				const waitedMillis = now - first;
 				if (waitedMillis + wait > maxWaitMillis) {
 					const leftMillis = Math.max(0, maxWaitMillis - waitedMillis);
-					return { tooLongMillis: wait, leftMillis, waitedMillis, perMinute: rate * 60 };
+					const paused = this.pausedUntil > now;
+					return { tooLongMillis: wait, leftMillis, waitedMillis, perMinute: rate * 60, paused };
 				}
 				if (wait <= 0) return { ...this.take(now, rate, perMinute), waitedMillis };
 				await this.waits.until(wait, signal);
@@ -138,13 +141,23 @@ export class Pace {
 		this.waits.wakeAll();
 	}
 
-	/** Nobody is waiting or sent, and nothing happened since `now − millis`. */
+	/** No call uses the pace, and nothing happened since `now − millis`. */
 	quietFor(now: number, millis: number): boolean {
-		return this.queue.length === 0 && this.inFlight === 0 && now - this.lastUsed >= millis;
+		return this.users === 0 && this.queue.length === 0 && now - this.lastUsed >= millis;
+	}
+
+	/** A call starts using this pace (so it is not forgotten meanwhile); returns its end. */
+	hold(): () => void {
+		this.users++;
+		let held = true;
+		return () => {
+			if (held) this.users--;
+			held = false;
+			this.lastUsed = retryClock.now();
+		};
 	}
 
 	private answered(): void {
-		this.inFlight = Math.max(0, this.inFlight - 1);
 		this.lastUsed = retryClock.now();
 	}
 
@@ -174,7 +187,6 @@ export class Pace {
 			this.tokensAt = now;
 		}
 		this.learner.started(now);
-		this.inFlight++;
 		return { sentAt: now, rate };
 	}
 

@@ -121,7 +121,9 @@ export class PaceLearner {
 		// The pace really refused: requests may have gone slower than the rate (Concurrency).
 		const went = this.startRate(now, Math.max(previous, this.stretchStart)) ?? Infinity;
 		const refused = Math.min(rateAtSend > 0 ? rateAtSend : this.rate, went);
-		if (this.rising) {
+		// The refusal before ended an earlier busy stretch: what got through since spans a quiet
+		// while (Glean's bucket refilled), so it says nothing of the rate; step down instead.
+		if (this.rising && previous >= this.stretchStart) {
 			// What Glean let through since its refusal before: its bucket held less than one token
 			// at both refusals, so the n let through took n ± 1 tokens.
 			const through =

@@ -50,11 +50,30 @@ export async function send(
 	const budget = new RetryBudget(call.retry ?? DEFAULT_RETRY_POLICY);
 	const { baseUrl, token, user } = credential;
 	const pace = paceFor({ baseUrl, token, actAs: user }, call.endpoint);
+	const release = pace.hold();
+	try {
+		return await sendAtPace.call(this, sending, pace, budget);
+	} finally {
+		release();
+	}
+}
+
+/** The tries of one call, each at its turn. */
+async function sendAtPace(
+	this: IExecuteFunctions,
+	sending: Sending,
+	pace: Pace,
+	budget: RetryBudget,
+): Promise<GleanResponse<unknown>> {
 	for (;;) {
 		const turn = await takeTurn.call(this, sending, pace, budget);
 		if (!('sentAt' in turn)) throw turn;
 		budget.attempts++;
-		const result = await attempt.call(this, sending);
+		// A try that ends in a throw (the client's time limit, a cancel) was not judged by Glean.
+		const result = await attempt.call(this, sending).catch((error: unknown) => {
+			pace.unjudged(turn);
+			throw error;
+		});
 		if ('answer' in result) {
 			pace.accepted(turn);
 			return result.answer;
@@ -84,6 +103,7 @@ async function takeTurn(
 		attempts: budget.attempts,
 		itemIndex,
 		explicit: call.retry?.maxPerMinute,
+		paused: turn.paused,
 	});
 }
 
@@ -123,9 +143,8 @@ async function afterFailure(
 	);
 	if (failure.kind === 'status' && failure.statusCode === 503) {
 		// Glean is overloaded: every request for the same user waits, so parallel items do not
-		// turn one 503 into a storm; the wait happens in the next turn (takeTurn).
+		// turn one 503 into a storm.
 		pace.pause(decision.waitMillis);
-		return;
 	}
 	// Meanwhile the next item may go in this one's place (at Glean's pace), if this call changes
 	// nothing at Glean: then going on past it changes nothing either, should it fail in the end.
