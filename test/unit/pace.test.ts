@@ -149,6 +149,9 @@ describe('the pace outlives a batch (the same user, the same n8n process)', () =
 		const user = { baseUrl: 'https://acme-be.glean.com', token: 'token' };
 		const chat = paceFor(user, 'chat');
 		expect(paceFor({ ...user, actAs: 'ann@example.com' }, 'chat')).not.toBe(chat);
+		expect(paceFor({ ...user, actAs: 'Ann@Example.com' }, 'chat')).toBe(
+			paceFor({ ...user, actAs: 'ann@example.com' }, 'chat'),
+		);
 		expect(paceFor({ ...user, token: 'other' }, 'chat')).not.toBe(chat);
 		expect(paceFor({ ...user, baseUrl: 'https://other-be.glean.com' }, 'chat')).not.toBe(chat);
 		expect(paceFor(user, 'listchats')).not.toBe(chat);

@@ -215,7 +215,15 @@ export function paceFor(
 	endpoint: string,
 ): Pace {
 	const key = createHash('sha256')
-		.update(JSON.stringify([user.baseUrl, user.token, user.actAs ?? '', paceGroup(endpoint)]))
+		// E-mail addresses name the same Glean user whatever their case.
+		.update(
+			JSON.stringify([
+				user.baseUrl,
+				user.token,
+				(user.actAs ?? '').toLowerCase(),
+				paceGroup(endpoint),
+			]),
+		)
 		.digest('hex');
 	const now = retryClock.now();
 	let pace = paces.get(key);
