@@ -9,6 +9,8 @@ import {
 	defaultConversation,
 	toNdjson,
 } from './conversation';
+import { GleanOAuthServer } from './oauthServer';
+import type { OAuthAnswer } from './oauthServer';
 import type { TokenBuckets } from './rateLimit';
 import { GleanSpec } from './specValidator';
 
@@ -135,6 +137,12 @@ export class GleanEmulator {
 	/** Glean's rate limit (see rateLimit.ts); none by default. */
 	rateLimit?: TokenBuckets;
 
+	/**
+	 * Glean's OAuth authorization server; the API also accepts its live access tokens. Kept by
+	 * reset(): register its clients once per test file.
+	 */
+	readonly oauth = new GleanOAuthServer();
+
 	/** A pause before answering each request (a slow Glean), fixed or per request. */
 	responseDelayMs: number | ((request: RecordedRequest) => number) = 0;
 
@@ -243,6 +251,22 @@ export class GleanEmulator {
 		});
 	}
 
+	/** The OAuth server's answer when the request is for it (metadata, authorize, token). */
+	private oauthAnswer(
+		method: string | undefined,
+		url: URL,
+		body: Buffer,
+		authorization: string | undefined,
+	): OAuthAnswer | undefined {
+		if (method === 'GET' && url.pathname === '/.well-known/oauth-authorization-server')
+			return this.oauth.metadata(this.baseUrl);
+		if (method === 'GET' && url.pathname === '/oauth/authorize')
+			return this.oauth.authorize(url.searchParams);
+		if (method === 'POST' && url.pathname === '/oauth/token')
+			return this.oauth.token(new URLSearchParams(body.toString('utf8')), authorization);
+		return undefined;
+	}
+
 	private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
 		const url = new URL(request.url ?? '/', 'http://127.0.0.1');
 		const receivedAt = performance.now();
@@ -274,7 +298,10 @@ export class GleanEmulator {
 			waiter.resolve(recorded);
 		}
 
-		if (request.headers.authorization !== `Bearer ${this.token}`) {
+		const oauth = this.oauthAnswer(request.method, url, rawBody, request.headers.authorization);
+		if (oauth) return sendOAuth(response, oauth);
+		const bearer = request.headers.authorization?.replace(/^Bearer /, '') ?? '';
+		if (bearer !== this.token && !this.oauth.accepts(bearer)) {
 			return sendText(response, 401, 'Invalid Secret\nNot allowed');
 		}
 		if (this.requireActAs && !request.headers['x-glean-actas']) {
@@ -526,6 +553,16 @@ async function parseMultipart(body: Buffer, contentType: string): Promise<Multip
 		}
 	}
 	return parts;
+}
+
+function sendOAuth(response: ServerResponse, answer: OAuthAnswer): void {
+	if (answer.json) {
+		response.writeHead(answer.status, { 'Content-Type': 'application/json', ...answer.headers });
+		response.end(JSON.stringify(answer.json));
+		return;
+	}
+	response.writeHead(answer.status, { 'Content-Type': 'text/plain', ...answer.headers });
+	response.end(answer.text ?? '');
 }
 
 function sendText(response: ServerResponse, status: number, text: string): void {
