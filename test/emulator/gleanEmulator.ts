@@ -49,6 +49,12 @@ export interface RecordedRequest {
 	status?: number;
 }
 
+/** The question of a recorded `chat` request (its first message's first fragment). */
+export function questionOf(request: RecordedRequest): string {
+	return (request.body as { messages: Array<{ fragments: Array<{ text: string }> }> }).messages[0]
+		.fragments[0].text;
+}
+
 /** How a streamed body is cut into writes. */
 export type Chunking =
 	'whole' | 'lines' | { sizes: number[] } | { random: { seed: number; maxSize: number } };

@@ -30,6 +30,14 @@ export interface BatchScenario {
 	seed?: number;
 }
 
+/** The batch: 40 questions, Glean allowing 4 per second with a burst of 3, 150 ms answers. */
+export const BATCH: BatchScenario = {
+	questions: 40,
+	concurrency: 1,
+	answerMillis: 150,
+	glean: { perSecond: 4, burst: 3, retryAfter: true },
+};
+
 export interface BatchResult {
 	/** Virtual milliseconds from the first request to the last answer. */
 	millis: number;

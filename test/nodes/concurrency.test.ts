@@ -1,7 +1,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { defaultConversation, expectedAnswerText } from '../emulator/conversation';
-import type { RecordedRequest } from '../emulator/gleanEmulator';
+import { questionOf } from '../emulator/gleanEmulator';
 import { gleanTestSetup } from '../harness/gleanTestSetup';
 import { runGleanNode } from '../harness/n8nHarness';
 import { operationCases } from '../harness/operationCases';
@@ -15,10 +15,6 @@ import { forgetGleanPaces } from '../harness/virtualClock';
 const TOKEN = 'concurrency-secret-token';
 const setup = gleanTestSetup(TOKEN);
 const { credentials } = setup;
-
-const questionOf = (request: RecordedRequest) =>
-	(request.body as { messages: Array<{ fragments: Array<{ text: string }> }> }).messages[0]
-		.fragments[0].text;
 
 const sendMessage = (options: INodeParameters, extra: INodeParameters = {}): INodeParameters => ({
 	resource: 'chat',

@@ -4,7 +4,7 @@ import type { INodeParameters } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { defaultConversation, expectedAnswerText } from '../emulator/conversation';
-import type { RecordedRequest } from '../emulator/gleanEmulator';
+import { questionOf } from '../emulator/gleanEmulator';
 import { gleanTestSetup } from '../harness/gleanTestSetup';
 import { PACKAGE_DIR, runGleanNode } from '../harness/n8nHarness';
 import { useVirtualRetryClock } from '../harness/virtualClock';
@@ -17,10 +17,6 @@ import { useVirtualRetryClock } from '../harness/virtualClock';
 const TOKEN = 'lending-secret-token';
 const setup = gleanTestSetup(TOKEN);
 const { credentials } = setup;
-
-const questionOf = (request: RecordedRequest) =>
-	(request.body as { messages: Array<{ fragments: Array<{ text: string }> }> }).messages[0]
-		.fragments[0].text;
 
 const sendMessage = (options: INodeParameters): INodeParameters => ({
 	resource: 'chat',

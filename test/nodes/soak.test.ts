@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { defaultConversation, expectedAnswerText } from '../emulator/conversation';
-import type { RecordedRequest, Scenario } from '../emulator/gleanEmulator';
-import { seededRandom } from '../emulator/gleanEmulator';
+import type { Scenario } from '../emulator/gleanEmulator';
+import { questionOf, seededRandom } from '../emulator/gleanEmulator';
 import { runGleanNode } from '../harness/n8nHarness';
 import { gleanTestSetup } from '../harness/gleanTestSetup';
 
@@ -17,10 +17,6 @@ const ITEMS = 1000;
 const MAX_ATTEMPTS = 5;
 const MAX_WAIT_MILLIS = 120_000;
 const setup = gleanTestSetup(TOKEN, { virtualClock: true, seed: 7 });
-
-const questionOf = (request: RecordedRequest) =>
-	(request.body as { messages: Array<{ fragments: Array<{ text: string }> }> }).messages[0]
-		.fragments[0].text;
 
 test(`${ITEMS} items with 5% 429 and 1% 500 injected: none lost, order and pairing exact, retries within caps`, async () => {
 	const random = seededRandom(2026);

@@ -6,8 +6,7 @@ import {
 	paceFor,
 } from '../../nodes/GleanChat/transport/pace';
 import { TokenBuckets } from '../emulator/rateLimit';
-import type { BatchScenario } from '../harness/paceSimulation';
-import { simulateBatch } from '../harness/paceSimulation';
+import { BATCH, simulateBatch } from '../harness/paceSimulation';
 
 /**
  * The pace (transport/pace.ts, paceLearner.ts) in virtual time: Jest's fake timers drive the
@@ -20,14 +19,6 @@ beforeEach(() => {
 	forgetPaces();
 });
 afterEach(() => jest.useRealTimers());
-
-/** The batch: 40 questions, Glean allowing 4 per second with a burst of 3, 150 ms answers. */
-const BATCH: BatchScenario = {
-	questions: 40,
-	concurrency: 1,
-	answerMillis: 150,
-	glean: { perSecond: 4, burst: 3, retryAfter: true },
-};
 
 describe('a batch at Glean’s rate limit, learning the pace from scratch', () => {
 	test.each([

@@ -1,8 +1,7 @@
 import { Pace } from '../../nodes/GleanChat/transport/pace';
 import type { Turn } from '../../nodes/GleanChat/transport/pace';
 import { TokenBuckets } from '../emulator/rateLimit';
-import type { BatchScenario } from '../harness/paceSimulation';
-import { simulateBatch } from '../harness/paceSimulation';
+import { BATCH, simulateBatch } from '../harness/paceSimulation';
 
 /**
  * One pace's line and what it learns from (transport/pace.ts, paceLearner.ts), in virtual time
@@ -12,13 +11,13 @@ import { simulateBatch } from '../harness/paceSimulation';
 beforeEach(() => jest.useFakeTimers({ now: Date.UTC(2026, 10, 29, 9, 0, 0) }));
 afterEach(() => jest.useRealTimers());
 
-/** The batch: 40 questions, Glean allowing 4 per second with a burst of 3, 150 ms answers. */
-const BATCH: BatchScenario = {
-	questions: 40,
-	concurrency: 1,
-	answerMillis: 150,
-	glean: { perSecond: 4, burst: 3, retryAfter: true },
-};
+/** Glean refuses the pace's first request (Retry-After 1 s) and the wait passes; the rate then. */
+async function firstRefusalWaitedOut(pace: Pace): Promise<number> {
+	const first = (await pace.turn(new AbortController().signal, 60_000, undefined)) as Turn;
+	pace.refused(first, 1000);
+	jest.advanceTimersByTime(1000);
+	return pace.learner.rateAt(Date.now());
+}
 
 describe('waiting for a turn', () => {
 	const never = new AbortController().signal;
@@ -114,10 +113,7 @@ describe('waiting for a turn', () => {
 
 	test('a refused request’s retry takes its turn like any other: Retry-After does not let it jump the pace', async () => {
 		const pace = new Pace();
-		const first = (await pace.turn(never, 60_000, undefined)) as Turn;
-		pace.refused(first, 1000);
-		jest.advanceTimersByTime(1000);
-		const rate = pace.learner.rateAt(Date.now());
+		const rate = await firstRefusalWaitedOut(pace);
 		const second = (await pace.turn(never, 60_000, undefined)) as Turn;
 		pace.accepted(second);
 		const nextTurn = pace.turn(never, 60_000, undefined);
@@ -144,10 +140,7 @@ describe('what the pace learns from', () => {
 
 	test('a 5xx or a lost connection is neither accepted nor refused: the rate stays as it was', async () => {
 		const pace = new Pace();
-		const first = (await pace.turn(never, 60_000, undefined)) as Turn;
-		pace.refused(first, 1000);
-		jest.advanceTimersByTime(1000);
-		const rate = pace.learner.rateAt(Date.now());
+		const rate = await firstRefusalWaitedOut(pace);
 		const second = (await pace.turn(never, 60_000, undefined)) as Turn;
 		pace.unjudged(second);
 		expect(pace.learner.rateAt(Date.now())).toBe(rate);
