@@ -1,6 +1,4 @@
 import type {
-	IAuthenticateRuleResponseCode,
-	IAuthenticateRuleResponseSuccessBody,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -11,72 +9,12 @@ import type {
 import { UserError } from 'n8n-workflow';
 
 import { baseUrlProblem, normalizeBaseUrl } from '../nodes/GleanChat/transport/baseUrl';
+import { credentialTest } from '../nodes/GleanChat/transport/credentialTest';
 import {
 	ACT_AS_HINT,
-	BASE_URL_HINT,
 	SCOPE_HINT,
 	TOKEN_REJECTED_HINT,
 } from '../nodes/GleanChat/transport/setupHints';
-
-/**
- * Same rules as `normalizeBaseUrl` in nodes/GleanChat/transport/baseUrl.ts, written as an
- * expression because the credential test runs before any node code. A test keeps them equal.
- */
-const NORMALIZED_BASE_URL =
-	"={{ ((u) => (/^[a-z][a-z0-9+.-]*:\\/\\//i.test(u) ? u : (/[.:]/.test(u) ? 'https://' + u : 'https://' + u + '-be.glean.com')).replace(/\\/+$/, '').replace(/\\/rest\\/api\\/v1$/i, '').replace(/\\/+$/, ''))(String($credentials.baseUrl ?? '').trim()) }}";
-
-/**
- * What "Test credential" says when Glean refuses. Without these, n8n's dialog shows only the HTTP
- * reason (e.g. "Unauthorized"). Worded as the node's own errors (setupHints.ts). n8n reads each
- * rule by its `type`, though the type of `rules` allows only one kind per list.
- */
-const TEST_RULES: Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> = [
-	{
-		type: 'responseCode',
-		properties: {
-			value: 401,
-			message: `Glean rejected the API token (401). ${TOKEN_REJECTED_HINT} An expired token needs a new one too.`,
-		},
-	},
-	{
-		type: 'responseCode',
-		properties: {
-			value: 403,
-			message: `Glean refused this token (403). ${SCOPE_HINT}`,
-		},
-	},
-	{
-		type: 'responseCode',
-		properties: {
-			value: 400,
-			message: `Glean refused the request (400). ${ACT_AS_HINT} If Act As is set, check that this user exists in Glean and that the Base URL is Glean's API host.`,
-		},
-	},
-	{
-		type: 'responseCode',
-		properties: {
-			value: 405,
-			message: `This is not Glean's API: it does not take Glean's requests (405). ${BASE_URL_HINT}`,
-		},
-	},
-	{
-		// n8n hands a body that is not JSON over as text, and reads rules with lodash's get: its
-		// first character is '<' for a web page (a sign-in page, the web app), never for Glean's JSON.
-		type: 'responseSuccessBody',
-		properties: {
-			key: '0',
-			value: '<',
-			message: `A web page answered, not Glean's API (a sign-in page, a proxy or the web app). ${BASE_URL_HINT}`,
-		},
-	},
-	{
-		type: 'responseCode',
-		properties: {
-			value: 404,
-			message: `No Glean API answered at this Base URL (404). ${BASE_URL_HINT}`,
-		},
-	},
-];
 
 export class GleanChatApi implements ICredentialType {
 	name = 'gleanChatApi';
@@ -169,12 +107,9 @@ export class GleanChatApi implements ICredentialType {
 		return { ...requestOptions, headers };
 	}
 
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: NORMALIZED_BASE_URL,
-			url: '/rest/api/v1/listchats',
-			method: 'POST',
-		},
-		rules: TEST_RULES as IAuthenticateRuleResponseCode[],
-	};
+	test: ICredentialTestRequest = credentialTest('$credentials.baseUrl', {
+		401: `Glean rejected the API token (401). ${TOKEN_REJECTED_HINT} An expired token needs a new one too.`,
+		403: `Glean refused this token (403). ${SCOPE_HINT}`,
+		400: `Glean refused the request (400). ${ACT_AS_HINT} If Act As is set, check that this user exists in Glean and that the Base URL is Glean's API host.`,
+	});
 }

@@ -30,9 +30,34 @@ export class GleanChat implements INodeType {
 			{
 				name: 'gleanChatApi',
 				required: true,
+				displayOptions: { show: { authentication: ['apiToken'] } },
+			},
+			{
+				name: 'gleanChatOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['oAuth2'] } },
 			},
 		],
 		properties: [
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{
+						name: 'API Token',
+						value: 'apiToken',
+						description: 'A Glean API token (or an access token from your identity provider)',
+					},
+					{
+						name: 'OAuth2 (Sign in with Glean)',
+						value: 'oAuth2',
+						description:
+							'Sign in to Glean in the credential; n8n keeps the access token fresh by itself',
+					},
+				],
+				default: 'apiToken',
+			},
 			{
 				displayName: 'Resource',
 				name: 'resource',

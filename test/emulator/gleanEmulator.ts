@@ -307,15 +307,22 @@ export class GleanEmulator {
 		const oauth = this.oauthAnswer(request.method, url, rawBody, request.headers.authorization);
 		if (oauth) return sendOAuth(response, oauth);
 		const bearer = request.headers.authorization?.replace(/^Bearer /, '') ?? '';
-		if (bearer !== this.token && !this.oauth.accepts(bearer)) {
+		const signedIn = this.oauth.grantOf(bearer);
+		if (bearer !== this.token && !signedIn) {
 			return sendText(response, 401, 'Invalid Secret\nNot allowed');
+		}
+		// Glean's scopes: every chat endpoint needs `chat`.
+		if (signedIn && !signedIn.scope.split(' ').includes('chat')) {
+			return sendText(response, 403, 'Token does not have the required scope: chat');
 		}
 		if (this.requireActAs && !request.headers['x-glean-actas']) {
 			return sendText(response, 400, 'Required header missing: X-Glean-ActAs');
 		}
 
 		await this.validate(recorded, request.headers['content-type'], url.searchParams);
-		const user = `${request.headers.authorization}\n${String(request.headers['x-glean-actas'] ?? '')}`;
+		// A signed-in user is the same user whatever access token a refresh gave them.
+		const caller = signedIn?.subject ?? request.headers.authorization;
+		const user = `${caller}\n${String(request.headers['x-glean-actas'] ?? '')}`;
 		const refusal = this.rateLimit?.refusal(user, recorded.endpoint);
 		if (refusal) {
 			response.writeHead(429, { 'Content-Type': 'text/plain; charset=utf-8', ...refusal });

@@ -22,9 +22,12 @@ export interface OAuthAnswer {
 	text?: string;
 }
 
-interface Grant {
+/** What one sign-in granted; kept across refreshes. */
+export interface Grant {
 	clientId: string;
 	scope: string;
+	/** The signed-in user, the same for every token of this sign-in. */
+	subject: string;
 }
 
 export const OAUTH_SCOPES = ['chat', 'search', 'agents', 'offline_access'];
@@ -46,6 +49,8 @@ export class GleanOAuthServer {
 	private readonly accessTokens = new Map<string, Grant & { expiresAt: number }>();
 
 	private readonly refreshTokens = new Map<string, Grant>();
+
+	private signIns = 0;
 
 	constructor(private readonly now: () => number = () => Date.now()) {}
 
@@ -91,6 +96,7 @@ export class GleanOAuthServer {
 		} else {
 			const code = token('code');
 			this.codes.set(code, {
+				subject: `oauth-user-${++this.signIns}`,
 				clientId: client.clientId,
 				scope: query.get('scope') ?? '',
 				redirectUri,
@@ -120,7 +126,7 @@ export class GleanOAuthServer {
 			) {
 				return failure(400, 'invalid_grant');
 			}
-			return this.issue(code);
+			return this.issue({ clientId: code.clientId, scope: code.scope, subject: code.subject });
 		}
 		if (fields.grant_type === 'refresh_token') {
 			const grant = this.refreshTokens.get(fields.refresh_token ?? '');
@@ -134,8 +140,18 @@ export class GleanOAuthServer {
 
 	/** Whether `accessToken` is one this server issued and still live. */
 	accepts(accessToken: string): boolean {
+		return this.grantOf(accessToken) !== undefined;
+	}
+
+	/** The sign-in a live access token belongs to. */
+	grantOf(accessToken: string): Grant | undefined {
 		const grant = this.accessTokens.get(accessToken);
-		return grant !== undefined && grant.expiresAt > this.now();
+		return grant !== undefined && grant.expiresAt > this.now() ? grant : undefined;
+	}
+
+	/** Revokes every refresh token, as when the user signs out or an admin revokes the app. */
+	revokeRefreshTokens(): void {
+		this.refreshTokens.clear();
 	}
 
 	/** Ends every access token now (refresh tokens stay valid), as if an hour had passed. */

@@ -43,10 +43,14 @@ import type {
 import { ICredentialsHelper, NodeConnectionTypes, NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { packageRoot } from './paths';
+import { TestCredentialsHelper } from './testCredentials';
+
+export { withCredentialDefaults } from './testCredentials';
 
 export const PACKAGE_DIR = packageRoot();
 export const NODE_TYPE = 'n8n-nodes-glean-chat.gleanChat';
 export const CREDENTIAL_TYPE = 'gleanChatApi';
+export const OAUTH2_CREDENTIAL_TYPE = 'gleanChatOAuth2Api';
 const INPUT_NODE_TYPE = 'test.items';
 const AGENT_NODE_TYPE = 'test.agent';
 
@@ -155,7 +159,10 @@ function toolVariant(type: INodeType): INodeType {
 export interface LoadedPackage {
 	loader: PackageDirectoryLoader;
 	nodeTypes: INodeTypes;
+	/** The API token credential. */
 	credentialType: ICredentialType;
+	/** Every credential type of the package, by name. */
+	credentialTypes: Record<string, ICredentialType>;
 }
 
 let loaded: Promise<LoadedPackage> | undefined;
@@ -181,10 +188,13 @@ export async function loadPackage(): Promise<LoadedPackage> {
 				NodeHelpers.getVersionedNodeType(lookup(types, type), version),
 			getKnownTypes: () => ({}),
 		};
-		const credentialType = loader.credentialTypes[CREDENTIAL_TYPE]?.type;
-		if (!credentialType)
-			throw new Error(`The package did not load the ${CREDENTIAL_TYPE} credential`);
-		return { loader, nodeTypes, credentialType };
+		const credentialTypes: Record<string, ICredentialType> = {};
+		for (const name of [CREDENTIAL_TYPE, OAUTH2_CREDENTIAL_TYPE]) {
+			const type = loader.credentialTypes[name]?.type;
+			if (!type) throw new Error(`The package did not load the ${name} credential`);
+			credentialTypes[name] = type;
+		}
+		return { loader, nodeTypes, credentialType: credentialTypes[CREDENTIAL_TYPE], credentialTypes };
 	})();
 	return await loaded;
 }
@@ -198,116 +208,6 @@ function lookup(
 	return found;
 }
 
-/** Credential values as stored, completed with the credential type's defaults like n8n does. */
-export function withCredentialDefaults(
-	credentialType: ICredentialType,
-	data: ICredentialDataDecryptedObject,
-): ICredentialDataDecryptedObject {
-	const result: ICredentialDataDecryptedObject = {};
-	for (const property of credentialType.properties as INodeProperties[]) {
-		if (property.default !== undefined) result[property.name] = property.default as string;
-	}
-	return { ...result, ...data };
-}
-
-/**
- * Applies credentials as n8n's own CredentialsHelper does: a function `authenticate` is called;
- * a generic one has its expressions resolved against `$credentials`.
- */
-export class TestCredentialsHelper extends ICredentialsHelper {
-	constructor(
-		private readonly credentialType: ICredentialType,
-		private readonly data: ICredentialDataDecryptedObject,
-	) {
-		super();
-	}
-
-	getParentTypes(): string[] {
-		return [];
-	}
-
-	isCredentialUsableByNode(): boolean {
-		return true;
-	}
-
-	async authenticate(
-		credentials: ICredentialDataDecryptedObject,
-		typeName: string,
-		requestOptions: IHttpRequestOptions | IRequestOptionsSimplified,
-		workflow?: Workflow,
-		node?: INode,
-	): Promise<IHttpRequestOptions> {
-		if (typeName !== this.credentialType.name)
-			throw new Error(`Unexpected credential type ${typeName}`);
-		const { authenticate } = this.credentialType;
-		if (typeof authenticate === 'function') {
-			return await authenticate(credentials, requestOptions as IHttpRequestOptions);
-		}
-		if (authenticate && typeof authenticate === 'object' && authenticate.type === 'generic') {
-			if (!workflow || !node) throw new Error('Generic authentication needs the workflow and node');
-			const options = requestOptions as IHttpRequestOptions &
-				Record<string, IDataObject | undefined>;
-			for (const [outerKey, outerValue] of Object.entries(authenticate.properties)) {
-				for (const [key, value] of Object.entries(outerValue as Record<string, string>)) {
-					const resolve = (text: string) =>
-						String(
-							workflow.expression.getSimpleParameterValue(
-								node,
-								text,
-								'internal',
-								{ $credentials: credentials },
-								undefined,
-								'',
-							) ?? '',
-						);
-					options[outerKey] = { ...(options[outerKey] ?? {}), [resolve(key)]: resolve(value) };
-				}
-			}
-			return options;
-		}
-		return requestOptions as IHttpRequestOptions;
-	}
-
-	async preAuthentication(
-		_helpers: IHttpRequestHelper,
-		_credentials: ICredentialDataDecryptedObject,
-	): Promise<ICredentialDataDecryptedObject | undefined> {
-		return undefined;
-	}
-
-	async runPreAuthentication(): Promise<ICredentialDataDecryptedObject | undefined> {
-		return undefined;
-	}
-
-	async getCredentials(
-		_nodeCredentials: INodeCredentialsDetails,
-		_type: string,
-	): Promise<ICredentials> {
-		throw new Error('Not used by these tests');
-	}
-
-	/** How often a credential was read (in n8n, each read decrypts it). */
-	decryptions = 0;
-
-	async getDecrypted(
-		_additionalData: IWorkflowExecuteAdditionalData,
-		_nodeCredentials: INodeCredentialsDetails,
-		type: string,
-	): Promise<ICredentialDataDecryptedObject> {
-		this.decryptions++;
-		if (type !== this.credentialType.name) throw new Error(`No test credentials of type ${type}`);
-		return withCredentialDefaults(this.credentialType, this.data);
-	}
-
-	async updateCredentials(): Promise<void> {}
-
-	async updateCredentialsOauthTokenData(): Promise<void> {}
-
-	getCredentialsProperties(): INodeProperties[] {
-		return this.credentialType.properties;
-	}
-}
-
 export interface RunOptions {
 	/** The Glean Chat node's parameters. */
 	parameters: INodeParameters;
@@ -315,6 +215,10 @@ export interface RunOptions {
 	items?: TestItem[];
 	/** Further Glean Chat nodes run after the first, in order ("Glean Chat 2", "Glean Chat 3", …). */
 	then?: INodeParameters[];
+	/**
+	 * The credential's data as stored: `gleanChatApi`'s, or `gleanChatOAuth2Api`'s when the
+	 * parameters say `authentication: 'oAuth2'`. n8n's token refreshes are written back into it.
+	 */
 	credentials: ICredentialDataDecryptedObject;
 	continueOnFail?: boolean;
 	/** Run as n8n does for a streaming Chat Trigger/Webhook: sendChunk hooks and streamingEnabled. */
@@ -352,7 +256,9 @@ export const GLEAN_NODE_NAME = 'Glean Chat';
 
 /** Runs Items → Glean Chat in WorkflowExecute and returns what the Glean Chat node produced. */
 export async function runGleanNode(options: RunOptions): Promise<RunResult> {
-	const { nodeTypes, credentialType } = await loadPackage();
+	const { nodeTypes, credentialTypes } = await loadPackage();
+	const credentialTypeName =
+		options.parameters.authentication === 'oAuth2' ? OAUTH2_CREDENTIAL_TYPE : CREDENTIAL_TYPE;
 	const nodes: INode[] = [
 		{
 			id: 'items-node',
@@ -369,7 +275,7 @@ export async function runGleanNode(options: RunOptions): Promise<RunResult> {
 			typeVersion: 1,
 			position: [200, 0],
 			parameters: options.parameters,
-			credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Glean' } },
+			credentials: { [credentialTypeName]: { id: 'cred-1', name: 'Glean' } },
 			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 		},
 	];
@@ -442,7 +348,10 @@ export async function runGleanNode(options: RunOptions): Promise<RunResult> {
 		finishedRun = run;
 	});
 
-	const credentialsHelper = new TestCredentialsHelper(credentialType, options.credentials);
+	const credentialsHelper = new TestCredentialsHelper(
+		credentialTypes[credentialTypeName],
+		options.credentials,
+	);
 	const additionalData = {
 		hooks,
 		credentialsHelper,

@@ -201,7 +201,7 @@ const faultRows: FaultRow[] = [
 		// Not followed at all: the other host sees neither the token nor the question, files or Act As user.
 		error:
 			/^Glean answered 307, a redirect to http:\/\/127\.0\.0\.1:\d+\/rest\/api\/v1\/\S+, which the node does not follow$/,
-		description: /Set "Base URL" in the Glean Chat API credential to your Glean API host/,
+		description: /Set "Base URL" in the Glean credential to your Glean API host/,
 	},
 	{
 		fault: 'reset mid-stream, inside a line',

@@ -128,6 +128,6 @@ test('a call that ends in a throw (the client’s time limit) leaves its Glean u
 	const { paceFor, FORGET_AFTER_MILLIS } = require(
 		join(PACKAGE_DIR, 'dist/nodes/GleanChat/transport/pace.js'),
 	) as typeof import('../../nodes/GleanChat/transport/pace');
-	const pace = paceFor({ baseUrl: setup.glean.baseUrl, token: TOKEN }, 'chat');
+	const pace = paceFor({ baseUrl: setup.glean.baseUrl, caller: TOKEN }, 'chat');
 	expect(pace.quietFor(Date.now() + 2 * FORGET_AFTER_MILLIS, FORGET_AFTER_MILLIS)).toBe(true);
 });

@@ -74,7 +74,7 @@ describe.each(bodies)('$name', ({ scenario, problem, deleteProblem }) => {
 				`The answer to ${operation.endpoint} was not Glean's: 200 with ${(deletes(operation) && deleteProblem) || problem}`,
 			);
 			expect(error?.description).toContain(
-				'Set "Base URL" in the Glean Chat API credential to your Glean API host',
+				'Set "Base URL" in the Glean credential to your Glean API host',
 			);
 			expect(error?.description).toContain('It began with: ');
 			expect(setup.glean.requestsTo(operation.endpoint)).toHaveLength(1);
@@ -97,7 +97,7 @@ describe('an empty 200', () => {
 						`^The answer to ${operation.endpoint} was not Glean's: 200 with an empty body$`,
 					),
 		);
-		expect(error?.description).toContain('Set "Base URL" in the Glean Chat API credential');
+		expect(error?.description).toContain('Set "Base URL" in the Glean credential');
 	});
 
 	test.each(
@@ -293,7 +293,7 @@ describe('what the Content-Type of a streamed answer says, and what the body is'
 				expect(error?.message).toBe(
 					`The answer to chat was not Glean's: 200 with a chat answer without any message`,
 				);
-				expect(error?.description).toContain('Set "Base URL" in the Glean Chat API credential');
+				expect(error?.description).toContain('Set "Base URL" in the Glean credential');
 			}
 		},
 	);

@@ -113,37 +113,37 @@ describe('the pace outlives a batch (the same user, the same n8n process)', () =
 	});
 
 	test('a pace unused for FORGET_AFTER_MILLIS is forgotten, even the only one; one in use is kept', () => {
-		const only = paceFor({ baseUrl: 'https://solo-be.glean.com', token: 'solo' }, 'chat');
+		const only = paceFor({ baseUrl: 'https://solo-be.glean.com', caller: 'solo' }, 'chat');
 		jest.advanceTimersByTime(FORGET_AFTER_MILLIS + 1000);
-		expect(paceFor({ baseUrl: 'https://solo-be.glean.com', token: 'solo' }, 'chat')).not.toBe(only);
+		expect(paceFor({ baseUrl: 'https://solo-be.glean.com', caller: 'solo' }, 'chat')).not.toBe(only);
 
-		const user = { baseUrl: 'https://acme-be.glean.com', token: 'secret-token-1' };
+		const user = { baseUrl: 'https://acme-be.glean.com', caller: 'secret-token-1' };
 		const pace = paceFor(user, 'chat');
 		expect(paceFor(user, 'chat')).toBe(pace);
 		jest.advanceTimersByTime(FORGET_AFTER_MILLIS - 1000);
 		expect(paceFor(user, 'chat')).toBe(pace);
 		jest.advanceTimersByTime(FORGET_AFTER_MILLIS + 1000);
 		// Another user's request sweeps the quiet ones out.
-		paceFor({ ...user, token: 'another-token' }, 'chat');
+		paceFor({ ...user, caller: 'another-token' }, 'chat');
 		expect(paceFor(user, 'chat')).not.toBe(pace);
 	});
 
 	test(`at most ${MAX_PACES} users are kept, the least recently used leaving first`, () => {
-		const first = paceFor({ baseUrl: 'https://acme-be.glean.com', token: 't0' }, 'chat');
+		const first = paceFor({ baseUrl: 'https://acme-be.glean.com', caller: 't0' }, 'chat');
 		for (let index = 1; index <= MAX_PACES; index++) {
-			paceFor({ baseUrl: 'https://acme-be.glean.com', token: `t${index}` }, 'chat');
+			paceFor({ baseUrl: 'https://acme-be.glean.com', caller: `t${index}` }, 'chat');
 		}
-		expect(paceFor({ baseUrl: 'https://acme-be.glean.com', token: 't0' }, 'chat')).not.toBe(first);
+		expect(paceFor({ baseUrl: 'https://acme-be.glean.com', caller: 't0' }, 'chat')).not.toBe(first);
 	});
 
 	test('each Glean user and endpoint has its own pace; the chat files share one', () => {
-		const user = { baseUrl: 'https://acme-be.glean.com', token: 'token' };
+		const user = { baseUrl: 'https://acme-be.glean.com', caller: 'token' };
 		const chat = paceFor(user, 'chat');
 		expect(paceFor({ ...user, actAs: 'ann@example.com' }, 'chat')).not.toBe(chat);
 		expect(paceFor({ ...user, actAs: 'Ann@Example.com' }, 'chat')).toBe(
 			paceFor({ ...user, actAs: 'ann@example.com' }, 'chat'),
 		);
-		expect(paceFor({ ...user, token: 'other' }, 'chat')).not.toBe(chat);
+		expect(paceFor({ ...user, caller: 'other' }, 'chat')).not.toBe(chat);
 		expect(paceFor({ ...user, baseUrl: 'https://other-be.glean.com' }, 'chat')).not.toBe(chat);
 		expect(paceFor(user, 'listchats')).not.toBe(chat);
 		expect(paceFor(user, 'chat-files/FILE_1')).toBe(paceFor(user, 'chat-files/FILE_2'));

@@ -14,6 +14,8 @@ export const actAsOption: INodeProperties = {
 	placeholder: 'e.g. name@example.com',
 	description:
 		'E-mail of the user to act as (global tokens only); overrides the credential’s Act As',
+	// With OAuth2 the signed-in user is the user: Glean takes Act As from global tokens only.
+	displayOptions: { show: { '/authentication': ['apiToken'] } },
 };
 
 export const localeOption: INodeProperties = {

@@ -4,8 +4,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import * as application from './application';
 import * as chat from './chat';
 import * as file from './file';
-import type { ItemPlace } from '../transport';
-import { itemToken, redact, redactDeep, withItemPlaces } from '../transport';
+import type { ItemPlace, Secrets } from '../transport';
+import { itemSecrets, redact, redactDeep, withItemPlaces } from '../transport';
 import { invalidOption, MAX_CONCURRENCY } from './common';
 import { runItems } from './itemPool';
 import type { GleanChatOperations, GleanChatResource } from './node.type';
@@ -94,14 +94,14 @@ async function runItem(
 	try {
 		const results = await execute.call(this, itemIndex);
 		// Glean's answers are shown as they are, but never with the token in them.
-		const token = await itemToken.call(this, itemIndex);
+		const token = await itemSecrets.call(this, itemIndex);
 		return results.map((result) => ({
 			...result,
 			json: redactDeep(result.json, token),
 			pairedItem: { item: itemIndex },
 		}));
 	} catch (error) {
-		const token = await itemToken.call(this, itemIndex);
+		const token = await itemSecrets.call(this, itemIndex);
 		if (this.continueOnFail()) {
 			return [{ json: redactDeep(errorItemJson(error), token), pairedItem: { item: itemIndex } }];
 		}
@@ -148,7 +148,7 @@ function readConcurrency(context: IExecuteFunctions): number {
 }
 
 /** The last guard on a failing item: its message, description and partial answer without the token. */
-function redactError(error: Error, token: string): Error {
+function redactError(error: Error, token: Secrets): Error {
 	error.message = redact(error.message, token);
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		if (error.description) error.description = redact(error.description, token);

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-wo
 
 import { bodyText, headerValue, isByteStream, readText } from './body';
 import type { CheckedCredential } from './credential';
-import { CREDENTIAL_TYPE } from './credential';
+
 import { ClientTimeoutError, Deadline, guardStream, silenceLimit } from './deadline';
 import type { StreamGuard } from './deadline';
 import { cut } from './gleanAnswers';
@@ -31,6 +31,8 @@ export interface Sending {
 	itemIndex: number;
 	idempotent: boolean;
 	cancelSignal: AbortSignal;
+	/** Set once n8n refreshed the OAuth2 access token for this call (signIn.ts): never twice. */
+	refreshed?: boolean;
 }
 
 /** How one try failed: what the retry rules decide on, and what the final error quotes. */
@@ -90,7 +92,7 @@ export async function attempt(this: IExecuteFunctions, sending: Sending): Promis
 	const guard: StreamGuard = { deadline, idleMillis, abandon, release };
 	const request = this.helpers.httpRequestWithAuthentication.call(
 		withCancelSignal(this, signal),
-		CREDENTIAL_TYPE,
+		sending.credential.type,
 		{ ...options, timeout: idleMillis, abortSignal: signal },
 	) as Promise<GleanResponse<unknown> & { headers?: GleanResponse<unknown>['headers'] }>;
 	let response: GleanResponse<unknown>;
@@ -137,7 +139,7 @@ async function refusal(
 	return {
 		failure: { kind: 'status', statusCode: response.statusCode, retryAfter },
 		response,
-		gleanText: redact(cut(text, MAX_ERROR_BODY_BYTES).trim(), credential.token),
+		gleanText: redact(cut(text, MAX_ERROR_BODY_BYTES).trim(), credential.secrets),
 		idleMillis: guard.idleMillis,
 	};
 }

@@ -42,3 +42,19 @@ export function baseUrlProblem(baseUrl: string): string | undefined {
 	}
 	return undefined;
 }
+
+/** Where an expression sends a Base URL that would use plain http off this machine: nowhere (RFC 2606 reserves `.invalid`). */
+export const INSECURE_BASE_URL_STAND_IN = 'https://plain-http-is-only-for-localhost.invalid';
+
+/**
+ * `normalizeBaseUrl` written as an n8n expression over `source` (e.g. `$credentials.baseUrl` or
+ * `$self["baseUrl"]`), followed by `path`: for what n8n resolves before any node code runs (the
+ * credential test, the OAuth2 sign-in). A plain-http address other than loopback becomes
+ * INSECURE_BASE_URL_STAND_IN, so no token, code or client secret travels unencrypted.
+ */
+export function baseUrlExpression(source: string, path = ''): string {
+	const normalized =
+		"(/^[a-z][a-z0-9+.-]*:\\/\\//i.test(u) ? u : (/[.:]/.test(u) ? 'https://' + u : 'https://' + u + '-be.glean.com')).replace(/\\/+$/, '').replace(/\\/rest\\/api\\/v1$/i, '').replace(/\\/+$/, '')";
+	const secure = `(/^http:\\/\\//i.test(n) && !/^http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?$/i.test(n) ? '${INSECURE_BASE_URL_STAND_IN}' : n)`;
+	return `={{ ((u) => ((n) => ${secure} + '${path}')(${normalized}))(String(${source} ?? '').trim()) }}`;
+}

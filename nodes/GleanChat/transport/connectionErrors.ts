@@ -2,6 +2,7 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { paragraphs } from './gleanErrors';
+import type { Secrets } from './redact';
 import { redact } from './redact';
 import { neverReachedGlean } from './retry';
 import { BASE_URL_HINT } from './setupHints';
@@ -104,7 +105,7 @@ export function connectionFailure(
 	}: {
 		error: unknown;
 		baseUrl: string;
-		token: string;
+		token: Secrets;
 		itemIndex: number;
 		note: string;
 		attempts: number;

@@ -1,18 +1,37 @@
-import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { baseUrlProblem, normalizeBaseUrl } from './baseUrl';
 import { BASE_URL_HINT } from './setupHints';
 
-/** Reading the item's Glean Chat API credential, and refusing one that cannot work before any request. */
+/** Reading the item's Glean credential, and refusing one that cannot work before any request. */
 
-export const CREDENTIAL_TYPE = 'gleanChatApi';
+/** The credential of Authentication "API Token" (and of workflows saved before it existed). */
+export const API_TOKEN_CREDENTIAL = 'gleanChatApi';
 
-/** What a call needs of the credential: the API host, the token, and the user Glean counts limits for. */
+/** The credential of Authentication "OAuth2" (interface.md, second round). */
+export const SIGN_IN_CREDENTIAL = 'gleanChatOAuth2Api';
+
+export type CredentialType = typeof API_TOKEN_CREDENTIAL | typeof SIGN_IN_CREDENTIAL;
+
+/**
+ * The credential type the node's Authentication chooses: `gleanChatApi` for `apiToken` and for
+ * workflows saved before the parameter existed, `gleanChatOAuth2Api` for `oAuth2`.
+ */
+export function credentialTypeOf(context: IExecuteFunctions): CredentialType {
+	const authentication = context.getNodeParameter('authentication', 0, 'apiToken');
+	return authentication === 'oAuth2' ? SIGN_IN_CREDENTIAL : API_TOKEN_CREDENTIAL;
+}
+
+/** What a call needs of the credential: the API host, who calls, and the user Glean counts limits for. */
 export interface CheckedCredential {
+	type: CredentialType;
 	/** Normalised: `https://acme-be.glean.com`, without `/rest/api/v1`. */
 	baseUrl: string;
-	token: string;
+	/** Who calls Glean, to tell paces apart: the API token, or the OAuth2 credential's ID (its token changes). */
+	caller: string;
+	/** What never appears in output: the API token; the OAuth2 access and refresh tokens and client secret. */
+	secrets: string[];
 	/** The Act As user (the call's, else the credential's), or '' for the token's own user. */
 	user: string;
 }
@@ -27,13 +46,15 @@ export async function checkedCredential(
 	callActAs: string | undefined,
 	itemIndex: number,
 ): Promise<CheckedCredential> {
+	const type = credentialTypeOf(this);
 	const credentials = await itemCredentials.call(this, itemIndex);
 	const node = this.getNode();
 	const rawBaseUrl = String(credentials.baseUrl ?? '').trim();
+	const named = type === SIGN_IN_CREDENTIAL ? 'Glean Chat OAuth2 API' : 'Glean Chat API';
 	if (rawBaseUrl === '') {
 		throw new NodeOperationError(
 			node,
-			`Item ${itemIndex}: the Glean Chat API credential has no Base URL`,
+			`Item ${itemIndex}: the ${named} credential has no Base URL`,
 			{
 				itemIndex,
 				description: `Open the credential and fill "Base URL". ${BASE_URL_HINT} Nothing was sent to Glean.`,
@@ -54,6 +75,7 @@ export async function checkedCredential(
 			},
 		);
 	}
+	if (type === SIGN_IN_CREDENTIAL) return oAuth2Credential(this, itemIndex, baseUrl, credentials);
 	const credentialActAs = checkedActAs(this, itemIndex, String(credentials.actAs ?? ''), {
 		field: `the credential's "Act As"`,
 		where: 'the credential',
@@ -65,7 +87,44 @@ export async function checkedCredential(
 		fix: 'Fix the option (or its expression) or remove it.',
 	});
 	// Glean's rate limits count per user: the Act As user when there is one.
-	return { baseUrl, token: String(credentials.apiToken ?? ''), user: actAs || credentialActAs };
+	const token = String(credentials.apiToken ?? '');
+	return { type, baseUrl, caller: token, secrets: [token], user: actAs || credentialActAs };
+}
+
+/**
+ * The signed-in user's credential: connected, and never with an Act As (Glean takes Act As from
+ * global tokens only; the node hides the option for OAuth2, so a value left from before is ignored).
+ * @throws NodeOperationError when nobody has signed in yet (n8n's own error names no field).
+ */
+function oAuth2Credential(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	baseUrl: string,
+	credentials: ICredentialDataDecryptedObject,
+): CheckedCredential {
+	const secrets = oAuth2Secrets(credentials);
+	const tokenData = credentials.oauthTokenData as IDataObject | undefined;
+	if (typeof tokenData?.access_token !== 'string' || tokenData.access_token === '') {
+		throw new NodeOperationError(
+			context.getNode(),
+			`Item ${itemIndex}: the Glean Chat OAuth2 API credential is not connected`,
+			{
+				itemIndex,
+				description:
+					'Open the credential and click "Connect my account" to sign in to Glean, then run again. Nothing was sent to Glean.',
+			},
+		);
+	}
+	const id = context.getNode().credentials?.[SIGN_IN_CREDENTIAL]?.id;
+	const caller = `oauth2:${id ?? tokenData.access_token}`;
+	return { type: SIGN_IN_CREDENTIAL, baseUrl, caller, secrets, user: '' };
+}
+
+function oAuth2Secrets(credentials: ICredentialDataDecryptedObject): string[] {
+	const tokenData = (credentials.oauthTokenData ?? {}) as IDataObject;
+	return [tokenData.access_token, tokenData.refresh_token, credentials.clientSecret].filter(
+		(secret): secret is string => typeof secret === 'string' && secret.trim() !== '',
+	);
 }
 
 function checkedActAs(
@@ -107,17 +166,26 @@ async function itemCredentials(
 	if (!byItem) credentialsByRun.set(this, (byItem = new Map()));
 	let credentials = byItem.get(itemIndex);
 	if (!credentials)
-		byItem.set(itemIndex, (credentials = this.getCredentials(CREDENTIAL_TYPE, itemIndex)));
+		byItem.set(itemIndex, (credentials = this.getCredentials(credentialTypeOf(this), itemIndex)));
 	return await credentials;
 }
 
-/** The API token of the item's credential ('' when there is none), to redact what users see. */
-export async function itemToken(this: IExecuteFunctions, itemIndex: number): Promise<string> {
+/**
+ * Forgets the credential read for this node run's items: after n8n refreshed the OAuth2 access
+ * token, the next read has the new one (to redact).
+ */
+export function forgetItemCredentials(context: IExecuteFunctions): void {
+	credentialsByRun.delete(context);
+}
+
+/** The secrets of the item's credential ([] when there is none), to redact what users see. */
+export async function itemSecrets(this: IExecuteFunctions, itemIndex: number): Promise<string[]> {
 	try {
 		const credentials = await itemCredentials.call(this, itemIndex);
-		return String(credentials.apiToken ?? '');
+		if (credentialTypeOf(this) === SIGN_IN_CREDENTIAL) return oAuth2Secrets(credentials);
+		return [String(credentials.apiToken ?? '')];
 	} catch {
 		// No usable credential: nothing was sent with one, so there is nothing to hide.
-		return '';
+		return [];
 	}
 }

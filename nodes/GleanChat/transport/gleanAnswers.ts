@@ -3,6 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import type { GleanAnswerShape } from '../helpers/gleanShapes';
 import { parseGleanJson } from '../helpers/gleanShapes';
+import type { Secrets } from './redact';
 import { redact } from './redact';
 import { BASE_URL_HINT } from './setupHints';
 
@@ -27,7 +28,13 @@ export function checkedAnswer(
 		text,
 		shape,
 		token,
-	}: { endpoint: string; statusCode: number; text: string; shape: GleanAnswerShape; token: string },
+	}: {
+		endpoint: string;
+		statusCode: number;
+		text: string;
+		shape: GleanAnswerShape;
+		token: Secrets;
+	},
 ): Record<string, unknown> | undefined {
 	const result = parseGleanJson(text, shape);
 	if ('value' in result) return result.value;

@@ -6,6 +6,7 @@ import { firstLine, headerValue } from './body';
 import { SilenceError } from './deadline';
 import type { ClientTimeoutError } from './deadline';
 import { cut } from './gleanAnswers';
+import type { Secrets } from './redact';
 import { redact } from './redact';
 import type { AttemptFailure, RetryBudget, RetryDecision } from './retry';
 import { mayHaveReachedGlean, seconds } from './retry';
@@ -135,7 +136,7 @@ export function gleanError(
 	}: {
 		response: GleanResponse<unknown>;
 		gleanText: string;
-		token: string;
+		token: Secrets;
 		itemIndex: number;
 		note: string;
 		attempts: number;
@@ -188,7 +189,7 @@ function permissionDeniedError(
 function redirectError(
 	node: INode,
 	response: GleanResponse<unknown>,
-	token: string,
+	token: Secrets,
 	itemIndex: number,
 ): NodeApiError {
 	const { statusCode } = response;

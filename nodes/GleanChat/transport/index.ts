@@ -3,7 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import type { GleanAnswerShape } from '../helpers/gleanShapes';
 import { bodyText, isByteStream } from './body';
-import { itemToken } from './credential';
+import { itemSecrets } from './credential';
 import { checkedAnswer } from './gleanAnswers';
 import { send } from './send';
 import type { ByteStream, GleanCall, GleanResponse } from './types';
@@ -20,10 +20,11 @@ export { withItemPlaces } from './itemPlaces';
 export type { RetryPolicy } from './retry';
 export { DEFAULT_RETRY_POLICY } from './retry';
 export { headerValue, readText } from './body';
-export { itemToken } from './credential';
+export { itemSecrets } from './credential';
 export { ClientTimeoutError, SilenceError } from './deadline';
 export { checkedAnswer, notGleanAnswerError } from './gleanAnswers';
 export { redact, redactDeep, StreamRedactor } from './redact';
+export type { Secrets } from './redact';
 export { BASE_URL_HINT } from './setupHints';
 
 /**
@@ -42,7 +43,7 @@ export async function gleanApiRequest(
 	const text = await bodyText(response.body);
 	const { statusCode } = response;
 	const expected = typeof shape === 'function' ? shape(statusCode) : shape;
-	const token = await itemToken.call(this, itemIndex);
+	const token = await itemSecrets.call(this, itemIndex);
 	return {
 		...response,
 		body: checkedAnswer(this.getNode(), itemIndex, {

@@ -207,11 +207,11 @@ export const FORGET_AFTER_MILLIS = 15 * 60_000;
 const paces = new Map<string, Pace>();
 
 /**
- * The pace of `user` (its base URL, token and Act As) calling `endpoint`. The key is a hash,
- * so no token is kept here.
+ * The pace of `user` (its base URL, caller: the API token or OAuth2 credential, and Act As)
+ * calling `endpoint`. The key is a hash, so no token is kept here.
  */
 export function paceFor(
-	user: { baseUrl: string; token: string; actAs?: string },
+	user: { baseUrl: string; caller: string; actAs?: string },
 	endpoint: string,
 ): Pace {
 	const key = createHash('sha256')
@@ -219,7 +219,7 @@ export function paceFor(
 		.update(
 			JSON.stringify([
 				user.baseUrl,
-				user.token,
+				user.caller,
 				(user.actAs ?? '').toLowerCase(),
 				paceGroup(endpoint),
 			]),

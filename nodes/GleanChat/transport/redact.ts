@@ -1,16 +1,25 @@
 /**
- * Keeps the API token out of everything users see: error text, output items, streamed
- * chunks and logs. Glean may echo the Authorization header back in an error, or a document
- * may contain the token; either way it is replaced by `[redacted]`.
+ * Keeps the credential's secrets (the API token; with OAuth2 the access and refresh tokens and
+ * the client secret) out of everything users see: error text, output items, streamed chunks
+ * and logs. Glean may echo the Authorization header back in an error, or a document may
+ * contain the token; either way it is replaced by `[redacted]`.
  */
 
 export const REDACTED = '[redacted]';
 
-/** The token as it may appear in text: as is, URL-encoded, and escaped inside a JSON string. */
-function secretForms(token: string): string[] {
-	const secret = token.trim();
-	if (secret === '') return [];
-	return [...new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])];
+/** One secret, or several (an OAuth2 credential's). Empty strings are ignored. */
+export type Secrets = string | readonly string[];
+
+/** The secrets as they may appear in text: as is, URL-encoded, and escaped inside a JSON string. */
+function secretForms(secrets: Secrets): string[] {
+	const forms = new Set<string>();
+	for (const raw of typeof secrets === 'string' ? [secrets] : secrets) {
+		const secret = raw.trim();
+		if (secret === '') continue;
+		forms.add(secret).add(encodeURIComponent(secret)).add(JSON.stringify(secret).slice(1, -1));
+	}
+	// Longest first, so a secret containing another is replaced whole.
+	return [...forms].sort((a, b) => b.length - a.length);
 }
 
 // A bearer value after a space, %20 or + (URL forms), up to a delimiter.
@@ -21,7 +30,7 @@ const BEARER_VALUE = /(Bearer(?:\s+|%20|\+))(?!\[redacted\])[^\s"',;&<>]+/gi;
  * when a token is absurdly short) and any bearer value. Always redact before cutting text short,
  * so no prefix of the token survives the cut.
  */
-export function redact(text: string, token: string): string {
+export function redact(text: string, token: Secrets): string {
 	let result = text;
 	for (const form of secretForms(token)) {
 		if (result.includes(form)) result = result.split(form).join(REDACTED);
@@ -33,7 +42,7 @@ export function redact(text: string, token: string): string {
  * `redact` applied to every string inside a JSON value. Returns the same value (no copy) when
  * nothing contains the token, which is the case the output path is optimised for.
  */
-export function redactDeep<T>(value: T, token: string): T {
+export function redactDeep<T>(value: T, token: Secrets): T {
 	const forms = secretForms(token);
 	if (forms.length === 0) return value;
 	const walk = (current: unknown): unknown => {
@@ -69,17 +78,19 @@ export function redactDeep<T>(value: T, token: string): T {
 export class StreamRedactor {
 	private held = '';
 
-	private readonly secret: string;
+	private readonly secrets: string[];
 
-	constructor(private readonly token: string) {
-		this.secret = token.trim();
+	constructor(private readonly token: Secrets) {
+		this.secrets = (typeof token === 'string' ? [token] : [...token])
+			.map((secret) => secret.trim())
+			.filter((secret) => secret !== '');
 	}
 
 	/** The text that can be forwarded now. */
 	push(piece: string): string {
-		if (this.secret === '') return piece;
+		if (this.secrets.length === 0) return piece;
 		const text = redact(this.held + piece, this.token);
-		const keep = this.possibleTokenStart(text);
+		const keep = Math.max(...this.secrets.map((secret) => possibleStart(text, secret)));
 		this.held = text.slice(text.length - keep);
 		return text.slice(0, text.length - keep);
 	}
@@ -90,18 +101,18 @@ export class StreamRedactor {
 		this.held = '';
 		return rest;
 	}
+}
 
-	/** The length of the longest end of `text` that is a proper beginning of the token. */
-	private possibleTokenStart(text: string): number {
-		const window = Math.min(this.secret.length - 1, text.length);
-		// Only places holding the token's first character can start it.
-		for (
-			let start = text.indexOf(this.secret[0], text.length - window);
-			start !== -1;
-			start = text.indexOf(this.secret[0], start + 1)
-		) {
-			if (this.secret.startsWith(text.slice(start))) return text.length - start;
-		}
-		return 0;
+/** The length of the longest end of `text` that is a proper beginning of `secret`. */
+function possibleStart(text: string, secret: string): number {
+	const window = Math.min(secret.length - 1, text.length);
+	// Only places holding the secret's first character can start it.
+	for (
+		let start = text.indexOf(secret[0], text.length - window);
+		start !== -1;
+		start = text.indexOf(secret[0], start + 1)
+	) {
+		if (secret.startsWith(text.slice(start))) return text.length - start;
 	}
+	return 0;
 }

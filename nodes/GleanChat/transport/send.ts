@@ -3,10 +3,11 @@ import type { IExecuteFunctions, IHttpRequestOptions, NodeApiError } from 'n8n-w
 import type { FailedAttempt, Sending } from './attempt';
 import { attempt, requestOptions } from './attempt';
 import { firstLine } from './body';
-import { checkedCredential } from './credential';
+import { checkedCredential, SIGN_IN_CREDENTIAL } from './credential';
 import { connectionFailure, errorCode } from './connectionErrors';
 import { gleanError, paceWaitError, retriesNote, silenceError } from './gleanErrors';
 import { itemPlace } from './itemPlaces';
+import { refreshSignIn, signInExpired } from './signIn';
 import type { Pace, Turn } from './pace';
 import { paceFor } from './pace';
 import type { RetryDecision } from './retry';
@@ -48,8 +49,8 @@ export async function send(
 		cancelSignal: this.getExecutionCancelSignal() ?? new AbortController().signal,
 	};
 	const budget = new RetryBudget(call.retry ?? DEFAULT_RETRY_POLICY);
-	const { baseUrl, token, user } = credential;
-	const pace = paceFor({ baseUrl, token, actAs: user }, call.endpoint);
+	const { baseUrl, caller, user } = credential;
+	const pace = paceFor({ baseUrl, caller, actAs: user }, call.endpoint);
 	const release = pace.hold();
 	try {
 		return await sendAtPace.call(this, sending, pace, budget);
@@ -121,6 +122,13 @@ async function afterFailure(
 ): Promise<void> {
 	const { itemIndex, idempotent, cancelSignal } = sending;
 	const { failure, gleanText } = failed;
+	if (signInExpired(sending.credential, failure, sending.refreshed === true)) {
+		// Refused before Glean acted, and not a judgement of the rate: renew and try at once.
+		pace.unjudged(turn);
+		await refreshSignIn.call(this, sending.credential, itemIndex);
+		sending.refreshed = true;
+		return;
+	}
 	const decision = budget.decide(failure, idempotent);
 	const refused = failure.kind === 'status' && failure.statusCode === 429;
 	if (refused) {
@@ -166,9 +174,14 @@ function finalError(
 ): NodeApiError {
 	const note = retriesNote(budget, decision, failure, idempotent);
 	const { attempts } = budget;
-	const { baseUrl, token, user } = credential;
+	const { baseUrl, secrets: token, user } = credential;
 	if (response) {
-		const setup = { endpoint: call.endpoint, actAs: user, notFound: call.notFound };
+		const setup = {
+			endpoint: call.endpoint,
+			actAs: user,
+			notFound: call.notFound,
+			signedIn: credential.type === SIGN_IN_CREDENTIAL,
+		};
 		return gleanError(this.getNode(), {
 			response,
 			gleanText,

@@ -5,7 +5,7 @@
 
 /** The Base URL is not Glean's API host (a 404 where no ID is involved, a body that is not Glean's, a redirect). */
 export const BASE_URL_HINT =
-	'Set "Base URL" in the Glean Chat API credential to your Glean API host, e.g. https://acme-be.glean.com or just "acme" (Glean\'s admin console shows it). The address of the Glean web app, or of a proxy or sign-in page in front of it, is not the API host.';
+	'Set "Base URL" in the Glean credential to your Glean API host, e.g. https://acme-be.glean.com or just "acme" (Glean\'s admin console shows it). The address of the Glean web app, or of a proxy or sign-in page in front of it, is not the API host.';
 
 /** A 401 whose token is wrong or revoked. */
 export const TOKEN_REJECTED_HINT =
@@ -22,3 +22,11 @@ export const ACT_AS_HINT =
 /** A 403 that is not about one chat's owner. */
 export const SCOPE_HINT =
 	'Glean chat needs a token with the CHAT scope: create one with that scope and update the Glean Chat API credential. With Act As, check that the user may use Glean Chat.';
+
+/** A 401 on the OAuth2 credential that n8n's refresh did not cure, or a refresh Glean refused. */
+export const OAUTH_RECONNECT_HINT =
+	'Open the Glean Chat OAuth2 API credential and click "Reconnect" to sign in to Glean again. If that fails too, ask your Glean admin whether the OAuth client (its client ID and redirect URL) is still registered.';
+
+/** A 403 on the OAuth2 credential: the sign-in did not grant chat, or the user may not use it. */
+export const OAUTH_SCOPE_HINT =
+	'The signed-in user is not allowed to do this: check that the credential\'s "Scope" includes chat and that Glean\'s OAuth client allows it, then reconnect the credential; check too that the user may use Glean Chat.';

@@ -1,6 +1,8 @@
 import {
 	ACT_AS_HINT,
 	BASE_URL_HINT,
+	OAUTH_RECONNECT_HINT,
+	OAUTH_SCOPE_HINT,
 	SCOPE_HINT,
 	TOKEN_EXPIRED_HINT,
 	TOKEN_REJECTED_HINT,
@@ -39,13 +41,15 @@ export interface HintContext {
 	endpoint: string;
 	actAs: string;
 	notFound?: string;
+	/** The OAuth2 credential was used (its 401 comes after n8n's refresh; it has no Act As). */
+	signedIn?: boolean;
 }
 
 /** What to do about Glean's refusal; setup causes first, worded as in setupHints.ts. */
 export function errorHint(
 	statusCode: number,
 	gleanText: string,
-	{ actAs, notFound }: HintContext,
+	{ actAs, notFound, signedIn }: HintContext,
 ): string {
 	// Glean's errors are short plain text (or getchat's JSON 403): a page means something else answered.
 	if (gleanText.startsWith('<')) {
@@ -62,8 +66,11 @@ export function errorHint(
 			}
 			return "Glean rejected the request. Check the node's parameters against Glean's message above.";
 		case 401:
+			if (signedIn)
+				return `Glean did not accept the access token, even after n8n refreshed it. ${OAUTH_RECONNECT_HINT}`;
 			return `Glean did not accept the API token. ${/expired/i.test(gleanText) ? TOKEN_EXPIRED_HINT : TOKEN_REJECTED_HINT}`;
 		case 403:
+			if (signedIn) return OAUTH_SCOPE_HINT;
 			return `The token is valid but not allowed to do this. ${SCOPE_HINT}`;
 		case 404:
 			return notFound ?? `No Glean API answered at this address. ${BASE_URL_HINT}`;

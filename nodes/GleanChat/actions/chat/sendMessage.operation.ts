@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { ChatStreamAggregator } from '../../helpers/chatStreamAggregator';
 import { CHAT_QUEUED, CHAT_RESPONSE } from '../../helpers/gleanShapes';
-import { gleanApiRequest, itemToken, redact } from '../../transport';
+import { gleanApiRequest, itemSecrets, redact } from '../../transport';
 import { textParameter } from '../common';
 import { answerFailure } from '../errors';
 import { answerItem, queuedItem, runAsTool } from './sendMessage/answerItem';
@@ -37,7 +37,7 @@ export async function execute(
 	const chat = messageChat(this, request.session, textParameter(this, itemIndex, 'chatId').trim());
 	const call = chatCall(this, itemIndex, request, chat);
 	// Anything quoted from Glean is shown without the token (the router redacts the output items too).
-	const token = await itemToken.call(this, itemIndex);
+	const token = await itemSecrets.call(this, itemIndex);
 	const clean = (text: string) => redact(text, token);
 	// Live only when n8n streams this run to its caller, and not as an agent's tool: the chat's
 	// user should see the agent's reply, not Glean's raw answer.

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import type { Secrets } from '../../../transport';
 import { StreamRedactor } from '../../../transport';
 
 /**
@@ -11,7 +12,7 @@ export class LiveAnswer {
 
 	private redactor: StreamRedactor;
 
-	constructor(private readonly token: string) {
+	constructor(private readonly token: Secrets) {
 		this.redactor = new StreamRedactor(token);
 	}
 

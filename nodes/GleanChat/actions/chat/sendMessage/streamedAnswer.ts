@@ -10,7 +10,7 @@ import {
 	checkedAnswer,
 	gleanApiStreamRequest,
 	headerValue,
-	itemToken,
+	itemSecrets,
 	notGleanAnswerError,
 	readText,
 } from '../../../transport';
@@ -99,7 +99,7 @@ async function readWhole(
 		await finishLines.call(this, reading, undefined, STREAM_BROKE);
 		return undefined;
 	}
-	const token = await itemToken.call(this, itemIndex);
+	const token = await itemSecrets.call(this, itemIndex);
 	const body = checkedAnswer(this.getNode(), itemIndex, {
 		endpoint: call.endpoint,
 		statusCode,
