@@ -115,7 +115,9 @@ describe('the pace outlives a batch (the same user, the same n8n process)', () =
 	test('a pace unused for FORGET_AFTER_MILLIS is forgotten, even the only one; one in use is kept', () => {
 		const only = paceFor({ baseUrl: 'https://solo-be.glean.com', caller: 'solo' }, 'chat');
 		jest.advanceTimersByTime(FORGET_AFTER_MILLIS + 1000);
-		expect(paceFor({ baseUrl: 'https://solo-be.glean.com', caller: 'solo' }, 'chat')).not.toBe(only);
+		expect(paceFor({ baseUrl: 'https://solo-be.glean.com', caller: 'solo' }, 'chat')).not.toBe(
+			only,
+		);
 
 		const user = { baseUrl: 'https://acme-be.glean.com', caller: 'secret-token-1' };
 		const pace = paceFor(user, 'chat');
