@@ -9,7 +9,7 @@ import type {
 import { UserError } from 'n8n-workflow';
 
 import { baseUrlProblem, normalizeBaseUrl } from '../nodes/GleanChat/transport/baseUrl';
-import { credentialTest } from '../nodes/GleanChat/transport/credentialTest';
+import { baseUrlField, credentialTest } from '../nodes/GleanChat/transport/credentialParts';
 import {
 	ACT_AS_HINT,
 	SCOPE_HINT,
@@ -26,16 +26,7 @@ export class GleanChatApi implements ICredentialType {
 	documentationUrl = 'https://developers.glean.com/api-info/client/authentication/overview';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'https://acme-be.glean.com',
-			description:
-				'Your Glean API host, e.g. https://acme-be.glean.com. A bare instance name ("acme") and a trailing "/rest/api/v1" are accepted too.',
-		},
+		baseUrlField(),
 		{
 			displayName: 'API Token',
 			name: 'apiToken',

@@ -15,7 +15,13 @@ import { join } from 'node:path';
 
 import { cacheBase } from '../test/realN8n/n8nInstall';
 import { assertPortFree } from '../test/realN8n/n8nInstance';
-import { GLEAN_CREDENTIAL, OWNER, signedIdentity, startLocalN8n } from '../test/realN8n/localN8n';
+import {
+	GLEAN_CREDENTIAL,
+	GLEAN_OAUTH2_CREDENTIAL,
+	OWNER,
+	signedIdentity,
+	startLocalN8n,
+} from '../test/realN8n/localN8n';
 
 const PORTS = { n8n: 5678, broker: 5679, glean: 5680, openAi: 5681 };
 
@@ -71,6 +77,7 @@ async function main(): Promise<void> {
 n8n is ready: ${local.n8n.baseUrl}
   Sign in as ${OWNER.email} / ${OWNER.password}
   Credential "${GLEAN_CREDENTIAL}" asks the Glean emulator at ${local.glean.baseUrl}
+  Credential "${GLEAN_OAUTH2_CREDENTIAL}" signs in to the emulator: open it and click "Connect my account"
   Example workflows: ${local.examples.map((example) => example.workflow.name).join('; ')}
   The upload example reads ${join(local.filesFolder, 'quarterly-report.pdf')}
   Once the webhook examples are published, call them as an authenticated caller would:

@@ -276,14 +276,6 @@ describe('the credential', () => {
 			parameters: {},
 		};
 		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
-		if (name === 'test') {
-			return workflow.expression.getSimpleParameterValue(
-				node,
-				type.test!.request.baseURL as string,
-				'internal',
-				{ $credentials: values } as never,
-			);
-		}
 		return workflow.expression.getParameterValue(
 			values[name] as string,
 			null,
@@ -310,7 +302,6 @@ describe('the credential', () => {
 	])('Base URL %j signs in at %s/oauth/authorize and /oauth/token', async (baseUrl, origin) => {
 		expect(await resolved('authUrl', { baseUrl })).toBe(`${origin}/oauth/authorize`);
 		expect(await resolved('accessTokenUrl', { baseUrl })).toBe(`${origin}/oauth/token`);
-		expect(await resolved('test', { baseUrl })).toBe(origin);
 	});
 
 	test('PKCE, chat and offline_access by default, tokens sent in the Authorization header', async () => {
@@ -325,4 +316,33 @@ describe('the credential', () => {
 			clientSecret: '',
 		});
 	});
+});
+
+test('“Custom API Call”, which n8n adds for OAuth2 credentials, says to use the HTTP Request node', async () => {
+	const credentials = await signedInCredential(setup.glean);
+	for (const parameters of [
+		{ resource: '__CUSTOM_API_CALL__' },
+		{ resource: 'chat', operation: '__CUSTOM_API_CALL__' },
+	]) {
+		const { error } = await runGleanNode({ parameters: { ...OAUTH2, ...parameters }, credentials });
+		expect(error?.message).toBe('Glean Chat does not make custom API calls');
+		expect(error?.description).toContain('HTTP Request node');
+	}
+	expect(setup.glean.requests.filter((request) => request.path.startsWith('/rest/'))).toEqual([]);
+});
+
+test('a redirect is not followed with the OAuth2 credential either: the access token stays with the Base URL', async () => {
+	const credentials = await signedInCredential(setup.glean);
+	for (const location of [
+		'http://127.0.0.2:9/rest/api/v1/chat',
+		`${setup.glean.baseUrl}/rest/api/v1/elsewhere`,
+	]) {
+		setup.glean.reset();
+		setup.glean.enqueue('chat', { kind: 'redirect', status: 307, location });
+		const { error } = await runGleanNode({ parameters: sendMessage, credentials });
+		expect(error?.message).toBe(
+			`Glean answered 307, a redirect to ${location}, which the node does not follow`,
+		);
+		expect(setup.glean.requests.map((request) => request.path)).toEqual(['/rest/api/v1/chat']);
+	}
 });

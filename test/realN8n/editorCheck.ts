@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import type { INodeProperties, INodePropertyOptions, INodeType } from 'n8n-workflow';
-import { chromium, type Page, selectors } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
 import { packageRoot } from '../harness/paths';
+import { launchChromium, signedInPage, stepTimer, withScreenshot } from './browser';
 import type { N8nInstance, Owner } from './n8nInstance';
 
 /**
@@ -14,8 +15,6 @@ import type { N8nInstance, Owner } from './n8nInstance';
  * dropdowns, asks the Glean emulator a question with "Execute step", and saves a screenshot
  * of the node's panel with the answer.
  */
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const SEND_MESSAGE_QUESTION = 'What changed in our roadmap docs this week?';
 
@@ -61,8 +60,10 @@ export function expectedMenus(): ExpectedMenus {
 		const send = options.find((option) => option.value === 'sendMessage');
 		if (send) sendMessageAction = send.action ?? send.name;
 	}
+	// n8n adds "Custom API Call" to both dropdowns of a node with an OAuth2 credential.
+	for (const resource of Object.keys(operations)) operations[resource].push('Custom API Call');
 	return {
-		resources: resourceOptions.map((option) => option.name),
+		resources: [...resourceOptions.map((option) => option.name), 'Custom API Call'],
 		operations,
 		sendMessageAction,
 		actions,
@@ -72,13 +73,9 @@ export function expectedMenus(): ExpectedMenus {
 export async function checkEditor(
 	n8n: N8nInstance,
 	owner: Owner,
+	credential: string,
 	screenshot: string,
 ): Promise<EditorReport> {
-	if (!existsSync(CHROMIUM)) {
-		throw new Error(
-			`No Chromium at ${CHROMIUM}. Install Debian's: apt-get install -y chromium (.ci/run does), or set CHROMIUM_PATH.`,
-		);
-	}
 	const expected = expectedMenus();
 	// A workflow with only a Manual Trigger, so the nodes panel offers regular nodes.
 	const workflow = await n8n.createWorkflow({
@@ -97,39 +94,12 @@ export async function checkEditor(
 		settings: {},
 	});
 
-	const launched = Date.now();
-	selectors.setTestIdAttribute('data-test-id');
-	const browser = await chromium.launch({
-		executablePath: CHROMIUM,
-		// No first-run pages or calls to Google's services (CI and this machine may have no internet).
-		args: [
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-quic',
-			'--no-first-run',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync',
-		],
-	});
-	const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-	let last = launched;
-	const timings: string[] = [];
-	const mark = (step: string) => {
-		timings.push(`${step} ${((Date.now() - last) / 1000).toFixed(1)} s`);
-		last = Date.now();
-	};
-	page.setDefaultTimeout(30_000);
+	const { mark, timings } = stepTimer();
+	const browser = await launchChromium();
+	let page: Page | undefined;
 	try {
 		mark('browser started');
-		// Signing in with a redirect opens the workflow in the same page load.
-		await page.goto(
-			`${n8n.baseUrl}/signin?redirect=${encodeURIComponent(`/workflow/${workflow.id}`)}`,
-		);
-		await page.getByTestId('emailOrLdapLoginId').locator('input').fill(owner.email);
-		await page.getByTestId('password').locator('input').fill(owner.password);
-		await page.getByTestId('form-submit-button').click();
-		await page.waitForURL((url) => url.pathname === `/workflow/${workflow.id}`);
+		page = await signedInPage(browser, n8n, owner, `/workflow/${workflow.id}`);
 		mark('signed in');
 		// The + on the trigger's output, so the new node is connected to it (as users add nodes).
 		await page.getByTestId('canvas-handle-plus').first().click();
@@ -150,12 +120,15 @@ export async function checkEditor(
 		mark('node panel open');
 		const resources = await dropdownOptions(page, 'resource');
 		const operations: Record<string, string[]> = {};
-		for (const resource of expected.resources) {
+		for (const resource of Object.keys(expected.operations)) {
 			await choose(page, 'resource', resource);
 			operations[resource] = await dropdownOptions(page, 'operation');
 		}
 
 		mark('dropdowns read');
+		// n8n lists both Glean credentials in one dropdown (choosing one sets Authentication).
+		await page.getByTestId('node-credentials-select').click();
+		await page.getByRole('option').filter({ hasText: credential }).first().click();
 		// Back to Send Message, ask the emulator, and show the answer in the output panel.
 		await choose(page, 'resource', 'Chat');
 		await choose(page, 'operation', 'Send Message');
@@ -178,9 +151,7 @@ export async function checkEditor(
 		mark('screenshot');
 		return { resources, operations, actions, answerShown, screenshot, timings };
 	} catch (error) {
-		const failure = `${screenshot.replace(/\.png$/, '')}-failure.png`;
-		await page.screenshot({ path: failure }).catch(() => undefined);
-		throw new Error(`${(error as Error).message}\n(screenshot of the page: ${failure})`);
+		throw await withScreenshot(error, page, screenshot);
 	} finally {
 		await browser.close();
 	}

@@ -26,6 +26,12 @@ export const OWNER: Owner = {
 
 export const GLEAN_CREDENTIAL = 'Glean Chat (local emulator)';
 
+/** Not connected until someone clicks "Connect my account" in its dialog (the emulator approves at once). */
+export const GLEAN_OAUTH2_CREDENTIAL = 'Glean Chat sign-in (local emulator)';
+
+/** The OAuth client an admin would register in Glean for this n8n: public (PKCE alone). */
+export const OAUTH_CLIENT_ID = 'n8n-local';
+
 const OPENAI_CREDENTIAL = 'OpenAI (local emulator)';
 
 const JWT_CREDENTIAL = 'Callers’ JWT (local)';
@@ -113,6 +119,8 @@ export interface LocalN8n {
 	openAi: OpenAiEmulator;
 	/** What callers of the examples' webhooks authenticate with. */
 	callers: CallerSecrets;
+	/** The Glean Chat OAuth2 API credential's ID (not connected at first). */
+	oAuth2CredentialId: string;
 	filesFolder: string;
 	examples: ImportedExample[];
 	stop(): Promise<void>;
@@ -166,6 +174,17 @@ export async function startLocalN8n(options: LocalN8nOptions): Promise<LocalN8n>
 				credentials.get(HEADER_CREDENTIAL) ??
 				(await n8n.createCredential(HEADER_CREDENTIAL, 'httpHeaderAuth', callers.header)),
 		};
+		// Registered as a Glean admin would: the redirect URL n8n shows in the credential's dialog.
+		glean.oauth.clients.set(OAUTH_CLIENT_ID, {
+			clientId: OAUTH_CLIENT_ID,
+			redirectUris: [`${n8n.baseUrl}/rest/oauth2-credential/callback`],
+		});
+		const oAuth2CredentialId =
+			credentials.get(GLEAN_OAUTH2_CREDENTIAL) ??
+			(await n8n.createCredential(GLEAN_OAUTH2_CREDENTIAL, 'gleanChatOAuth2Api', {
+				baseUrl: glean.baseUrl,
+				clientId: OAUTH_CLIENT_ID,
+			}));
 		const examples = await importExamples(n8n, ids, filesFolder);
 		const running = n8n;
 		return {
@@ -173,6 +192,7 @@ export async function startLocalN8n(options: LocalN8nOptions): Promise<LocalN8n>
 			glean,
 			openAi,
 			callers,
+			oAuth2CredentialId,
 			filesFolder,
 			examples,
 			stop: async () => {

@@ -3,10 +3,11 @@
  * into a cache folder outside the repo). It installs the `npm pack` tarball as a community
  * node, imports every example workflow, runs each one through n8n itself against the Glean
  * emulator (and an OpenAI emulator for the AI Agent), runs one against a failing Glean, tests
- * the credential, and drives the editor in Debian's Chromium. Prints what each run gave; exits
- * non-zero if any check fails.
+ * the credential, signs in with Glean's OAuth2 (the emulator's) through the credential dialog
+ * and runs an example with it, and drives the editor in Debian's Chromium. Prints what each
+ * run gave; exits non-zero if any check fails.
  *
- *   --save-screenshot   also write the editor screenshot to docs/ (the README's picture)
+ *   --save-screenshot   also write the screenshots to docs/ (the README's pictures)
  */
 import '../harness/env';
 
@@ -22,11 +23,15 @@ import {
 } from '../emulator/conversation';
 import { packageRoot } from '../harness/paths';
 import { checkEditor, expectedMenus } from './editorCheck';
+import { connectInBrowser, signedInVariant } from './signInCheck';
 import { N8N_VERSION } from './n8nInstall';
 import type { ExecutionResult } from './n8nInstance';
 import {
+	GLEAN_CREDENTIAL,
+	GLEAN_OAUTH2_CREDENTIAL,
 	type ImportedExample,
 	type LocalN8n,
+	OAUTH_CLIENT_ID,
 	OWNER,
 	REPORT_FILE,
 	signedIdentity,
@@ -35,6 +40,7 @@ import {
 
 const TOKEN = 'real-n8n-secret-token-7f3a';
 const README_SCREENSHOT = join(packageRoot(), 'docs', 'glean-chat-node-panel.png');
+const OAUTH2_SCREENSHOT = join(packageRoot(), 'docs', 'glean-chat-oauth2-connected.png');
 
 type Json = Record<string, unknown>;
 
@@ -486,12 +492,107 @@ async function main(): Promise<void> {
 			},
 		);
 
+		await section(
+			'Sign in with Glean (OAuth2): Connect in Chromium, then run with it',
+			async () => {
+				resetGlean();
+				const grants = () => local.glean.oauth.tokenRequests.map((fields) => fields.grant_type);
+				const report = await connectInBrowser(
+					local.n8n,
+					OWNER,
+					local.oAuth2CredentialId,
+					join(runFolder, 'glean-chat-oauth2-connected.png'),
+				);
+				const callback = `${local.n8n.baseUrl}/rest/oauth2-credential/callback`;
+				check(
+					'the dialog shows the redirect URL registered in Glean',
+					report.redirectShown === callback,
+					report.redirectShown,
+				);
+				const [exchange] = local.glean.oauth.tokenRequests;
+				check(
+					'n8n exchanged the code with its PKCE verifier, as a public client',
+					grants().join() === 'authorization_code' &&
+						exchange.client_id === OAUTH_CLIENT_ID &&
+						(exchange.code_verifier ?? '').length >= 43 &&
+						exchange.client_secret === undefined,
+					grants().join(),
+				);
+				check('the dialog says "Account connected"', report.connected);
+				// What n8n stored: the tokens (shown only as set) beside what the user entered.
+				const stored = await local.n8n.rest<{ data: Json }>(
+					'GET',
+					`/rest/credentials/${local.oAuth2CredentialId}?includeData=true`,
+				);
+				check(
+					'n8n stored the sign-in in the credential',
+					Boolean(stored.data.oauthTokenData) && stored.data.clientId === OAUTH_CLIENT_ID,
+					`oauthTokenData: ${JSON.stringify(stored.data.oauthTokenData)?.slice(0, 40)}`,
+				);
+
+				console.log(`  steps: ${report.timings.join(', ')}`);
+				if (process.argv.includes('--save-screenshot')) {
+					copyFileSync(report.screenshot, OAUTH2_SCREENSHOT);
+					console.log(`  screenshot saved to ${OAUTH2_SCREENSHOT}`);
+				}
+
+				const weekly = example('weekly-roadmap-report.json');
+				const workflow = await local.n8n.createWorkflow(
+					signedInVariant(weekly.workflow, {
+						id: local.oAuth2CredentialId,
+						name: GLEAN_OAUTH2_CREDENTIAL,
+					}),
+				);
+				const run = async () => {
+					resetGlean();
+					return await local.n8n.runManually(workflow.id, 'Every Monday at 9');
+				};
+				const first = await run();
+				const [answer] = itemsOf(first, 'Ask Glean');
+				const [asked] = local.glean.requestsTo('chat');
+				check(
+					'weekly-roadmap-report.json with the OAuth2 credential: answered',
+					first.status === 'success' && String(answer?.answer ?? '').length > 0,
+					first.error?.message ?? short(answer?.answer),
+				);
+				check(
+					"Glean got the signed-in user's access token, not the API token",
+					/^Bearer glean-access-/.test(String(asked?.headers.authorization)),
+				);
+
+				local.glean.oauth.expireAccessTokens();
+				const before = grants().length;
+				const second = await run();
+				const statuses = local.glean.requestsTo('chat').map((request) => request.status);
+				check(
+					'an expired access token: n8n refreshed it once and the run succeeded',
+					second.status === 'success' &&
+						grants().slice(before).join() === 'refresh_token' &&
+						statuses.join() === '401,200',
+					`${second.status}; grants ${grants().slice(before).join()}; chat ${statuses.join()} ${second.error?.message ?? ''}`,
+				);
+
+				local.glean.oauth.expireAccessTokens();
+				local.glean.oauth.revokeRefreshTokens();
+				const revoked = await run();
+				const error = `${revoked.error?.message ?? ''} ${revoked.error?.description ?? ''}`;
+				check(
+					'a revoked sign-in: the run fails and says to reconnect the credential',
+					revoked.status === 'error' &&
+						/Reconnect/.test(error) &&
+						!/glean-(access|refresh)-/.test(error),
+					short(error, 200),
+				);
+			},
+		);
+
 		await section('Editor: Debian Chromium + playwright-core', async () => {
 			resetGlean();
 			const expected = expectedMenus();
 			const report = await checkEditor(
 				local.n8n,
 				OWNER,
+				GLEAN_CREDENTIAL,
 				join(runFolder, 'glean-chat-node-panel.png'),
 			);
 			check(
@@ -504,7 +605,7 @@ async function main(): Promise<void> {
 				sameList(report.resources, expected.resources),
 				report.resources.join(', '),
 			);
-			for (const resource of expected.resources) {
+			for (const resource of Object.keys(expected.operations)) {
 				check(
 					`Operation dropdown for ${resource}`,
 					sameList(report.operations[resource] ?? [], expected.operations[resource]),

@@ -15,6 +15,9 @@ type OperationExecute = (
 	itemIndex: number,
 ) => Promise<INodeExecutionData[]>;
 
+/** What n8n adds to Resource and Operation for nodes with an OAuth2 credential (n8n's CUSTOM_API_CALL_KEY). */
+const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+
 /** An operation as the router runs it. */
 interface Operation {
 	execute: OperationExecute;
@@ -47,10 +50,17 @@ const operations: { [R in GleanChatResource]: Record<GleanChatOperations[R], Ope
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as GleanChatResource;
-	const operation = this.getNodeParameter('operation', 0) as string;
+	// With resource "Custom API Call" there is no operation parameter.
+	const operation = this.getNodeParameter('operation', 0, '') as string;
 	const chosen = (operations[resource] as Record<string, Operation> | undefined)?.[operation];
 	let concurrency: number;
 	try {
+		if ((resource as string) === CUSTOM_API_CALL || operation === CUSTOM_API_CALL) {
+			throw new NodeOperationError(this.getNode(), 'Glean Chat does not make custom API calls', {
+				description:
+					'n8n offers "Custom API Call" for nodes with an OAuth2 credential. To call another Glean endpoint, use the HTTP Request node: Authentication "Predefined Credential Type", then this Glean credential.',
+			});
+		}
 		if (chosen === undefined) {
 			throw new NodeOperationError(
 				this.getNode(),

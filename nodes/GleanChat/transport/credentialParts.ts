@@ -2,13 +2,32 @@ import type {
 	IAuthenticateRuleResponseCode,
 	IAuthenticateRuleResponseSuccessBody,
 	ICredentialTestRequest,
+	INodeProperties,
 } from 'n8n-workflow';
 
 import { baseUrlExpression } from './baseUrl';
 import { BASE_URL_HINT } from './setupHints';
 
+/** What the two Glean credentials share: the Base URL field and the "Test credential" request. */
+
+const BASE_URL_DESCRIPTION =
+	'Your Glean API host, e.g. https://acme-be.glean.com. A bare instance name ("acme") and a trailing "/rest/api/v1" are accepted too.';
+
+/** The Base URL field; `more` is a sentence added to its description. */
+export function baseUrlField(more?: string): INodeProperties {
+	return {
+		displayName: 'Base URL',
+		name: 'baseUrl',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'https://acme-be.glean.com',
+		description: more === undefined ? BASE_URL_DESCRIPTION : `${BASE_URL_DESCRIPTION} ${more}`,
+	};
+}
+
 /**
- * The "Test credential" request both Glean credentials share: one cheap authenticated call
+ * The "Test credential" request of the token credential: one cheap authenticated call
  * (`POST /rest/api/v1/listchats`), with messages worded as the node's own errors (setupHints.ts).
  * Without the rules, n8n's dialog shows only the HTTP reason (e.g. "Unauthorized").
  * @param source the credential's Base URL in an expression: `$credentials.baseUrl`.
