@@ -149,6 +149,9 @@ export class GleanEmulator {
 	 */
 	readonly oauth = new GleanOAuthServer();
 
+	/** While set, /oauth/token answers only once this settles (a hanging token endpoint). */
+	tokenEndpointHeld?: Promise<void>;
+
 	/** A pause before answering each request (a slow Glean), fixed or per request. */
 	responseDelayMs: number | ((request: RecordedRequest) => number) = 0;
 
@@ -304,6 +307,8 @@ export class GleanEmulator {
 			waiter.resolve(recorded);
 		}
 
+		// A token endpoint that does not answer until the test lets it.
+		if (url.pathname === '/oauth/token') await this.tokenEndpointHeld;
 		const oauth = this.oauthAnswer(request.method, url, rawBody, request.headers.authorization);
 		if (oauth) return sendOAuth(response, oauth);
 		const bearer = request.headers.authorization?.replace(/^Bearer /, '') ?? '';

@@ -4,6 +4,7 @@ import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workfl
 import { Workflow } from 'n8n-workflow';
 
 import { gleanTestSetup } from '../harness/gleanTestSetup';
+import { useVirtualRetryClock } from '../harness/virtualClock';
 import {
 	loadPackage,
 	OAUTH2_CREDENTIAL_TYPE,
@@ -120,7 +121,8 @@ describe('an expired access token', () => {
 		});
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(4);
-		expect(grants().every((grant) => grant === 'refresh_token')).toBe(true);
+		// n8n refreshes once for all of them: the others retry with the token it stored.
+		expect(grants()).toEqual(['refresh_token']);
 		expect(setup.glean.requestsTo('chat').filter((request) => request.status === 200)).toHaveLength(
 			4,
 		);
@@ -140,8 +142,9 @@ describe('an expired access token', () => {
 describe('a sign-in that cannot be renewed fails clearly, without any token', () => {
 	async function failing(
 		prepare: (credentials: ICredentialDataDecryptedObject) => void,
-		options: { scope?: string } = {},
+		options: { scope?: string; parameters?: INodeParameters } = {},
 	) {
+		const parameters = { ...sendMessage, ...options.parameters };
 		const credentials = await signedInCredential(setup.glean, options);
 		const secrets = [accessTokenOf(credentials), refreshTokenOf(credentials)].filter(Boolean);
 		prepare(credentials);
@@ -150,12 +153,10 @@ describe('a sign-in that cannot be renewed fails clearly, without any token', ()
 			jest.spyOn(logger, level),
 		);
 		try {
-			const failed = await runGleanNode({ parameters: sendMessage, credentials });
-			const continued = await runGleanNode({
-				parameters: sendMessage,
-				credentials,
-				continueOnFail: true,
-			});
+			const failed = await runGleanNode({ parameters, credentials });
+			const continued = await runGleanNode({ parameters, credentials, continueOnFail: true });
+			// Those n8n's refreshes stored during the runs, too.
+			secrets.push(accessTokenOf(credentials), refreshTokenOf(credentials));
 			const seen = JSON.stringify([
 				failed.run,
 				failed.error?.message,
@@ -163,7 +164,7 @@ describe('a sign-in that cannot be renewed fails clearly, without any token', ()
 				continued.items,
 				logged.map((spy) => spy.mock.calls),
 			]);
-			for (const secret of secrets) expect(seen).not.toContain(secret);
+			for (const secret of secrets.filter(Boolean)) expect(seen).not.toContain(secret);
 			return { failed, continued };
 		} finally {
 			for (const spy of logged) spy.mockRestore();
@@ -225,6 +226,48 @@ describe('a sign-in that cannot be renewed fails clearly, without any token', ()
 			'Item 0: the Glean Chat OAuth2 API credential is not connected',
 		);
 		expect(setup.glean.requests.filter((request) => request.path.startsWith('/rest/'))).toEqual([]);
+	});
+
+	test('Glean echoing the token it got after the refresh: redacted everywhere, logs and saved error included', async () => {
+		for (const status of [400, 503]) {
+			setup.glean.faults = (request) => {
+				const bearer = String(request.headers.authorization).replace('Bearer ', '');
+				return {
+					kind: 'text',
+					status,
+					text: `Token ${bearer} is ${status === 400 ? 'odd' : 'overloaded'}`,
+				};
+			};
+			const { failed, continued } = await failing(() => setup.glean.oauth.expireAccessTokens(), {
+				// One retry of the 503, soon: its warning in the log quotes Glean's text.
+				parameters: { options: { retry: { settings: { maxAttempts: 3, maxWaitSeconds: 5 } } } },
+			});
+			setup.glean.faults = undefined;
+			expect(failed.error?.message).toContain(`Glean answered ${status}: Token [redacted] is`);
+			expect(continued.items[0].json.error).toContain('[redacted]');
+			// The runs did refresh: the secrets checked include the tokens they stored.
+			expect(setup.glean.requestsTo('chat')[0].status).toBe(401);
+		}
+	});
+
+	test('a token endpoint that does not answer: the item fails after REFRESH_LIMIT_MILLIS, saying so', async () => {
+		const credentials = await signedInCredential(setup.glean);
+		setup.glean.oauth.expireAccessTokens();
+		let release = () => {};
+		setup.glean.tokenEndpointHeld = new Promise<void>((resolve) => (release = resolve));
+		const clock = useVirtualRetryClock();
+		try {
+			const { error } = await runGleanNode({ parameters: sendMessage, credentials });
+			expect(error?.message).toBe(
+				'Item 0: the access token expired and n8n could not refresh it in time',
+			);
+			expect(error?.description).toContain('did not answer within 60 s');
+			expect(clock.waits).toEqual([60_000]);
+		} finally {
+			clock.restore();
+			setup.glean.tokenEndpointHeld = undefined;
+			release();
+		}
 	});
 
 	test('Glean echoing the access and refresh tokens: redacted in the error', async () => {

@@ -23,15 +23,12 @@ import {
 } from '../emulator/conversation';
 import { packageRoot } from '../harness/paths';
 import { checkEditor, expectedMenus } from './editorCheck';
-import { connectInBrowser, signedInVariant } from './signInCheck';
+import { check, failureCount, itemsOf, type Json, short } from './report';
+import { checkSignIn } from './signInCheck';
 import { N8N_VERSION } from './n8nInstall';
-import type { ExecutionResult } from './n8nInstance';
 import {
 	GLEAN_CREDENTIAL,
-	GLEAN_OAUTH2_CREDENTIAL,
 	type ImportedExample,
-	type LocalN8n,
-	OAUTH_CLIENT_ID,
 	OWNER,
 	REPORT_FILE,
 	signedIdentity,
@@ -41,24 +38,6 @@ import {
 const TOKEN = 'real-n8n-secret-token-7f3a';
 const README_SCREENSHOT = join(packageRoot(), 'docs', 'glean-chat-node-panel.png');
 const OAUTH2_SCREENSHOT = join(packageRoot(), 'docs', 'glean-chat-oauth2-connected.png');
-
-type Json = Record<string, unknown>;
-
-let failures = 0;
-
-function check(what: string, ok: boolean, detail = ''): void {
-	if (!ok) failures++;
-	console.log(`  ${ok ? '✓' : '✗'} ${what}${detail ? `: ${detail}` : ''}`);
-}
-
-function itemsOf(run: ExecutionResult, node: string, output = 'main'): Json[] {
-	return (run.runData[node]?.[0]?.data?.[output]?.[0] ?? []).map((item) => item.json);
-}
-
-function short(text: unknown, length = 90): string {
-	const value = String(text ?? '').replace(/\s+/g, ' ');
-	return value.length > length ? `“${value.slice(0, length)}…”` : `“${value}”`;
-}
 
 async function section(title: string, body: () => Promise<void>): Promise<void> {
 	console.log(`\n${title}`);
@@ -496,93 +475,11 @@ async function main(): Promise<void> {
 			'Sign in with Glean (OAuth2): Connect in Chromium, then run with it',
 			async () => {
 				resetGlean();
-				const grants = () => local.glean.oauth.tokenRequests.map((fields) => fields.grant_type);
-				const report = await connectInBrowser(
-					local.n8n,
-					OWNER,
-					local.oAuth2CredentialId,
-					join(runFolder, 'glean-chat-oauth2-connected.png'),
-				);
-				const callback = `${local.n8n.baseUrl}/rest/oauth2-credential/callback`;
-				check(
-					'the dialog shows the redirect URL registered in Glean',
-					report.redirectShown === callback,
-					report.redirectShown,
-				);
-				const [exchange] = local.glean.oauth.tokenRequests;
-				check(
-					'n8n exchanged the code with its PKCE verifier, as a public client',
-					grants().join() === 'authorization_code' &&
-						exchange.client_id === OAUTH_CLIENT_ID &&
-						(exchange.code_verifier ?? '').length >= 43 &&
-						exchange.client_secret === undefined,
-					grants().join(),
-				);
-				check('the dialog says "Account connected"', report.connected);
-				// What n8n stored: the tokens (shown only as set) beside what the user entered.
-				const stored = await local.n8n.rest<{ data: Json }>(
-					'GET',
-					`/rest/credentials/${local.oAuth2CredentialId}?includeData=true`,
-				);
-				check(
-					'n8n stored the sign-in in the credential',
-					Boolean(stored.data.oauthTokenData) && stored.data.clientId === OAUTH_CLIENT_ID,
-					`oauthTokenData: ${JSON.stringify(stored.data.oauthTokenData)?.slice(0, 40)}`,
-				);
-
-				console.log(`  steps: ${report.timings.join(', ')}`);
-				if (process.argv.includes('--save-screenshot')) {
-					copyFileSync(report.screenshot, OAUTH2_SCREENSHOT);
-					console.log(`  screenshot saved to ${OAUTH2_SCREENSHOT}`);
-				}
-
-				const weekly = example('weekly-roadmap-report.json');
-				const workflow = await local.n8n.createWorkflow(
-					signedInVariant(weekly.workflow, {
-						id: local.oAuth2CredentialId,
-						name: GLEAN_OAUTH2_CREDENTIAL,
-					}),
-				);
-				const run = async () => {
-					resetGlean();
-					return await local.n8n.runManually(workflow.id, 'Every Monday at 9');
-				};
-				const first = await run();
-				const [answer] = itemsOf(first, 'Ask Glean');
-				const [asked] = local.glean.requestsTo('chat');
-				check(
-					'weekly-roadmap-report.json with the OAuth2 credential: answered',
-					first.status === 'success' && String(answer?.answer ?? '').length > 0,
-					first.error?.message ?? short(answer?.answer),
-				);
-				check(
-					"Glean got the signed-in user's access token, not the API token",
-					/^Bearer glean-access-/.test(String(asked?.headers.authorization)),
-				);
-
-				local.glean.oauth.expireAccessTokens();
-				const before = grants().length;
-				const second = await run();
-				const statuses = local.glean.requestsTo('chat').map((request) => request.status);
-				check(
-					'an expired access token: n8n refreshed it once and the run succeeded',
-					second.status === 'success' &&
-						grants().slice(before).join() === 'refresh_token' &&
-						statuses.join() === '401,200',
-					`${second.status}; grants ${grants().slice(before).join()}; chat ${statuses.join()} ${second.error?.message ?? ''}`,
-				);
-
-				local.glean.oauth.expireAccessTokens();
-				local.glean.oauth.revokeRefreshTokens();
-				const revoked = await run();
-				const error = `${revoked.error?.message ?? ''} ${revoked.error?.description ?? ''}`;
-				check(
-					'a revoked sign-in: the run fails and says to reconnect the credential',
-					revoked.status === 'error' &&
-						/Reconnect/.test(error) &&
-						!/glean-(access|refresh)-/.test(error),
-					short(error, 200),
-				);
+				await checkSignIn(local, example('weekly-roadmap-report.json'), {
+					resetGlean,
+					screenshot: join(runFolder, 'glean-chat-oauth2-connected.png'),
+					saveTo: process.argv.includes('--save-screenshot') ? OAUTH2_SCREENSHOT : undefined,
+				});
 			},
 		);
 
@@ -646,9 +543,9 @@ async function main(): Promise<void> {
 	}
 
 	console.log(
-		`\n${failures === 0 ? 'All checks passed' : `${failures} check(s) failed`} in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+		`\n${failureCount() === 0 ? 'All checks passed' : `${failureCount()} check(s) failed`} in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
 	);
-	if (failures > 0) {
+	if (failureCount() > 0) {
 		console.log(`n8n's log: ${join(runFolder, 'n8n.log')}\n${local.n8n.logTail(30)}`);
 		process.exitCode = 1;
 	} else {

@@ -162,8 +162,10 @@ function redactError(error: Error, token: Secrets): Error {
 	error.message = redact(error.message, token);
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		if (error.description) error.description = redact(error.description, token);
-		if (error.context.partialAnswer !== undefined)
-			error.context.partialAnswer = redactDeep(error.context.partialAnswer, token);
+		// Saved with the run: the partial answer, and what n8n kept of Glean's reply.
+		error.context = redactDeep(error.context, token);
+		if (error instanceof NodeApiError && error.errorResponse)
+			error.errorResponse = redactDeep(error.errorResponse, token);
 	}
 	return error;
 }

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-wo
 
 import { bodyText, headerValue, isByteStream, readText } from './body';
 import type { CheckedCredential } from './credential';
+import { SIGN_IN_CREDENTIAL } from './credential';
 
 import { ClientTimeoutError, Deadline, guardStream, silenceLimit } from './deadline';
 import type { StreamGuard } from './deadline';
@@ -53,12 +54,13 @@ export type AttemptResult = { answer: GleanResponse<unknown> } | FailedAttempt;
 /** The request options of `call` (headers, query, no redirects) as n8n's HTTP helper takes them. */
 export function requestOptions(
 	call: GleanCall,
-	baseUrl: string,
+	{ baseUrl, type }: CheckedCredential,
 	mode: Pick<IHttpRequestOptions, 'json' | 'encoding'>,
 ): IHttpRequestOptions {
 	const headers: IDataObject = {};
 	const actAs = call.actAs?.trim();
-	if (actAs) headers['X-Glean-ActAs'] = actAs;
+	// Glean takes Act As from global tokens only; a signed-in user acts as themselves.
+	if (actAs && type !== SIGN_IN_CREDENTIAL) headers['X-Glean-ActAs'] = actAs;
 	const options: IHttpRequestOptions = {
 		method: call.method,
 		url: `${baseUrl}${API_PATH}/${call.endpoint}`,

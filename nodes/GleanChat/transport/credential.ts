@@ -30,8 +30,13 @@ export interface CheckedCredential {
 	baseUrl: string;
 	/** Who calls Glean, to tell paces apart: the API token, or the OAuth2 credential's ID (its token changes). */
 	caller: string;
-	/** What never appears in output: the API token; the OAuth2 access and refresh tokens and client secret. */
+	/**
+	 * What never appears in output: the API token; the OAuth2 access and refresh tokens and
+	 * client secret. The node run's one list (runSecrets): it grows when n8n refreshes the tokens.
+	 */
 	secrets: string[];
+	/** The OAuth2 access token as read for this call ('' for an API token), to tell whether another item has refreshed it since. */
+	accessToken: string;
 	/** The Act As user (the call's, else the credential's), or '' for the token's own user. */
 	user: string;
 }
@@ -88,12 +93,13 @@ export async function checkedCredential(
 	});
 	// Glean's rate limits count per user: the Act As user when there is one.
 	const token = String(credentials.apiToken ?? '');
-	return { type, baseUrl, caller: token, secrets: [token], user: actAs || credentialActAs };
+	const secrets = remembered(this, [token]);
+	return { type, baseUrl, caller: token, secrets, accessToken: '', user: actAs || credentialActAs };
 }
 
 /**
  * The signed-in user's credential: connected, and never with an Act As (Glean takes Act As from
- * global tokens only; the node hides the option for OAuth2, so a value left from before is ignored).
+ * global tokens only; the node hides the option for OAuth2 and the transport sends none).
  * @throws NodeOperationError when nobody has signed in yet (n8n's own error names no field).
  */
 function oAuth2Credential(
@@ -102,7 +108,7 @@ function oAuth2Credential(
 	baseUrl: string,
 	credentials: ICredentialDataDecryptedObject,
 ): CheckedCredential {
-	const secrets = oAuth2Secrets(credentials);
+	const secrets = remembered(context, oAuth2Secrets(credentials));
 	const tokenData = credentials.oauthTokenData as IDataObject | undefined;
 	if (typeof tokenData?.access_token !== 'string' || tokenData.access_token === '') {
 		throw new NodeOperationError(
@@ -117,7 +123,8 @@ function oAuth2Credential(
 	}
 	const id = context.getNode().credentials?.[SIGN_IN_CREDENTIAL]?.id;
 	const caller = `oauth2:${id ?? tokenData.access_token}`;
-	return { type: SIGN_IN_CREDENTIAL, baseUrl, caller, secrets, user: '' };
+	const accessToken = tokenData.access_token;
+	return { type: SIGN_IN_CREDENTIAL, baseUrl, caller, secrets, accessToken, user: '' };
 }
 
 function oAuth2Secrets(credentials: ICredentialDataDecryptedObject): string[] {
@@ -178,14 +185,42 @@ export function forgetItemCredentials(context: IExecuteFunctions): void {
 	credentialsByRun.delete(context);
 }
 
-/** The secrets of the item's credential ([] when there is none), to redact what users see. */
+/**
+ * Every secret the node run's credential has had, to redact what users see: one list per run,
+ * shared by all who redact, so a token n8n's refresh issues later is hidden from them too.
+ * Empty when the item has no usable credential (nothing was sent with one).
+ */
 export async function itemSecrets(this: IExecuteFunctions, itemIndex: number): Promise<string[]> {
 	try {
 		const credentials = await itemCredentials.call(this, itemIndex);
-		if (credentialTypeOf(this) === SIGN_IN_CREDENTIAL) return oAuth2Secrets(credentials);
-		return [String(credentials.apiToken ?? '')];
+		const current =
+			credentialTypeOf(this) === SIGN_IN_CREDENTIAL
+				? oAuth2Secrets(credentials)
+				: [String(credentials.apiToken ?? '')];
+		return remembered(this, current);
 	} catch {
-		// No usable credential: nothing was sent with one, so there is nothing to hide.
-		return [];
+		return remembered(this, []);
 	}
+}
+
+/** The OAuth2 access token stored now (read anew), or '' when there is none. */
+export async function storedAccessToken(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<string> {
+	forgetItemCredentials(this);
+	const credentials = await itemCredentials.call(this, itemIndex);
+	remembered(this, oAuth2Secrets(credentials));
+	const tokenData = (credentials.oauthTokenData ?? {}) as IDataObject;
+	return typeof tokenData.access_token === 'string' ? tokenData.access_token : '';
+}
+
+const secretsByRun = new WeakMap<IExecuteFunctions, string[]>();
+
+/** The run's list of secrets with `secrets` added (the same array each time; it only grows). */
+function remembered(context: IExecuteFunctions, secrets: string[]): string[] {
+	let all = secretsByRun.get(context);
+	if (!all) secretsByRun.set(context, (all = []));
+	for (const secret of secrets) if (secret.trim() !== '' && !all.includes(secret)) all.push(secret);
+	return all;
 }

@@ -78,19 +78,17 @@ export function redactDeep<T>(value: T, token: Secrets): T {
 export class StreamRedactor {
 	private held = '';
 
-	private readonly secrets: string[];
-
-	constructor(private readonly token: Secrets) {
-		this.secrets = (typeof token === 'string' ? [token] : [...token])
-			.map((secret) => secret.trim())
-			.filter((secret) => secret !== '');
-	}
+	/** `token` may be a list that grows (credential.ts runSecrets): read at every piece. */
+	constructor(private readonly token: Secrets) {}
 
 	/** The text that can be forwarded now. */
 	push(piece: string): string {
-		if (this.secrets.length === 0) return piece;
+		const secrets = (typeof this.token === 'string' ? [this.token] : this.token)
+			.map((secret) => secret.trim())
+			.filter((secret) => secret !== '');
+		if (secrets.length === 0) return piece;
 		const text = redact(this.held + piece, this.token);
-		const keep = Math.max(...this.secrets.map((secret) => possibleStart(text, secret)));
+		const keep = Math.max(...secrets.map((secret) => possibleStart(text, secret)));
 		this.held = text.slice(text.length - keep);
 		return text.slice(0, text.length - keep);
 	}

@@ -42,7 +42,7 @@ export async function send(
 	const credential = await checkedCredential.call(this, call.actAs, itemIndex);
 	const sending: Sending = {
 		call,
-		options: requestOptions(call, credential.baseUrl, mode),
+		options: requestOptions(call, credential, mode),
 		credential,
 		itemIndex,
 		idempotent: call.idempotent !== false,
@@ -125,7 +125,7 @@ async function afterFailure(
 	if (signInExpired(sending.credential, failure, sending.refreshed === true)) {
 		// Refused before Glean acted, and not a judgement of the rate: renew and try at once.
 		pace.unjudged(turn);
-		await refreshSignIn.call(this, sending.credential, itemIndex);
+		await refreshSignIn.call(this, sending.credential, itemIndex, cancelSignal);
 		sending.refreshed = true;
 		return;
 	}

@@ -2,9 +2,10 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { CheckedCredential } from './credential';
-import { forgetItemCredentials, SIGN_IN_CREDENTIAL } from './credential';
+import { itemSecrets, SIGN_IN_CREDENTIAL, storedAccessToken } from './credential';
 import { redact } from './redact';
 import type { AttemptFailure } from './retry';
+import { retryClock, seconds } from './retry';
 import { OAUTH_RECONNECT_HINT } from './setupHints';
 
 /**
@@ -13,6 +14,9 @@ import { OAUTH_RECONNECT_HINT } from './setupHints';
  * so on Glean's 401 it asks n8n to refresh (`helpers.refreshOAuth2Token`, n8n-core 2.x: one
  * refresh per credential at a time, stored for every later request) and tries once more.
  */
+
+/** How long a refresh may take: n8n's own token request would wait 300 s. */
+export const REFRESH_LIMIT_MILLIS = 60_000;
 
 /** Whether this try's failure is an OAuth2 access token Glean no longer takes, not yet refreshed. */
 export function signInExpired(
@@ -29,16 +33,19 @@ export function signInExpired(
 }
 
 /**
- * Has n8n refresh the credential's access token (at Glean's `/oauth/token`, refresh grant) and
- * store it; the next request is signed with it.
+ * Gets the credential a live access token for the next try: the one another item's refresh
+ * stored since this call read the credential, else a new one from n8n's refresh (at Glean's
+ * `/oauth/token`, refresh grant). The new tokens join the run's secrets (never shown).
  * @throws NodeOperationError naming the item and saying to reconnect the credential, when n8n
  * cannot refresh it: the refresh token was revoked or expired (`invalid_grant`), the sign-in
- * asked for no refresh token (`offline_access` missing), or the token endpoint failed.
+ * asked for no refresh token (`offline_access` missing), the token endpoint failed or took
+ * longer than REFRESH_LIMIT_MILLIS; the cancel reason when the execution is cancelled.
  */
 export async function refreshSignIn(
 	this: IExecuteFunctions,
 	credential: CheckedCredential,
 	itemIndex: number,
+	cancelSignal: AbortSignal,
 ): Promise<void> {
 	const node = this.getNode();
 	const fail = (message: string, description: string) =>
@@ -46,36 +53,84 @@ export async function refreshSignIn(
 			itemIndex,
 			description: `${description} ${OAUTH_RECONNECT_HINT}`,
 		});
+	// A 401 for the token another item has already replaced needs no refresh of its own: one
+	// more would rotate the tokens under the items now using the new ones.
+	const stored = await storedAccessToken.call(this, itemIndex);
+	if (stored !== '' && stored !== credential.accessToken) return;
 	if (typeof this.helpers.refreshOAuth2Token !== 'function') {
 		throw fail(
 			'Glean no longer accepts the access token, and this n8n cannot refresh it for a node',
 			'Glean answered 401 (the access token expired or was revoked).',
 		);
 	}
+	const refresh = this.helpers.refreshOAuth2Token.call(this, credential.type) as Promise<unknown>;
+	let outcome: 'refreshed' | 'late';
 	try {
-		await this.helpers.refreshOAuth2Token.call(this, credential.type);
+		outcome = await withinLimit(refresh, cancelSignal);
 	} catch (error) {
-		const reason = redact(
-			error instanceof Error ? error.message : String(error),
-			credential.secrets,
-		);
-		if (/no refresh token/i.test(reason)) {
-			throw fail(
-				'the access token expired and the credential has no refresh token',
-				'Glean gives a refresh token only when the sign-in asks for offline_access: add it to the credential\'s "Scope" (and allow it on Glean\'s OAuth client), then reconnect.',
-			);
-		}
-		if (/reconnect/i.test(reason)) {
-			throw fail(
-				'Glean ended the sign-in: the access token expired and Glean refused to renew it',
-				'The refresh token was revoked or has expired (the user signed out, an admin revoked the app, or it went unused too long).',
-			);
-		}
+		cancelSignal.throwIfAborted();
+		throw refreshError(error, credential, fail);
+	}
+	if (outcome === 'late') {
 		throw fail(
-			'the access token expired and n8n could not refresh it',
-			`Glean's token endpoint (${credential.baseUrl}/oauth/token) failed: ${reason}. Check the credential's Client ID and Client Secret.`,
+			'the access token expired and n8n could not refresh it in time',
+			`Glean's token endpoint (${credential.baseUrl}/oauth/token) did not answer within ${seconds(REFRESH_LIMIT_MILLIS)}.`,
 		);
 	}
-	// The next read of the credential has the new access token, to keep it out of the output.
-	forgetItemCredentials(this);
+	// The next read of the credential has the new tokens: from now on they are redacted too.
+	await storedAccessToken.call(this, itemIndex);
+	await itemSecrets.call(this, itemIndex);
+}
+
+/** `refresh`'s end, or 'late' after REFRESH_LIMIT_MILLIS; throws at once when cancelled. */
+async function withinLimit(
+	refresh: Promise<unknown>,
+	cancelSignal: AbortSignal,
+): Promise<'refreshed' | 'late'> {
+	const stop = new AbortController();
+	const onCancel = () => stop.abort(cancelSignal.reason);
+	cancelSignal.addEventListener('abort', onCancel, { once: true });
+	const limit = retryClock.sleep(REFRESH_LIMIT_MILLIS, stop.signal).then(
+		() => 'late' as const,
+		() => 'ended' as const,
+	);
+	try {
+		const first = await Promise.race([refresh.then(() => 'refreshed' as const), limit]);
+		cancelSignal.throwIfAborted();
+		// n8n's token request goes on by itself; its end is of no use any more.
+		if (first === 'late') void refresh.catch(() => {});
+		return first === 'late' ? 'late' : 'refreshed';
+	} finally {
+		cancelSignal.removeEventListener('abort', onCancel);
+		stop.abort();
+		if (cancelSignal.aborted) void refresh.catch(() => {});
+	}
+}
+
+/** Why n8n could not refresh, worded for the user and without any secret. */
+function refreshError(
+	error: unknown,
+	credential: CheckedCredential,
+	fail: (message: string, description: string) => NodeOperationError,
+): NodeOperationError {
+	const reason = redact(error instanceof Error ? error.message : String(error), credential.secrets);
+	// n8n-core marks a refresh Glean refused (`invalid_grant`) as needing a reconnect.
+	const failure = (error as { failure?: { cause?: string } } | undefined)?.failure;
+	if (failure?.cause === 'credential-invalid' || /needs to be reconnected/i.test(reason)) {
+		return fail(
+			'Glean ended the sign-in: the access token expired and Glean refused to renew it',
+			'The refresh token was revoked or has expired (the user signed out, an admin revoked the app, or it went unused too long).',
+		);
+	}
+	// @n8n/client-oauth2's words when the stored token data holds no refresh token.
+	if (/no refresh token/i.test(reason)) {
+		return fail(
+			'the access token expired and the credential has no refresh token',
+			'Glean gives a refresh token only when the sign-in asks for offline_access: add it to the credential\'s "Scope" (and allow it on Glean\'s OAuth client), then reconnect.',
+		);
+	}
+	return fail(
+		'the access token expired and n8n could not refresh it',
+		`Glean's token endpoint (${credential.baseUrl}/oauth/token) failed: ${reason}. Check the credential's Client ID and Client Secret.`,
+	);
 }

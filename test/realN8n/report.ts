@@ -1,0 +1,26 @@
+import type { ExecutionResult } from './n8nInstance';
+
+/** What `npm run test:n8n`'s checks share: the ✓/✗ lines, and reading a run's items. */
+
+export type Json = Record<string, unknown>;
+
+let failures = 0;
+
+/** Prints a ✓ or ✗ line; a ✗ makes the whole run fail. */
+export function check(what: string, ok: boolean, detail = ''): void {
+	if (!ok) failures++;
+	console.log(`  ${ok ? '✓' : '✗'} ${what}${detail ? `: ${detail}` : ''}`);
+}
+
+export function failureCount(): number {
+	return failures;
+}
+
+export function itemsOf(run: ExecutionResult, node: string, output = 'main'): Json[] {
+	return (run.runData[node]?.[0]?.data?.[output]?.[0] ?? []).map((item) => item.json);
+}
+
+export function short(text: unknown, length = 90): string {
+	const value = String(text ?? '').replace(/\s+/g, ' ');
+	return value.length > length ? `“${value.slice(0, length)}…”` : `“${value}”`;
+}
