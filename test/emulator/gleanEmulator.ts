@@ -149,6 +149,9 @@ export class GleanEmulator {
 	 */
 	readonly oauth = new GleanOAuthServer();
 
+	/** Awaited before a 401 for a token the emulator does not accept (a slow refusal). */
+	beforeRefusing?: (request: RecordedRequest) => Promise<void>;
+
 	/** While set, /oauth/token answers only once this settles (a hanging token endpoint). */
 	tokenEndpointHeld?: Promise<void>;
 
@@ -314,6 +317,7 @@ export class GleanEmulator {
 		const bearer = request.headers.authorization?.replace(/^Bearer /, '') ?? '';
 		const signedIn = this.oauth.grantOf(bearer);
 		if (bearer !== this.token && !signedIn) {
+			await this.beforeRefusing?.(recorded);
 			return sendText(response, 401, 'Invalid Secret\nNot allowed');
 		}
 		// Glean's scopes: every chat endpoint needs `chat`.

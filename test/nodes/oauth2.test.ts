@@ -128,6 +128,30 @@ describe('an expired access token', () => {
 		);
 	});
 
+	test('a 401 arriving after another item’s refresh: that item retries with the stored token, no second refresh', async () => {
+		const credentials = await signedInCredential(setup.glean);
+		setup.glean.oauth.expireAccessTokens();
+		let refusals = 0;
+		// The second item's 401 comes only once the first item has refreshed and sent again.
+		setup.glean.beforeRefusing = async () => {
+			if (++refusals !== 2) return;
+			while (setup.glean.requestsTo('chat').length < 3) await new Promise((r) => setTimeout(r, 5));
+		};
+		try {
+			const grants = tokenRequestsFromNow();
+			const { items, error } = await runGleanNode({
+				parameters: { ...sendMessage, message: '={{ $json.q }}', options: { concurrency: 2 } },
+				items: [{ json: { q: 'One?' } }, { json: { q: 'Two?' } }],
+				credentials,
+			});
+			expect(error).toBeUndefined();
+			expect(items).toHaveLength(2);
+			expect(grants()).toEqual(['refresh_token']);
+		} finally {
+			setup.glean.beforeRefusing = undefined;
+		}
+	});
+
 	test('a confidential client (with a secret) refreshes too', async () => {
 		const credentials = await signedInCredential(setup.glean, {
 			clientId: 'n8n-confidential',
@@ -230,6 +254,7 @@ describe('a sign-in that cannot be renewed fails clearly, without any token', ()
 
 	test('Glean echoing the token it got after the refresh: redacted everywhere, logs and saved error included', async () => {
 		for (const status of [400, 503]) {
+			setup.glean.reset();
 			setup.glean.faults = (request) => {
 				const bearer = String(request.headers.authorization).replace('Bearer ', '');
 				return {
@@ -265,6 +290,28 @@ describe('a sign-in that cannot be renewed fails clearly, without any token', ()
 			expect(clock.waits).toEqual([60_000]);
 		} finally {
 			clock.restore();
+			setup.glean.tokenEndpointHeld = undefined;
+			release();
+		}
+	});
+
+	test('cancelling the execution while n8n refreshes ends the run at once', async () => {
+		const credentials = await signedInCredential(setup.glean);
+		setup.glean.oauth.expireAccessTokens();
+		let release = () => {};
+		setup.glean.tokenEndpointHeld = new Promise<void>((resolve) => (release = resolve));
+		const cancel = new AbortController();
+		void setup.glean.nextRequest('/oauth/token').then(() => cancel.abort());
+		try {
+			const started = Date.now();
+			const { run } = await runGleanNode({
+				parameters: sendMessage,
+				credentials,
+				cancel: cancel.signal,
+			});
+			expect(run.status).toBe('canceled');
+			expect(Date.now() - started).toBeLessThan(5_000);
+		} finally {
 			setup.glean.tokenEndpointHeld = undefined;
 			release();
 		}

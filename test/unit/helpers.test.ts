@@ -4,6 +4,7 @@ import { NodeConnectionTypes, Workflow } from 'n8n-workflow';
 import { GleanChatApi } from '../../credentials/GleanChatApi.credentials';
 import { parseIdList } from '../../nodes/GleanChat/helpers/idList';
 import { timezoneOffsetMinutes } from '../../nodes/GleanChat/helpers/timezone';
+import { requestOptions } from '../../nodes/GleanChat/transport/attempt';
 import { normalizeBaseUrl } from '../../nodes/GleanChat/transport/baseUrl';
 import { redact, redactDeep, StreamRedactor } from '../../nodes/GleanChat/transport';
 
@@ -147,5 +148,24 @@ describe('redact', () => {
 		expect(forwarded).toEqual(['The key is ', '', '[redacted] and ', 'SECRETS are', ' fine ']);
 		expect(redactor.flush()).toBe('S');
 		expect(forwarded.join('') + 'S').toBe('The key is [redacted] and SECRETS are fine S');
+	});
+});
+
+describe('request options', () => {
+	const credential = (type: 'gleanChatApi' | 'gleanChatOAuth2Api') => ({
+		type,
+		baseUrl: 'https://acme-be.glean.com',
+		caller: 'c',
+		secrets: [],
+		accessToken: '',
+		user: '',
+	});
+	const call = { method: 'POST' as const, endpoint: 'chat', actAs: 'ann@example.com' };
+
+	test('Act As is sent with an API token, never with the signed-in OAuth2 user', () => {
+		expect(requestOptions(call, credential('gleanChatApi'), {}).headers).toEqual({
+			'X-Glean-ActAs': 'ann@example.com',
+		});
+		expect(requestOptions(call, credential('gleanChatOAuth2Api'), {}).headers).toEqual({});
 	});
 });

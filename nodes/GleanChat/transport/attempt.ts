@@ -34,6 +34,8 @@ export interface Sending {
 	cancelSignal: AbortSignal;
 	/** Set once n8n refreshed the OAuth2 access token for this call (signIn.ts): never twice. */
 	refreshed?: boolean;
+	/** Set once this call tried again with a token another item's refresh stored (signIn.ts). */
+	reused?: boolean;
 }
 
 /** How one try failed: what the retry rules decide on, and what the final error quotes. */

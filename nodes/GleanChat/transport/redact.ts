@@ -45,10 +45,24 @@ export function redact(text: string, token: Secrets): string {
 export function redactDeep<T>(value: T, token: Secrets): T {
 	const forms = secretForms(token);
 	if (forms.length === 0) return value;
+	// Objects on the current path: a cycle (possible in an error's context) is walked once.
+	const path = new WeakSet<object>();
 	const walk = (current: unknown): unknown => {
+		if (typeof current === 'object' && current !== null) {
+			if (path.has(current)) return current;
+			path.add(current);
+			try {
+				return walkObject(current);
+			} finally {
+				path.delete(current);
+			}
+		}
 		if (typeof current === 'string') {
 			return forms.some((form) => current.includes(form)) ? redact(current, token) : current;
 		}
+		return current;
+	};
+	const walkObject = (current: object): unknown => {
 		if (Array.isArray(current)) {
 			let copy: unknown[] | undefined;
 			current.forEach((entry, index) => {
@@ -57,15 +71,13 @@ export function redactDeep<T>(value: T, token: Secrets): T {
 			});
 			return copy ?? current;
 		}
-		if (current !== null && typeof current === 'object' && !Buffer.isBuffer(current)) {
-			let copy: Record<string, unknown> | undefined;
-			for (const [key, entry] of Object.entries(current)) {
-				const next = walk(entry);
-				if (next !== entry) (copy ??= { ...(current as Record<string, unknown>) })[key] = next;
-			}
-			return copy ?? current;
+		if (Buffer.isBuffer(current)) return current;
+		let copy: Record<string, unknown> | undefined;
+		for (const [key, entry] of Object.entries(current)) {
+			const next = walk(entry);
+			if (next !== entry) (copy ??= { ...(current as Record<string, unknown>) })[key] = next;
 		}
-		return current;
+		return copy ?? current;
 	};
 	return walk(value) as T;
 }

@@ -125,8 +125,13 @@ async function afterFailure(
 	if (signInExpired(sending.credential, failure, sending.refreshed === true)) {
 		// Refused before Glean acted, and not a judgement of the rate: renew and try at once.
 		pace.unjudged(turn);
-		await refreshSignIn.call(this, sending.credential, itemIndex, cancelSignal);
-		sending.refreshed = true;
+		const renewed = await refreshSignIn.call(this, sending.credential, {
+			itemIndex,
+			cancelSignal,
+			mayReuse: sending.reused !== true,
+		});
+		if (renewed === 'reused') sending.reused = true;
+		else sending.refreshed = true;
 		return;
 	}
 	const decision = budget.decide(failure, idempotent);

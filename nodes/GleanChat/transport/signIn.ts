@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { CheckedCredential } from './credential';
-import { itemSecrets, SIGN_IN_CREDENTIAL, storedAccessToken } from './credential';
+import { SIGN_IN_CREDENTIAL, storedAccessToken } from './credential';
 import { redact } from './redact';
 import type { AttemptFailure } from './retry';
 import { retryClock, seconds } from './retry';
@@ -34,8 +34,9 @@ export function signInExpired(
 
 /**
  * Gets the credential a live access token for the next try: the one another item's refresh
- * stored since this call read the credential, else a new one from n8n's refresh (at Glean's
- * `/oauth/token`, refresh grant). The new tokens join the run's secrets (never shown).
+ * stored since this call read the credential (when `mayReuse`: once per call), else a new one
+ * from n8n's refresh (at Glean's `/oauth/token`, refresh grant). The new tokens join the run's
+ * secrets (never shown). Returns which it was.
  * @throws NodeOperationError naming the item and saying to reconnect the credential, when n8n
  * cannot refresh it: the refresh token was revoked or expired (`invalid_grant`), the sign-in
  * asked for no refresh token (`offline_access` missing), the token endpoint failed or took
@@ -44,19 +45,31 @@ export function signInExpired(
 export async function refreshSignIn(
 	this: IExecuteFunctions,
 	credential: CheckedCredential,
-	itemIndex: number,
-	cancelSignal: AbortSignal,
-): Promise<void> {
+	{
+		itemIndex,
+		cancelSignal,
+		mayReuse,
+	}: { itemIndex: number; cancelSignal: AbortSignal; mayReuse: boolean },
+): Promise<'reused' | 'refreshed'> {
 	const node = this.getNode();
-	const fail = (message: string, description: string) =>
+	const fail = (message: string, description: string, hint = OAUTH_RECONNECT_HINT) =>
 		new NodeOperationError(node, `Item ${itemIndex}: ${message}`, {
 			itemIndex,
-			description: `${description} ${OAUTH_RECONNECT_HINT}`,
+			description: `${description} ${hint}`,
 		});
+	const late = () =>
+		fail(
+			'the access token expired and n8n could not refresh it in time',
+			`Glean's token endpoint (${credential.baseUrl}/oauth/token) did not answer within ${seconds(REFRESH_LIMIT_MILLIS)}.`,
+			"Run the workflow again later; if it keeps failing, ask your Glean admin whether Glean's OAuth server is reachable from n8n.",
+		);
+	cancelSignal.throwIfAborted();
 	// A 401 for the token another item has already replaced needs no refresh of its own: one
 	// more would rotate the tokens under the items now using the new ones.
 	const stored = await storedAccessToken.call(this, itemIndex);
-	if (stored !== '' && stored !== credential.accessToken) return;
+	if (mayReuse && stored !== '' && stored !== credential.accessToken) return 'reused';
+	// A refresh that already took too long in this run is still pending: waiting again helps no one.
+	if (hungRefreshes.has(this)) throw late();
 	if (typeof this.helpers.refreshOAuth2Token !== 'function') {
 		throw fail(
 			'Glean no longer accepts the access token, and this n8n cannot refresh it for a node',
@@ -72,15 +85,20 @@ export async function refreshSignIn(
 		throw refreshError(error, credential, fail);
 	}
 	if (outcome === 'late') {
-		throw fail(
-			'the access token expired and n8n could not refresh it in time',
-			`Glean's token endpoint (${credential.baseUrl}/oauth/token) did not answer within ${seconds(REFRESH_LIMIT_MILLIS)}.`,
+		hungRefreshes.add(this);
+		void refresh.then(
+			() => hungRefreshes.delete(this),
+			() => hungRefreshes.delete(this),
 		);
+		throw late();
 	}
 	// The next read of the credential has the new tokens: from now on they are redacted too.
 	await storedAccessToken.call(this, itemIndex);
-	await itemSecrets.call(this, itemIndex);
+	return 'refreshed';
 }
+
+/** Node runs whose refresh passed REFRESH_LIMIT_MILLIS and has not ended yet. */
+const hungRefreshes = new WeakSet<IExecuteFunctions>();
 
 /** `refresh`'s end, or 'late' after REFRESH_LIMIT_MILLIS; throws at once when cancelled. */
 async function withinLimit(
@@ -90,6 +108,7 @@ async function withinLimit(
 	const stop = new AbortController();
 	const onCancel = () => stop.abort(cancelSignal.reason);
 	cancelSignal.addEventListener('abort', onCancel, { once: true });
+	if (cancelSignal.aborted) onCancel();
 	const limit = retryClock.sleep(REFRESH_LIMIT_MILLIS, stop.signal).then(
 		() => 'late' as const,
 		() => 'ended' as const,
