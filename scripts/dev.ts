@@ -7,14 +7,18 @@
  *
  *   npm run dev              start (or continue) the local n8n
  *   npm run dev -- --fresh   start over with an empty n8n
+ *   npm run dev -- --queue   n8n's queue mode instead: Redis, PostgreSQL, a main instance and
+ *                            two workers (what npm run test:n8n:queue checks); starts empty each time
  */
 import '../test/harness/env';
 
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { cacheBase } from '../test/realN8n/n8nInstall';
 import { assertPortFree } from '../test/realN8n/n8nInstance';
+import { startQueueServices } from '../test/realN8n/queueServices';
 import {
 	GLEAN_CREDENTIAL,
 	GLEAN_OAUTH2_CREDENTIAL,
@@ -28,23 +32,31 @@ const PORTS = { n8n: 5678, broker: 5679, glean: 5680, openAi: 5681 };
 let stopping = false;
 let stopLocal: (() => Promise<void>) | undefined;
 
+let stopServices: (() => Promise<void>) | undefined;
+
 /** Ctrl-C, a closed terminal or a kill: stop n8n and the emulators, even during startup. */
 async function stop(): Promise<void> {
 	if (stopping) return;
 	stopping = true;
 	console.log('\nStopping n8n …');
 	await stopLocal?.();
+	await stopServices?.();
 	process.exit(0);
 }
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
 	process.on(signal, () => void stop());
 
 async function main(): Promise<void> {
-	const userFolder = join(cacheBase(), 'dev-n8n');
-	if (process.argv.includes('--fresh')) rmSync(userFolder, { recursive: true, force: true });
+	const queueMode = process.argv.includes('--queue');
+	const userFolder = join(cacheBase(), queueMode ? 'dev-n8n-queue' : 'dev-n8n');
+	// Queue mode's database is new at every start, so its n8n is too.
+	if (process.argv.includes('--fresh') || queueMode)
+		rmSync(userFolder, { recursive: true, force: true });
 	for (const [what, port] of Object.entries(PORTS))
 		await assertPortFree(port, `${what}; is npm run dev already running?`);
 	console.log(`Starting n8n with n8n-nodes-glean-chat (data in ${userFolder}) …`);
+	const services = queueMode ? await startQueueServices((line) => console.log(line)) : undefined;
+	stopServices = services?.stop;
 	const local = await startLocalN8n({
 		userFolder,
 		n8nPort: PORTS.n8n,
@@ -54,8 +66,15 @@ async function main(): Promise<void> {
 		gleanToken: 'dev-glean-token',
 		// Paced lines, so answers visibly stream in n8n's chat.
 		streamDelayMs: 25,
+		...(services
+			? { queue: { services, workers: 2, encryptionKey: randomBytes(24).toString('base64url') } }
+			: {}),
 	});
 	stopLocal = local.stop;
+	if (services)
+		console.log(
+			`Queue mode: workers (pid ${local.workers.map((worker) => worker.pid).join(', ')}) run the executions; their logs are in ${userFolder}/worker-*/n8n.log`,
+		);
 	local.glean.onRequest = (request, status) => {
 		const problems =
 			request.problems.length > 0
@@ -68,7 +87,10 @@ async function main(): Promise<void> {
 		console.error(
 			`n8n stopped by itself (exit code ${code}). Its log: ${join(userFolder, 'n8n.log')}`,
 		);
-		void local.stop().then(() => process.exit(1));
+		void local
+			.stop()
+			.then(async () => await stopServices?.())
+			.then(() => process.exit(1));
 	});
 
 	// The webhook examples require callers to authenticate: a JWT from "the identity provider", a front end's header.
@@ -90,7 +112,8 @@ n8n's log: ${join(userFolder, 'n8n.log')}
 `);
 }
 
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
 	console.error(error instanceof Error ? error.message : error);
+	await stopServices?.();
 	process.exit(1);
 });

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import {
 	conversationLines,
 	conversationResponse,
+	type Conversation,
 	defaultConversation,
 	toNdjson,
 } from './conversation';
@@ -148,6 +149,9 @@ export class GleanEmulator {
 	 * reset(): register its clients once per test file.
 	 */
 	readonly oauth = new GleanOAuthServer();
+
+	/** The conversation Glean plays for a question (default: defaultConversation). */
+	conversationFor?: (question: string, chatId?: string) => Conversation;
 
 	/** Awaited before a 401 for a token the emulator does not accept (a slow refusal). */
 	beforeRefusing?: (request: RecordedRequest) => Promise<void>;
@@ -503,7 +507,10 @@ export class GleanEmulator {
 				messages: [],
 			});
 		}
-		const conversation = defaultConversation(question, body.saveChat === true ? chatId : undefined);
+		const conversation = (this.conversationFor ?? defaultConversation)(
+			question,
+			body.saveChat === true ? chatId : undefined,
+		);
 		const agent = (body.agentConfig as { agent?: string } | undefined)?.agent;
 		if (agent) conversation.agent = agent;
 		const whole = conversationResponse(conversation);

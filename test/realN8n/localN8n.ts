@@ -9,6 +9,7 @@ import { OpenAiEmulator } from '../emulator/openAiEmulator';
 import { packageRoot } from '../harness/paths';
 import { ensureN8n } from './n8nInstall';
 import { freePort, N8nInstance, type Owner } from './n8nInstance';
+import type { QueueServices } from './queueServices';
 
 /**
  * The real n8n with this package, a Glean emulator, an OpenAI emulator (for the AI Agent
@@ -91,6 +92,8 @@ export interface LocalN8nOptions {
 	/** Pause between streamed lines, so answers visibly stream in the editor. */
 	streamDelayMs?: number;
 	log?: (line: string) => void;
+	/** Queue mode: n8n's main instance and this many workers, on these services. */
+	queue?: { services: QueueServices; workers: number; encryptionKey: string };
 }
 
 export interface ImportedExample {
@@ -114,7 +117,10 @@ export interface ExampleWorkflow {
 }
 
 export interface LocalN8n {
+	/** The instance the editor, REST API and webhooks use (the main one in queue mode). */
 	n8n: N8nInstance;
+	/** Queue mode's workers (none otherwise). */
+	workers: N8nInstance[];
 	glean: GleanEmulator;
 	openAi: OpenAiEmulator;
 	/** What callers of the examples' webhooks authenticate with. */
@@ -140,6 +146,12 @@ export async function startLocalN8n(options: LocalN8nOptions): Promise<LocalN8n>
 	});
 	const openAi = await OpenAiEmulator.start(options.openAiPort);
 	let n8n: N8nInstance | undefined;
+	const workers: N8nInstance[] = [];
+	const queue = options.queue && {
+		redisPort: options.queue.services.redisPort,
+		postgres: options.queue.services.postgres,
+		encryptionKey: options.queue.encryptionKey,
+	};
 	try {
 		n8n = await N8nInstance.start({
 			n8n: installed,
@@ -148,7 +160,23 @@ export async function startLocalN8n(options: LocalN8nOptions): Promise<LocalN8n>
 			brokerPort: options.brokerPort ?? (await freePort()),
 			filesFolder,
 			logFile: join(options.userFolder, 'n8n.log'),
+			...(queue ? { queue: { ...queue, role: 'main' as const } } : {}),
 		});
+		// Each worker as on a machine of its own: its own user folder with the package installed.
+		for (let index = 1; queue && index <= (options.queue?.workers ?? 0); index++) {
+			const folder = join(options.userFolder, `worker-${index}`);
+			workers.push(
+				await N8nInstance.start({
+					n8n: installed,
+					userFolder: folder,
+					port: await freePort(),
+					brokerPort: await freePort(),
+					filesFolder,
+					logFile: join(folder, 'n8n.log'),
+					queue: { ...queue, role: 'worker' },
+				}),
+			);
+		}
 		await n8n.signIn(OWNER);
 		const credentials = await n8n.credentialIdsByName();
 		const gleanData = {
@@ -189,6 +217,7 @@ export async function startLocalN8n(options: LocalN8nOptions): Promise<LocalN8n>
 		const running = n8n;
 		return {
 			n8n: running,
+			workers,
 			glean,
 			openAi,
 			callers,
@@ -196,12 +225,14 @@ export async function startLocalN8n(options: LocalN8nOptions): Promise<LocalN8n>
 			filesFolder,
 			examples,
 			stop: async () => {
+				for (const worker of workers) await worker.stop();
 				await running.stop();
 				await glean.stop();
 				await openAi.stop();
 			},
 		};
 	} catch (error) {
+		for (const worker of workers) await worker.stop();
 		await n8n?.stop();
 		await glean.stop();
 		await openAi.stop();

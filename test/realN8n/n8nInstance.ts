@@ -35,6 +35,19 @@ export interface N8nInstanceOptions {
 	filesFolder: string;
 	/** Where n8n's own log goes. */
 	logFile: string;
+	/** Queue mode (Redis, PostgreSQL): this process is the main instance or one of its workers. */
+	queue?: QueueSettings;
+}
+
+/** What every process of one queue-mode n8n shares, and this process's part in it. */
+export interface QueueSettings {
+	role: 'main' | 'worker';
+	redisPort: number;
+	postgres: { host: string; port: number; database: string; user: string };
+	/** The same in every process: each decrypts what another stored. */
+	encryptionKey: string;
+	/** A worker's jobs at once (n8n's `--concurrency`, default 10). */
+	concurrency?: number;
 }
 
 export interface Owner {
@@ -73,6 +86,11 @@ export class N8nInstance {
 
 	private constructor(readonly options: N8nInstanceOptions) {
 		this.baseUrl = `http://127.0.0.1:${options.port}`;
+	}
+
+	/** The n8n process's id (for a test that kills a worker). */
+	get pid(): number | undefined {
+		return this.process?.pid;
 	}
 
 	/** Packs the package, installs it into the user folder, starts n8n and waits until it is ready. */
@@ -119,8 +137,12 @@ export class N8nInstance {
 			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 			N8N_LOG_LEVEL: 'warn',
 		};
-		seedMigratedDatabase(n8n, userFolder, env);
-		const child = spawn(n8n.node24, [n8n.n8nBin, 'start'], {
+		const queue = this.options.queue;
+		if (queue) Object.assign(env, queueEnv(queue, port));
+		else seedMigratedDatabase(n8n, userFolder, env);
+		const command =
+			queue?.role === 'worker' ? ['worker', `--concurrency=${queue.concurrency ?? 10}`] : ['start'];
+		const child = spawn(n8n.node24, [n8n.n8nBin, ...command], {
 			cwd: userFolder,
 			env,
 			stdio: ['ignore', 'pipe', 'pipe'],
@@ -153,6 +175,7 @@ export class N8nInstance {
 					`n8n exited with code ${this.process?.exitCode} before it was ready.\n${this.logTail()}`,
 				);
 			try {
+				// A worker answers on its health port (here `port`) once it reaches the database and Redis.
 				const response = await fetch(`${this.baseUrl}/healthz/readiness`);
 				// Ready, and still ours: the port was free when it started.
 				if (response.ok && this.running) return;
@@ -267,6 +290,13 @@ export class N8nInstance {
 		return await this.rest('POST', '/rest/credentials/test', {
 			credentials: { id: '', name: 'test', type, data },
 		});
+	}
+
+	/** Bytes n8n serves to the signed-in owner, e.g. `/rest/binary-data?id=…&action=download`. */
+	async download(path: string): Promise<Buffer> {
+		const response = await this.call('GET', path);
+		if (!response.ok) throw new Error(`GET ${path} → ${response.status}`);
+		return Buffer.from(await response.arrayBuffer());
 	}
 
 	/** A file the editor loads (not wrapped in `data`), e.g. `/types/nodes.json`. */
@@ -391,24 +421,33 @@ export class N8nInstance {
 	}
 }
 
-/** The release tarball of this repo (what npm would publish), unpacked where n8n looks for community nodes. */
-export function installPackedPackage(userFolder: string): void {
+/** The release tarball, packed once per process (it builds first), in a folder removed at exit. */
+let packed: string | undefined;
+
+function releaseTarball(): string {
+	if (packed) return packed;
 	const packDir = mkdtempSync(join(tmpdir(), 'glean-chat-pack-'));
-	try {
-		// The release tarball, as `npm run pack:release` makes it (it builds first): what users install.
-		execFileSync(process.execPath, [join(packageRoot(), 'scripts', 'release.mjs'), 'pack'], {
-			cwd: packDir,
-			stdio: ['ignore', 'ignore', 'inherit'],
-		});
-		const tarball = readdirSync(packDir).find((name) => name.endsWith('.tgz'));
-		if (!tarball) throw new Error('npm pack made no tarball');
-		const target = join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
-		rmSync(target, { recursive: true, force: true });
-		mkdirSync(target, { recursive: true });
-		execFileSync('tar', ['-xzf', join(packDir, tarball), '-C', target, '--strip-components=1']);
-	} finally {
-		rmSync(packDir, { recursive: true, force: true });
-	}
+	process.once('exit', () => rmSync(packDir, { recursive: true, force: true }));
+	// The release tarball, as `npm run pack:release` makes it: what users install.
+	execFileSync(process.execPath, [join(packageRoot(), 'scripts', 'release.mjs'), 'pack'], {
+		cwd: packDir,
+		stdio: ['ignore', 'ignore', 'inherit'],
+	});
+	const tarball = readdirSync(packDir).find((name) => name.endsWith('.tgz'));
+	if (!tarball) throw new Error('npm pack made no tarball');
+	return (packed = join(packDir, tarball));
+}
+
+/**
+ * The release tarball of this repo (what npm would publish), unpacked where n8n looks for
+ * community nodes. In queue mode every process (main and each worker) gets it this way.
+ */
+export function installPackedPackage(userFolder: string): void {
+	const tarball = releaseTarball();
+	const target = join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
+	rmSync(target, { recursive: true, force: true });
+	mkdirSync(target, { recursive: true });
+	execFileSync('tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
 }
 
 export async function assertPortFree(port: number, what: string): Promise<void> {
@@ -423,6 +462,40 @@ export async function assertPortFree(port: number, what: string): Promise<void> 
 		);
 		server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
 	});
+}
+
+/**
+ * n8n's settings for queue mode (docs.n8n.io, hosting/scaling/queue-mode): executions through
+ * Redis, everything in PostgreSQL, one encryption key; manual runs go to the workers too, and a
+ * worker serves /healthz/readiness on `port`. Info logs, so a worker's log names the executions
+ * it ran ("Worker started execution …").
+ */
+function queueEnv(queue: QueueSettings, port: number): NodeJS.ProcessEnv {
+	return {
+		EXECUTIONS_MODE: 'queue',
+		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+		QUEUE_BULL_REDIS_PORT: String(queue.redisPort),
+		DB_TYPE: 'postgresdb',
+		DB_POSTGRESDB_HOST: queue.postgres.host,
+		DB_POSTGRESDB_PORT: String(queue.postgres.port),
+		DB_POSTGRESDB_DATABASE: queue.postgres.database,
+		DB_POSTGRESDB_USER: queue.postgres.user,
+		N8N_ENCRYPTION_KEY: queue.encryptionKey,
+		OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+		N8N_LOG_LEVEL: 'info',
+		// A dead worker's jobs are noticed sooner than with n8n's defaults (lock 60 s, renewed
+		// every 10 s, stalled jobs looked for every 30 s).
+		QUEUE_WORKER_LOCK_DURATION: '10000',
+		QUEUE_WORKER_LOCK_RENEW_TIME: '3000',
+		QUEUE_WORKER_STALLED_INTERVAL: '5000',
+		...(queue.role === 'worker'
+			? {
+					QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+					QUEUE_HEALTH_CHECK_PORT: String(port),
+					N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+				}
+			: {}),
+	};
 }
 
 function pick(env: NodeJS.ProcessEnv, names: string[]): NodeJS.ProcessEnv {

@@ -24,3 +24,27 @@ export function short(text: unknown, length = 90): string {
 	const value = String(text ?? '').replace(/\s+/g, ' ');
 	return value.length > length ? `“${value.slice(0, length)}…”` : `“${value}”`;
 }
+
+/** A piece of a streamed n8n response (`begin`, `item` with `content`, `end`) and when it arrived. */
+export interface StreamedPiece {
+	type: string;
+	content?: string;
+	at: number;
+}
+
+/** Reads n8n's streamed webhook response (one JSON object per line) to its end. */
+export async function readStreamed(response: Response): Promise<StreamedPiece[]> {
+	const pieces: StreamedPiece[] = [];
+	let buffer = '';
+	const decoder = new TextDecoder();
+	for await (const bytes of response.body ?? []) {
+		buffer += decoder.decode(bytes as Uint8Array, { stream: true });
+		let newline: number;
+		while ((newline = buffer.indexOf('\n')) >= 0) {
+			const line = buffer.slice(0, newline).trim();
+			buffer = buffer.slice(newline + 1);
+			if (line) pieces.push({ ...(JSON.parse(line) as StreamedPiece), at: performance.now() });
+		}
+	}
+	return pieces;
+}

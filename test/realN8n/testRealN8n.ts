@@ -23,7 +23,7 @@ import {
 } from '../emulator/conversation';
 import { packageRoot } from '../harness/paths';
 import { checkEditor, expectedMenus } from './editorCheck';
-import { check, failureCount, itemsOf, type Json, short } from './report';
+import { check, failureCount, itemsOf, type Json, readStreamed, short } from './report';
 import { checkSignIn } from './signInCheck';
 import { N8N_VERSION } from './n8nInstall';
 import {
@@ -339,22 +339,7 @@ async function main(): Promise<void> {
 					{ question },
 					{ [local.callers.header.name]: local.callers.header.value },
 				);
-				const chunks: Array<{ type: string; content?: string; at: number }> = [];
-				let buffer = '';
-				const decoder = new TextDecoder();
-				for await (const bytes of response.body ?? []) {
-					buffer += decoder.decode(bytes as Uint8Array, { stream: true });
-					let newline: number;
-					while ((newline = buffer.indexOf('\n')) >= 0) {
-						const line = buffer.slice(0, newline).trim();
-						buffer = buffer.slice(newline + 1);
-						if (line)
-							chunks.push({
-								...(JSON.parse(line) as { type: string; content?: string }),
-								at: performance.now(),
-							});
-					}
-				}
+				const chunks = await readStreamed(response);
 				const items = chunks.filter((chunk) => chunk.type === 'item');
 				const text = items.map((chunk) => chunk.content ?? '').join('');
 				check(

@@ -176,7 +176,7 @@ const properties: INodeProperties[] = [
 			default: '',
 			placeholder: 'e.g. {{ $json.sessionId }}',
 			description:
-				'Continue the Glean chat remembered for this key, e.g. the sessionId of a Chat Trigger, so each chat session is one Glean conversation. The node remembers the chat in the workflow’s static data (saved by n8n for active workflows). A Chat ID parameter wins over it.',
+				'Continue the Glean chat remembered for this key, e.g. the sessionId of a Chat Trigger, so each chat session is one Glean conversation. The node remembers the chat in the workflow’s static data (saved by n8n for active workflows; not seen by queue-mode workers in n8n 2.41, where a Chat ID sent back by the caller is needed). A Chat ID parameter wins over it.',
 		},
 		{
 			displayName: 'Session Expiry (Minutes)',
