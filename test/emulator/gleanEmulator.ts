@@ -10,6 +10,7 @@ import {
 	defaultConversation,
 	toNdjson,
 } from './conversation';
+import { AgentsEmulation } from './agents';
 import { GleanOAuthServer } from './oauthServer';
 import type { OAuthAnswer } from './oauthServer';
 import type { TokenBuckets } from './rateLimit';
@@ -150,6 +151,9 @@ export class GleanEmulator {
 	 */
 	readonly oauth = new GleanOAuthServer();
 
+	/** Glean's Agents endpoints (agents.ts); emptied by reset(). */
+	readonly agents = new AgentsEmulation();
+
 	/** The conversation Glean plays for a question (default: defaultConversation). */
 	conversationFor?: (question: string, chatId?: string) => Conversation;
 
@@ -232,6 +236,7 @@ export class GleanEmulator {
 		this.chats.clear();
 		this.files.clear();
 		this.applications.clear();
+		this.agents.reset();
 		this.requireActAs = false;
 		this.faults = undefined;
 		this.responseDelayMs = 0;
@@ -404,6 +409,8 @@ export class GleanEmulator {
 	/** What a real Glean would answer, from the in-memory state. */
 	private defaultAnswer(request: RecordedRequest): Scenario {
 		const body = (request.body ?? {}) as Record<string, unknown>;
+		const agent = this.agents.answer(request.method, request.endpoint, body);
+		if (agent) return agent;
 		switch (request.endpoint) {
 			case 'chat':
 				return this.fixedChatAnswer ?? this.chatAnswer(body);

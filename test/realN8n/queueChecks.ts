@@ -55,8 +55,11 @@ export interface LoadResult {
 	/** Questions Glean answered (200) more than once. */
 	duplicated: string[];
 	wallMillis: number;
-	/** The executions the load made, as n8n stored them. */
-	executions: Array<{ id: string; status: string }>;
+	/** The executions n8n stored for the load, and how many of them succeeded. */
+	stored: number;
+	succeeded: number;
+	/** The load's executions are those with an ID above this (IDs count up; nothing else ran). */
+	afterId: number;
 }
 
 /**
@@ -76,9 +79,8 @@ export async function fireLoad(
 		{ length: count },
 		(_, index) => `Question ${index + 1}: what changed?`,
 	);
-	const before = new Set(
-		(await executionsOf(local.n8n, example.id)).map((execution) => execution.id),
-	);
+	const storedBefore = await executionCount(local.n8n, { workflowId: example.id });
+	const afterId = await newestExecutionId(local.n8n);
 	const started = performance.now();
 	const answers = await Promise.all(
 		questions.map(async (question, index) => {
@@ -92,9 +94,12 @@ export async function fireLoad(
 		}),
 	);
 	const wallMillis = performance.now() - started;
-	const executions = (await settledExecutions(local.n8n, example.id, before.size + count)).filter(
-		(execution) => !before.has(execution.id),
-	);
+	await settledExecutions(local.n8n, example.id, storedBefore + count);
+	const stored = (await executionCount(local.n8n, { workflowId: example.id })) - storedBefore;
+	const succeeded = await executionCount(local.n8n, {
+		workflowId: example.id,
+		status: ['success'],
+	});
 	const answeredByGlean = new Map<string, number>();
 	for (const request of local.glean.requestsTo('chat')) {
 		const question = questionOf(request);
@@ -107,35 +112,48 @@ export async function fireLoad(
 		lost: questions.filter((_, index) => !answers[index]),
 		duplicated: questions.filter((question) => (answeredByGlean.get(question) ?? 0) > 1),
 		wallMillis,
-		executions,
+		stored,
+		succeeded: succeeded - storedBefore,
+		afterId,
 	};
 }
 
-/** Every stored execution of a workflow, newest first (n8n lists at most 100 a page). */
+/**
+ * The newest stored executions of a workflow (at most 100: n8n 2.41 pages by a cursor whose
+ * order is not the IDs', so longer listings can skip or repeat one; counts use executionCount).
+ */
 export async function executionsOf(
 	n8n: N8nInstance,
 	workflowId: string,
 ): Promise<Array<{ id: string; status: string }>> {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const all: Array<{ id: string; status: string }> = [];
-	let cursor: string | undefined;
-	for (;;) {
-		const page = await n8n.rest<{
-			results: Array<{ id: string; status: string }>;
-			nextCursor?: string | null;
-		}>(
-			'GET',
-			`/rest/executions?filter=${filter}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-		);
-		// Pages can overlap (n8n's cursor orders by start time): each execution once.
-		for (const execution of page.results)
-			if (!all.some((known) => known.id === execution.id)) all.push(execution);
-		if (!page.nextCursor || page.results.length === 0) return all;
-		cursor = page.nextCursor;
-	}
+	const page = await n8n.rest<{ results: Array<{ id: string; status: string }> }>(
+		'GET',
+		`/rest/executions?filter=${filter}&limit=100`,
+	);
+	return page.results;
 }
 
-/** The workflow's executions once `total` are stored and none is still running (or 90 s passed). */
+/** How many finished executions match `filter` (e.g. `{ workflowId, status: ['success'] }`), as n8n counts them. */
+export async function executionCount(
+	n8n: N8nInstance,
+	filter: Record<string, unknown>,
+): Promise<number> {
+	const query = encodeURIComponent(JSON.stringify(filter));
+	return (await n8n.rest<{ count: number }>('GET', `/rest/executions?filter=${query}&limit=1`))
+		.count;
+}
+
+/** The ID of the newest execution of any workflow (0 when there is none). */
+export async function newestExecutionId(n8n: N8nInstance): Promise<number> {
+	const page = await n8n.rest<{ results: Array<{ id: string }> }>(
+		'GET',
+		'/rest/executions?limit=1',
+	);
+	return Number(page.results[0]?.id ?? 0);
+}
+
+/** Waits until the workflow has `total` finished executions and none running (or 90 s passed). */
 export async function settledExecutions(
 	n8n: N8nInstance,
 	workflowId: string,
@@ -143,12 +161,10 @@ export async function settledExecutions(
 ): Promise<Array<{ id: string; status: string }>> {
 	const deadline = Date.now() + 90_000;
 	for (;;) {
-		const executions = await executionsOf(n8n, workflowId);
-		const open = executions.filter((execution) =>
-			['new', 'running', 'waiting'].includes(execution.status),
-		);
-		if ((executions.length >= total && open.length === 0) || Date.now() > deadline)
-			return executions;
+		const finished = await executionCount(n8n, { workflowId });
+		const open = await executionCount(n8n, { workflowId, status: ['new', 'running', 'waiting'] });
+		if ((finished >= total && open === 0) || Date.now() > deadline)
+			return await executionsOf(n8n, workflowId);
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
 }

@@ -17,10 +17,10 @@ import { check, readStreamed, short } from './report';
 
 /** The sections of `npm run test:n8n:queue` after the load, each against the queue-mode n8n. */
 
-/** How many of the load's executions each worker ran. */
+/** How many of the load's executions each worker ran (their IDs follow the load's start). */
 export function loadSplit(local: LocalN8n, load: LoadResult): number[] {
 	return executionsByWorker(local.workers).map(
-		(ran) => load.executions.filter((execution) => ran.has(execution.id)).length,
+		(ran) => [...ran].filter((id) => Number(id) > load.afterId).length,
 	);
 }
 

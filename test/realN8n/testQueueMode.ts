@@ -99,9 +99,8 @@ async function main(): Promise<void> {
 					split = loadSplit(local, queued);
 					check(
 						'every execution succeeded',
-						queued.executions.length === LOAD &&
-							queued.executions.every((execution) => execution.status === 'success'),
-						`${queued.executions.filter((execution) => execution.status === 'success').length} of ${queued.executions.length} stored executions`,
+						queued.stored === LOAD && queued.succeeded === LOAD,
+						`${queued.succeeded} successful of ${queued.stored} stored executions`,
 					);
 					check(
 						'every caller got its own question’s answer',
@@ -186,7 +185,7 @@ async function main(): Promise<void> {
 	if (failureCount() === 0) rmSync(runFolder, { recursive: true, force: true });
 	else console.log(`Logs: ${runFolder}`);
 	console.log(
-		`queue-mode: ${result?.executions.length ?? 0} executions, ${WORKERS} workers, ${result?.lost.length ?? '?'} lost, ${result?.duplicated.length ?? '?'} duplicated, split ${split.join('/') || '?'}, ${ratio}x single-process time`,
+		`queue-mode: ${result?.stored ?? 0} executions, ${WORKERS} workers, ${result?.lost.length ?? '?'} lost, ${result?.duplicated.length ?? '?'} duplicated, split ${split.join('/') || '?'}, ${ratio}x single-process time`,
 	);
 	if (failureCount() > 0) process.exitCode = 1;
 }
