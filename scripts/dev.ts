@@ -107,7 +107,7 @@ n8n is ready: ${local.n8n.baseUrl}
     curl -N -X POST ${local.n8n.baseUrl}/webhook/ask-glean-live -H 'Content-Type: application/json' -H '${local.callers.header.name}: ${local.callers.header.value}' -d '{"question":"When does Atlas launch?"}'
   (the JWT, for ${OWNER.email}, is valid for an hour; its key and the header are in the "Callers’ JWT (local)" and "Chat front end header (local)" credentials)
 After changing the node, stop (Ctrl-C) and run npm run dev again: it rebuilds and reinstalls the package.
-The examples are imported once; npm run dev -- --fresh imports them again (and forgets all else).
+${queueMode ? 'Queue mode starts empty each time (its database is new).' : 'The examples are imported once; npm run dev -- --fresh imports them again (and forgets all else).'}
 n8n's log: ${join(userFolder, 'n8n.log')}
 `);
 }
