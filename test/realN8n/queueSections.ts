@@ -13,7 +13,7 @@ import {
 	publishAskWorkflow,
 	settledExecutions,
 } from './queueChecks';
-import { check, readStreamed, short } from './report';
+import { askLive, check, short } from './report';
 
 /** The sections of `npm run test:n8n:queue` after the load, each against the queue-mode n8n. */
 
@@ -133,14 +133,7 @@ export async function checkStreaming(local: LocalN8n): Promise<void> {
 		chunking: 'lines',
 		delayMs: 40,
 	});
-	const response = await local.n8n.callWebhook(
-		'ask-glean-live',
-		{ question },
-		{ [local.callers.header.name]: local.callers.header.value },
-	);
-	const pieces = await readStreamed(response);
-	const items = pieces.filter((piece) => piece.type === 'item');
-	const text = items.map((piece) => piece.content ?? '').join('');
+	const { items, text } = await askLive(local, question);
 	check('the caller read the answer in pieces', items.length > 1, `${items.length} pieces`);
 	check("the pieces join to Glean's exact answer", text === liveText(conversation), short(text));
 	const gleanDone = local.glean.requestsTo('chat')[0]?.closedAt ?? 0;

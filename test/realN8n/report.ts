@@ -1,3 +1,4 @@
+import type { LocalN8n } from './localN8n';
 import type { ExecutionResult } from './n8nInstance';
 
 /** What `npm run test:n8n`'s checks share: the ✓/✗ lines, and reading a run's items. */
@@ -47,4 +48,39 @@ export async function readStreamed(response: Response): Promise<StreamedPiece[]>
 		}
 	}
 	return pieces;
+}
+
+/**
+ * A titled group of checks, timed; one that throws counts as a failed check. With `only` (a
+ * script's `-- --only <title start>`, for debugging), other sections are skipped.
+ */
+export async function section(
+	title: string,
+	body: () => Promise<void>,
+	only?: string,
+): Promise<void> {
+	if (only && !title.startsWith(only)) return;
+	console.log(`\n${title}`);
+	const started = Date.now();
+	try {
+		await body();
+	} catch (error) {
+		check('ran to the end', false, (error as Error).message);
+	}
+	console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+/** Asks the published webhook-streaming-answer example as its chat front end: what the caller read. */
+export async function askLive(
+	local: LocalN8n,
+	question: string,
+): Promise<{ pieces: StreamedPiece[]; items: StreamedPiece[]; text: string }> {
+	const response = await local.n8n.callWebhook(
+		'ask-glean-live',
+		{ question },
+		{ [local.callers.header.name]: local.callers.header.value },
+	);
+	const pieces = await readStreamed(response);
+	const items = pieces.filter((piece) => piece.type === 'item');
+	return { pieces, items, text: items.map((piece) => piece.content ?? '').join('') };
 }

@@ -23,7 +23,7 @@ import {
 } from '../emulator/conversation';
 import { packageRoot } from '../harness/paths';
 import { checkEditor, expectedMenus } from './editorCheck';
-import { check, failureCount, itemsOf, type Json, readStreamed, short } from './report';
+import { askLive, check, failureCount, itemsOf, type Json, section, short } from './report';
 import { checkSignIn } from './signInCheck';
 import { N8N_VERSION } from './n8nInstall';
 import {
@@ -38,17 +38,6 @@ import {
 const TOKEN = 'real-n8n-secret-token-7f3a';
 const README_SCREENSHOT = join(packageRoot(), 'docs', 'glean-chat-node-panel.png');
 const OAUTH2_SCREENSHOT = join(packageRoot(), 'docs', 'glean-chat-oauth2-connected.png');
-
-async function section(title: string, body: () => Promise<void>): Promise<void> {
-	console.log(`\n${title}`);
-	const started = Date.now();
-	try {
-		await body();
-	} catch (error) {
-		check('ran to the end', false, (error as Error).message);
-	}
-	console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-}
 
 async function main(): Promise<void> {
 	const started = Date.now();
@@ -334,14 +323,7 @@ async function main(): Promise<void> {
 					anonymous.status === 403 && local.glean.requestsTo('chat').length === 0,
 					`${anonymous.status} ${short(await anonymous.text(), 60)}`,
 				);
-				const response = await local.n8n.callWebhook(
-					'ask-glean-live',
-					{ question },
-					{ [local.callers.header.name]: local.callers.header.value },
-				);
-				const chunks = await readStreamed(response);
-				const items = chunks.filter((chunk) => chunk.type === 'item');
-				const text = items.map((chunk) => chunk.content ?? '').join('');
+				const { pieces: chunks, items, text } = await askLive(local, question);
 				check(
 					'the caller got begin, the answer in pieces, and one end',
 					chunks[0]?.type === 'begin' &&

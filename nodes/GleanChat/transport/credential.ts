@@ -19,9 +19,17 @@ export type CredentialType = typeof API_TOKEN_CREDENTIAL | typeof SIGN_IN_CREDEN
  * workflows saved before the parameter existed, `gleanChatOAuth2Api` for `oAuth2`.
  */
 export function credentialTypeOf(context: IExecuteFunctions): CredentialType {
-	const authentication = context.getNodeParameter('authentication', 0, 'apiToken');
-	return authentication === 'oAuth2' ? SIGN_IN_CREDENTIAL : API_TOKEN_CREDENTIAL;
+	// Read once per node run: every call of every item asks, and n8n resolves the parameter anew each time.
+	let type = typeByRun.get(context);
+	if (type === undefined) {
+		const authentication = context.getNodeParameter('authentication', 0, 'apiToken');
+		type = authentication === 'oAuth2' ? SIGN_IN_CREDENTIAL : API_TOKEN_CREDENTIAL;
+		typeByRun.set(context, type);
+	}
+	return type;
 }
+
+const typeByRun = new WeakMap<IExecuteFunctions, CredentialType>();
 
 /** What a call needs of the credential: the API host, who calls, and the user Glean counts limits for. */
 export interface CheckedCredential {
@@ -32,7 +40,7 @@ export interface CheckedCredential {
 	caller: string;
 	/**
 	 * What never appears in output: the API token; the OAuth2 access and refresh tokens and
-	 * client secret. The node run's one list (runSecrets): it grows when n8n refreshes the tokens.
+	 * client secret. The node run's one list (`remembered`): it grows when n8n refreshes the tokens.
 	 */
 	secrets: string[];
 	/** The OAuth2 access token as read for this call ('' for an API token), to tell whether another item has refreshed it since. */

@@ -10,16 +10,31 @@ export const REDACTED = '[redacted]';
 /** One secret, or several (an OAuth2 credential's). Empty strings are ignored. */
 export type Secrets = string | readonly string[];
 
-/** The secrets as they may appear in text: as is, URL-encoded, and escaped inside a JSON string. */
-function secretForms(secrets: Secrets): string[] {
-	const forms = new Set<string>();
-	for (const raw of typeof secrets === 'string' ? [secrets] : secrets) {
-		const secret = raw.trim();
-		if (secret === '') continue;
-		forms.add(secret).add(encodeURIComponent(secret)).add(JSON.stringify(secret).slice(1, -1));
+/** What secretsOf last worked out for a list: a run's list only grows (credential.ts), so its length tells it changed. */
+const formsOfList = new WeakMap<
+	readonly string[],
+	{ length: number; trimmed: string[]; forms: string[] }
+>();
+
+/** The secrets, trimmed, without empty ones; for a list, worked out again only when it has grown. */
+function secretsOf(secrets: Secrets): { trimmed: string[]; forms: string[] } {
+	if (typeof secrets === 'string') return workedOut([secrets]);
+	let known = formsOfList.get(secrets);
+	if (!known || known.length !== secrets.length) {
+		known = { length: secrets.length, ...workedOut(secrets) };
+		formsOfList.set(secrets, known);
 	}
+	return known;
+}
+
+/** The secrets as they may appear in text: as is, URL-encoded, and escaped inside a JSON string. */
+function workedOut(secrets: readonly string[]): { trimmed: string[]; forms: string[] } {
+	const trimmed = secrets.map((secret) => secret.trim()).filter((secret) => secret !== '');
+	const forms = new Set<string>();
+	for (const secret of trimmed)
+		forms.add(secret).add(encodeURIComponent(secret)).add(JSON.stringify(secret).slice(1, -1));
 	// Longest first, so a secret containing another is replaced whole.
-	return [...forms].sort((a, b) => b.length - a.length);
+	return { trimmed, forms: [...forms].sort((a, b) => b.length - a.length) };
 }
 
 // A bearer value after a space, %20 or + (URL forms), up to a delimiter.
@@ -32,7 +47,7 @@ const BEARER_VALUE = /(Bearer(?:\s+|%20|\+))(?!\[redacted\])[^\s"',;&<>]+/gi;
  */
 export function redact(text: string, token: Secrets): string {
 	let result = text;
-	for (const form of secretForms(token)) {
+	for (const form of secretsOf(token).forms) {
 		if (result.includes(form)) result = result.split(form).join(REDACTED);
 	}
 	return result.replace(BEARER_VALUE, `$1${REDACTED}`);
@@ -43,7 +58,7 @@ export function redact(text: string, token: Secrets): string {
  * nothing contains the token, which is the case the output path is optimised for.
  */
 export function redactDeep<T>(value: T, token: Secrets): T {
-	const forms = secretForms(token);
+	const { forms } = secretsOf(token);
 	if (forms.length === 0) return value;
 	// Objects on the current path: a cycle (possible in an error's context) is walked once.
 	const path = new WeakSet<object>();
@@ -90,14 +105,12 @@ export function redactDeep<T>(value: T, token: Secrets): T {
 export class StreamRedactor {
 	private held = '';
 
-	/** `token` may be a list that grows (credential.ts runSecrets): read at every piece. */
+	/** `token` may be the run's list, which grows after a refresh (credential.ts): it is read at every piece. */
 	constructor(private readonly token: Secrets) {}
 
 	/** The text that can be forwarded now. */
 	push(piece: string): string {
-		const secrets = (typeof this.token === 'string' ? [this.token] : this.token)
-			.map((secret) => secret.trim())
-			.filter((secret) => secret !== '');
+		const secrets = secretsOf(this.token).trimmed;
 		if (secrets.length === 0) return piece;
 		const text = redact(this.held + piece, this.token);
 		const keep = Math.max(...secrets.map((secret) => possibleStart(text, secret)));
