@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as agent from './actions/agent';
 import * as application from './actions/application';
 import * as chat from './actions/chat';
 import * as file from './actions/file';
@@ -65,6 +66,10 @@ export class GleanChat implements INodeType {
 				noDataExpression: true,
 				options: [
 					{
+						name: 'Agent',
+						value: 'agent',
+					},
+					{
 						name: 'Application',
 						value: 'application',
 					},
@@ -82,7 +87,13 @@ export class GleanChat implements INodeType {
 			...chat.description,
 			...file.description,
 			...application.description,
+			...agent.description,
 		],
+	};
+
+	methods = {
+		listSearch: { searchAgents: agent.searchAgents },
+		resourceMapping: { getAgentInputFields: agent.getAgentInputFields },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -1,4 +1,4 @@
-import type { Scenario } from './gleanEmulator';
+import type { Chunking, Scenario } from './gleanEmulator';
 
 /**
  * Glean's Agents endpoints as the emulator plays them (issue 18; client_rest.yaml, tag Agents):
@@ -19,8 +19,14 @@ export interface EmulatedAgent {
 	outputSchema?: Record<string, unknown>;
 	/** Tools the caller has not connected: every run is refused with 422. */
 	unauthorizedTools?: Array<{ toolName: string; toolDisplayName?: string; serverId: string }>;
-	/** The agent's answer, in the pieces a stream sends. */
-	answer: string[];
+	/** The agent's answer, in the pieces a stream sends (or made from the run's input and messages). */
+	answer: string[] | ((run: { input: Record<string, unknown>; message: string }) => string[]);
+	/**
+	 * The run fails after this many pieces: a stream ends with an error (as a `message` event
+	 * whose data has `error`, or as a `run.failed` event like Glean's platform API); a waited run
+	 * answers `run.status` "error" with the pieces written so far.
+	 */
+	failure?: { afterPieces: number; style: 'errorField' | 'runFailed'; text: string };
 }
 
 export class AgentsEmulation {
@@ -31,6 +37,9 @@ export class AgentsEmulation {
 
 	/** Pause between streamed events. */
 	streamDelayMs = 0;
+
+	/** How streamed runs are cut into writes (by default each line is a write). */
+	chunking: Chunking = 'lines';
 
 	reset(): void {
 		this.agents.clear();
@@ -87,28 +96,51 @@ export class AgentsEmulation {
 		const input = (body.input ?? {}) as Record<string, unknown>;
 		const missing = fields.filter((field) => !(field in input));
 		if (missing.length > 0) return { kind: 'text', status: 500, text: 'Internal Server Error' };
+		const message = userMessage(body.messages);
+		// An agent started by a chat message needs one (Glean's spec: `ap.io.messages`).
+		if (fields.length === 0 && emulated.agent.capabilities['ap.io.messages'] && message === '')
+			return { kind: 'text', status: 400, text: 'messages are required for this agent' };
 		this.runs.push(body);
-		const text = emulated.answer.join('');
+		const pieces =
+			typeof emulated.answer === 'function' ? emulated.answer({ input, message }) : emulated.answer;
+		const failure = emulated.failure;
+		const written = failure ? pieces.slice(0, failure.afterPieces) : pieces;
 		if (!stream) {
 			return {
 				kind: 'json',
 				json: {
-					run: { agent_id: emulated.agent.agent_id, input, status: 'success' },
-					messages: [{ role: 'GLEAN_AI', content: [{ text, type: 'text' }] }],
+					run: {
+						agent_id: emulated.agent.agent_id,
+						input,
+						status: failure ? 'error' : 'success',
+					},
+					messages: [
+						{ role: 'GLEAN_AI', content: [{ text: written.join(''), type: 'text' }] },
+						...(failure
+							? [{ role: 'GLEAN_AI', content: [{ text: failure.text, type: 'text' }] }]
+							: []),
+					],
 				},
 			};
 		}
-		const events = emulated.answer
-			.map(
-				(piece, index) =>
-					`id: ${index + 1}\nevent: message\ndata: ${JSON.stringify({ messages: [{ role: 'GLEAN_AI', content: [{ text: piece, type: 'text' }] }] })}\n\n`,
-			)
-			.join('');
+		const events = written.map((piece, index) =>
+			serverSentEvent(index + 1, 'message', {
+				messages: [{ role: 'GLEAN_AI', content: [{ text: piece, type: 'text' }] }],
+			}),
+		);
+		if (failure) {
+			const error = { title: 'Agent run failed', detail: failure.text, status: 500 };
+			events.push(
+				failure.style === 'runFailed'
+					? serverSentEvent(events.length + 1, 'run.failed', { error })
+					: serverSentEvent(events.length + 1, 'message', { error: failure.text }),
+			);
+		}
 		return {
 			kind: 'ndjson',
-			body: events,
+			body: events.join(''),
 			contentType: 'text/event-stream; charset=utf-8',
-			chunking: 'lines',
+			chunking: this.chunking,
 			delayMs: this.streamDelayMs,
 		};
 	}
@@ -116,4 +148,19 @@ export class AgentsEmulation {
 
 function notFound(): Scenario {
 	return { kind: 'json', status: 404, json: { message: 'Agent not found or not shared with you' } };
+}
+
+/** One server-sent event as Glean writes them: `id`, `event`, one `data` line, a blank line. */
+export function serverSentEvent(id: number, event: string, data: unknown): string {
+	return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/** The text of the run's USER messages. */
+function userMessage(messages: unknown): string {
+	if (!Array.isArray(messages)) return '';
+	return messages
+		.filter((message: { role?: string }) => message?.role === 'USER')
+		.flatMap((message: { content?: Array<{ text?: string }> }) => message.content ?? [])
+		.map((block) => block.text ?? '')
+		.join('');
 }

@@ -4,12 +4,16 @@ import path from 'node:path';
 import { parse } from 'yaml';
 
 import {
+	AGENT,
+	AGENT_RUN_WAIT_RESPONSE,
+	AGENT_SCHEMAS,
 	CHAT_RESPONSE,
 	GET_CHAT_APPLICATION_RESPONSE,
 	GET_CHAT_FILES_RESPONSE,
 	GET_CHAT_RESPONSE,
 	LIST_CHATS_RESPONSE,
 	parseGleanJson,
+	SEARCH_AGENTS_RESPONSE,
 	UPLOAD_CHAT_FILES_RESPONSE,
 } from '../../nodes/GleanChat/helpers/gleanShapes';
 import type { GleanAnswerShape } from '../../nodes/GleanChat/helpers/gleanShapes';
@@ -50,6 +54,10 @@ test.each(
 		GET_CHAT_APPLICATION_RESPONSE,
 		UPLOAD_CHAT_FILES_RESPONSE,
 		GET_CHAT_FILES_RESPONSE,
+		AGENT,
+		AGENT_SCHEMAS,
+		SEARCH_AGENTS_RESPONSE,
+		AGENT_RUN_WAIT_RESPONSE,
 	].map((shape) => [shape.name, shape] as [string, GleanAnswerShape]),
 )('%s lists the fields of Glean’s spec with their types', (name, shape) => {
 	const properties = spec.components.schemas[name].properties ?? {};

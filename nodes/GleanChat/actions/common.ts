@@ -116,3 +116,12 @@ export function requiredIds(
 		},
 	);
 }
+
+/**
+ * Whether an AI Agent runs this node as its tool: n8n says so through isToolExecution() when it
+ * calls the tool itself, and the tool variant n8n makes of the node (type `…gleanChatTool`) is
+ * only ever run as a tool, also when n8n's engine runs it like a regular node.
+ */
+export function runAsTool(context: IExecuteFunctions): boolean {
+	return context.isToolExecution?.() === true || context.getNode().type.endsWith('gleanChatTool');
+}

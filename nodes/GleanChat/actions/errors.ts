@@ -1,8 +1,14 @@
-import type { INode, NodeApiError } from 'n8n-workflow';
+import type { IDataObject, INode, NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ChatStreamAggregator } from '../helpers/chatStreamAggregator';
 import { notGleanAnswerError } from '../transport';
+
+/** What an answer that failed part-way had received: a chat answer's or an agent run's aggregator. */
+export interface PartialAnswer {
+	hasContent: boolean;
+	toSimplified(): object;
+}
 
 /**
  * An answer that failed part-way. The part received so far travels in the error's context,
@@ -12,13 +18,13 @@ export function answerError(
 	node: INode,
 	itemIndex: number,
 	message: string,
-	aggregator: ChatStreamAggregator,
+	aggregator: PartialAnswer,
 	{ description }: { description: string },
 ): NodeOperationError {
 	const error = new NodeOperationError(node, message, { itemIndex, description });
 	if (aggregator.hasContent) {
 		error.context.partial = true;
-		error.context.partialAnswer = aggregator.toSimplified();
+		error.context.partialAnswer = aggregator.toSimplified() as IDataObject;
 	}
 	return error;
 }

@@ -3,6 +3,7 @@ export type GleanChatOperations = {
 	chat: 'sendMessage' | 'getAll' | 'get' | 'delete' | 'deleteAll';
 	file: 'upload' | 'get' | 'delete' | 'download';
 	application: 'get';
+	agent: 'run' | 'search' | 'get' | 'getSchemas';
 };
 
 export type GleanChatResource = keyof GleanChatOperations;

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import * as agent from './agent';
 import * as application from './application';
 import * as chat from './chat';
 import * as file from './file';
@@ -40,6 +41,12 @@ const operations: { [R in GleanChatResource]: Record<GleanChatOperations[R], Ope
 		download: file.download,
 	},
 	application: { get: application.get },
+	agent: {
+		run: agent.run,
+		search: agent.search,
+		get: agent.get,
+		getSchemas: agent.getSchemas,
+	},
 };
 
 /**

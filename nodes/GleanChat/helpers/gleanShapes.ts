@@ -144,3 +144,39 @@ function describeMarkup(text: string): string {
 	);
 	return signIn ? `${page} (a sign-in page)` : page;
 }
+
+/** GET /agents/{agent_id}: the Agent. */
+export const AGENT: GleanAnswerShape = {
+	name: 'Agent',
+	fields: {
+		agent_id: 'string',
+		name: 'string',
+		description: 'string',
+		metadata: 'object',
+		capabilities: 'object',
+	},
+	required: ['agent_id'],
+};
+
+/** GET /agents/{agent_id}/schemas: the agent's input and output schemas (JSON Schema). */
+export const AGENT_SCHEMAS: GleanAnswerShape = {
+	name: 'AgentSchemas',
+	fields: {
+		agent_id: 'string',
+		name: 'string',
+		input_schema: 'object',
+		output_schema: 'object',
+		tools: 'array',
+	},
+};
+
+export const SEARCH_AGENTS_RESPONSE: GleanAnswerShape = {
+	name: 'SearchAgentsResponse',
+	fields: { agents: 'array' },
+};
+
+/** POST /agents/runs/wait, and a streamed run Glean answers whole. */
+export const AGENT_RUN_WAIT_RESPONSE: GleanAnswerShape = {
+	name: 'AgentRunWaitResponse',
+	fields: { run: 'object', messages: 'array' },
+};

@@ -11,7 +11,7 @@ import { connectionFailureOf } from './connectionErrors';
 import { timeoutError } from './gleanErrors';
 import { redact } from './redact';
 import type { AttemptFailure } from './retry';
-import type { GleanCall, GleanResponse } from './types';
+import type { GleanCall, GleanResponse, OnceOnly } from './types';
 
 /**
  * One try of a call to Glean: the request as n8n's authenticated helper sends it, within the
@@ -31,6 +31,8 @@ export interface Sending {
 	credential: CheckedCredential;
 	itemIndex: number;
 	idempotent: boolean;
+	/** What the call does only once, when it is not idempotent. */
+	onceOnly: OnceOnly | undefined;
 	cancelSignal: AbortSignal;
 	/** Set once n8n refreshed the OAuth2 access token for this call (signIn.ts): never twice. */
 	refreshed?: boolean;
@@ -85,7 +87,7 @@ export function requestOptions(
  * @throws NodeApiError when the client's time limit passes before Glean's headers (the request is closed).
  */
 export async function attempt(this: IExecuteFunctions, sending: Sending): Promise<AttemptResult> {
-	const { call, options, itemIndex, idempotent, cancelSignal } = sending;
+	const { call, options, itemIndex, onceOnly, cancelSignal } = sending;
 	const deadline = call.timeoutMillis !== undefined ? new Deadline(call.timeoutMillis) : undefined;
 	// The socket's idle limit: a backstop behind the deadline, or on its own the longest
 	// silence accepted from Glean (n8n's own HTTP default), so no call can hang forever.
@@ -117,7 +119,7 @@ export async function attempt(this: IExecuteFunctions, sending: Sending): Promis
 		abandon();
 		release();
 		void request.catch(() => {});
-		throw timeoutError(this.getNode(), error, itemIndex, idempotent);
+		throw timeoutError(this.getNode(), error, itemIndex, onceOnly);
 	}
 	if (response.statusCode >= 300) return await refusal(response, sending.credential, guard);
 	if (isByteStream(response.body))

@@ -12,8 +12,8 @@ import type { AttemptFailure, RetryBudget, RetryDecision } from './retry';
 import { mayHaveReachedGlean, seconds } from './retry';
 import { BASE_URL_HINT } from './setupHints';
 import type { HintContext } from './statusHints';
-import { errorHint, permissionDenied } from './statusHints';
-import type { GleanResponse } from './types';
+import { errorHint, gleanMessage, permissionDenied, toolsToConnect } from './statusHints';
+import type { GleanResponse, OnceOnly } from './types';
 
 /**
  * Every way a call to Glean fails, as the n8n error a user reads: Glean's own text, what to do
@@ -25,21 +25,24 @@ export function paragraphs(...parts: Array<string | undefined>): string {
 	return parts.filter((part) => part !== undefined && part !== '').join('\n\n');
 }
 
-const SAVED_CHAT_NOTE =
-	'Not tried again: this message is saved to a chat, and Glean may already have stored it, so sending it again could post the question twice. Check the chat in Glean before running the item again.';
+/** A message saved to a chat: what Send Message does only once. */
+export const SAVED_CHAT: OnceOnly = {
+	what: 'for a message saved to a chat',
+	note: 'Not tried again: this message is saved to a chat, and Glean may already have stored it, so sending it again could post the question twice. Check the chat in Glean before running the item again.',
+};
 
 /** What the retries did, and why a saved message was not repeated, for the final error's description. */
 export function retriesNote(
 	budget: RetryBudget,
 	decision: Extract<RetryDecision, { retry: false }>,
 	failure: AttemptFailure,
-	idempotent: boolean,
+	onceOnly: OnceOnly | undefined,
 ): string {
 	return paragraphs(
 		budget.attempts > 1 || decision.limited
 			? `The node tried ${budget.attempts} time(s), waiting ${seconds(budget.waitedMillis)} in all, and stopped: ${decision.why}. The retry limits are in the node's "Retry" option.`
 			: undefined,
-		!idempotent && mayHaveReachedGlean(failure) ? SAVED_CHAT_NOTE : undefined,
+		onceOnly && mayHaveReachedGlean(failure) ? onceOnly.note : undefined,
 	);
 }
 
@@ -89,13 +92,13 @@ export function timeoutError(
 	node: INode,
 	error: ClientTimeoutError,
 	itemIndex: number,
-	idempotent: boolean,
+	onceOnly: OnceOnly | undefined,
 ): NodeApiError {
 	return new NodeApiError(node, { message: error.message } as JsonObject, {
 		message: error.message,
 		description: paragraphs(
 			'Glean did not answer in time, so the node stopped waiting. Raise "Timeout (Ms)" in the node\'s options or use a faster agent.',
-			idempotent ? undefined : SAVED_CHAT_NOTE,
+			onceOnly?.note,
 		),
 		itemIndex,
 	});
@@ -106,14 +109,14 @@ export function silenceError(
 	node: INode,
 	idleMillis: number,
 	itemIndex: number,
-	idempotent: boolean,
+	onceOnly: OnceOnly | undefined,
 ): NodeApiError {
 	const { message } = new SilenceError(idleMillis);
 	return new NodeApiError(node, { message } as JsonObject, {
 		message,
 		description: paragraphs(
-			'Glean may be overloaded, or a proxy holds the connection. Run the item again later; to wait a different time, set "Timeout (Ms)" in the node\'s options (Send Message).',
-			idempotent ? undefined : SAVED_CHAT_NOTE,
+			'Glean may be overloaded, or a proxy holds the connection. Run the item again later; to wait a different time, set "Timeout (Ms)" in the node\'s options (Send Message, Agent → Run).',
+			onceOnly?.note,
 		),
 		itemIndex,
 	});
@@ -147,13 +150,15 @@ export function gleanError(
 	const denied = statusCode === 403 ? permissionDenied(gleanText) : undefined;
 	if (denied) return permissionDeniedError(node, denied, gleanText, itemIndex);
 	if (statusCode < 400) return redirectError(node, response, token, itemIndex);
+	const tools = statusCode === 422 ? toolsToConnect(gleanText) : undefined;
+	if (tools) return toolsError(node, { tools, gleanText, itemIndex, actAs: setup.actAs });
 	const after = attempts > 1 ? ` (after ${attempts} attempts)` : '';
 	// Glean's errors are short plain text: a web page came from something else, and is quoted only in part.
 	const page = gleanText.startsWith('<') ? answerProblem(gleanText, EMPTY_RESPONSE) : undefined;
 	const message =
 		page !== undefined
 			? `The answer to ${setup.endpoint} was not Glean's: ${statusCode} with ${page}${after}`
-			: `Glean answered ${statusCode}${gleanText === '' ? '' : `: ${firstLine(gleanText)}`}${after}`;
+			: `Glean answered ${statusCode}${gleanText === '' ? '' : `: ${firstLine(gleanMessage(gleanText))}`}${after}`;
 	const quoted =
 		gleanText === ''
 			? undefined
@@ -164,6 +169,29 @@ export function gleanError(
 		message,
 		description: paragraphs(errorHint(statusCode, gleanText, setup), note, quoted),
 		httpCode: String(statusCode),
+		itemIndex,
+	});
+}
+
+/**
+ * An agent run refused because the agent has tools the user has not connected (422,
+ * UnauthorizedAgentToolsError): which tools, and how to connect them. Glean: "Retrying before the
+ * user authorizes the tools will continue to fail", so it is never tried again.
+ */
+function toolsError(
+	node: INode,
+	{
+		tools,
+		gleanText,
+		itemIndex,
+		actAs,
+	}: { tools: string[]; gleanText: string; itemIndex: number; actAs: string },
+): NodeApiError {
+	const who = actAs ? `the Act As user (${actAs})` : 'the user of this credential';
+	return new NodeApiError(node, { httpCode: '422', body: gleanText } as JsonObject, {
+		message: `Glean answered 422: the agent uses tools not yet connected for this user: ${tools.join(', ')}`,
+		description: `Sign in to Glean as ${who}, open the agent and run it once: Glean asks to connect each of these tools (or connect them in Glean's settings for actions). Then run the item again. Glean's message: ${gleanMessage(gleanText)}`,
+		httpCode: '422',
 		itemIndex,
 	});
 }

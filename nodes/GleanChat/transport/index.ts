@@ -15,7 +15,7 @@ import type { ByteStream, GleanCall, GleanResponse } from './types';
  * Glean's `2xx` JSON checked against the shape the operation names (gleanAnswers.ts).
  */
 
-export type { ByteStream, GleanCall, GleanResponse, ItemPlace } from './types';
+export type { ByteStream, GleanCall, GleanResponse, ItemPlace, OnceOnly } from './types';
 export { withItemPlaces } from './itemPlaces';
 export type { RetryPolicy } from './retry';
 export { DEFAULT_RETRY_POLICY } from './retry';
@@ -26,6 +26,7 @@ export { checkedAnswer, notGleanAnswerError } from './gleanAnswers';
 export { redact, redactDeep, StreamRedactor } from './redact';
 export type { Secrets } from './redact';
 export { BASE_URL_HINT } from './setupHints';
+export { lookupContext } from './editorLookups';
 
 /**
  * A JSON call whose `2xx` answer must be `shape` (or `shape(statusCode)`): the body is the parsed

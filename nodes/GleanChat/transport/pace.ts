@@ -244,7 +244,14 @@ export function forgetPaces(): void {
 	paces.clear();
 }
 
-/** Calls that share a limit: each endpoint on its own, files by their common path. */
+/**
+ * Calls that share a limit: each endpoint on its own, files by their common path, an agent's
+ * details and schemas by theirs, and agent runs, waited for or streamed, together (Glean limits
+ * "/agents/runs" as one: developers.glean.com, rate limits).
+ */
 function paceGroup(endpoint: string): string {
-	return endpoint.startsWith('chat-files/') ? 'chat-files/*' : endpoint;
+	if (endpoint.startsWith('chat-files/')) return 'chat-files/*';
+	if (endpoint.startsWith('agents/runs/')) return 'agents/runs';
+	if (endpoint.startsWith('agents/') && endpoint !== 'agents/search') return 'agents/*';
+	return endpoint;
 }

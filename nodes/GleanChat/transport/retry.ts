@@ -125,9 +125,9 @@ export class RetryBudget {
 
 	constructor(readonly policy: RetryPolicy) {}
 
-	decide(failure: AttemptFailure, idempotent: boolean): RetryDecision {
+	decide(failure: AttemptFailure, idempotent: boolean, onceWhat?: string): RetryDecision {
 		if (!isRetryable(failure, idempotent))
-			return { retry: false, why: notRetried(failure, idempotent), limited: false };
+			return { retry: false, why: notRetried(failure, idempotent, onceWhat), limited: false };
 		if (this.attempts >= this.policy.maxAttempts) {
 			return { retry: false, why: `gave up after ${this.attempts} attempts`, limited: true };
 		}
@@ -157,11 +157,15 @@ export class RetryBudget {
 	}
 }
 
-function notRetried(failure: AttemptFailure, idempotent: boolean): string {
+function notRetried(
+	failure: AttemptFailure,
+	idempotent: boolean,
+	onceWhat = 'for a message saved to a chat',
+): string {
 	const what =
 		failure.kind === 'status' ? `a ${failure.statusCode} answer` : 'this connection error';
-	const savedChat = !idempotent && mayHaveReachedGlean(failure);
-	return `${what} is not tried again${savedChat ? ' for a message saved to a chat' : ''}`;
+	const onceOnly = !idempotent && mayHaveReachedGlean(failure);
+	return `${what} is not tried again${onceOnly ? ` ${onceWhat}` : ''}`;
 }
 
 export function seconds(millis: number): string {

@@ -5,7 +5,7 @@ import { attempt, requestOptions } from './attempt';
 import { firstLine } from './body';
 import { checkedCredential, SIGN_IN_CREDENTIAL } from './credential';
 import { connectionFailure, errorCode } from './connectionErrors';
-import { gleanError, paceWaitError, retriesNote, silenceError } from './gleanErrors';
+import { gleanError, paceWaitError, retriesNote, SAVED_CHAT, silenceError } from './gleanErrors';
 import { itemPlace } from './itemPlaces';
 import { refreshSignIn, signInExpired } from './signIn';
 import type { Pace, Turn } from './pace';
@@ -46,6 +46,7 @@ export async function send(
 		credential,
 		itemIndex,
 		idempotent: call.idempotent !== false,
+		onceOnly: call.idempotent === false ? (call.onceOnly ?? SAVED_CHAT) : undefined,
 		cancelSignal: this.getExecutionCancelSignal() ?? new AbortController().signal,
 	};
 	const budget = new RetryBudget(call.retry ?? DEFAULT_RETRY_POLICY);
@@ -134,7 +135,7 @@ async function afterFailure(
 		else sending.refreshed = true;
 		return;
 	}
-	const decision = budget.decide(failure, idempotent);
+	const decision = budget.decide(failure, idempotent, sending.onceOnly?.what);
 	const refused = failure.kind === 'status' && failure.statusCode === 429;
 	if (refused) {
 		const told = parseRetryAfter(failure.retryAfter, retryClock.now());
@@ -172,12 +173,12 @@ async function afterFailure(
 /** The error a failure ends the call with: Glean's refusal, silence, or a connection failure. */
 function finalError(
 	this: IExecuteFunctions,
-	{ call, credential, itemIndex, idempotent }: Sending,
+	{ call, credential, itemIndex, onceOnly }: Sending,
 	{ failure, response, gleanText, connectionError, idleMillis }: FailedAttempt,
 	budget: RetryBudget,
 	decision: Extract<RetryDecision, { retry: false }>,
 ): NodeApiError {
-	const note = retriesNote(budget, decision, failure, idempotent);
+	const note = retriesNote(budget, decision, failure, onceOnly);
 	const { attempts } = budget;
 	const { baseUrl, secrets: token, user } = credential;
 	if (response) {
@@ -198,7 +199,7 @@ function finalError(
 		});
 	}
 	if (errorCode(connectionError) === 'ECONNABORTED') {
-		return silenceError(this.getNode(), idleMillis, itemIndex, idempotent);
+		return silenceError(this.getNode(), idleMillis, itemIndex, onceOnly);
 	}
 	const error = connectionError;
 	return connectionFailure(this.getNode(), { error, baseUrl, token, itemIndex, note, attempts });
@@ -210,4 +211,10 @@ function changesNothing(call: GleanCall): boolean {
 	return call.method === 'GET' || READING.has(call.endpoint);
 }
 
-const READING = new Set(['listchats', 'getchat', 'getchatfiles', 'getchatapplication']);
+const READING = new Set([
+	'listchats',
+	'getchat',
+	'getchatfiles',
+	'getchatapplication',
+	'agents/search',
+]);

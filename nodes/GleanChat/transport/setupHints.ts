@@ -23,6 +23,13 @@ export const ACT_AS_HINT =
 export const SCOPE_HINT =
 	'Glean chat needs a token with the CHAT scope: create one with that scope and update the Glean Chat API credential. With Act As, check that the user may use Glean Chat.';
 
+/** Glean's agents need the AGENTS scope besides CHAT (developers.glean.com, Agents API: "Required Scopes: agents, chat"). */
+export const AGENTS_SCOPE_HINT =
+	'The token is valid but may not run or read this agent. Glean agents need a token with the AGENTS and CHAT scopes: create one with both and update the Glean Chat API credential. Check too that the agent is shared with the user (the Act As user, if set).';
+
+export const OAUTH_AGENTS_SCOPE_HINT =
+	'The signed-in user may not run or read this agent. Add agents to the credential\'s "Scope" (for example "chat agents offline_access"), check that Glean\'s OAuth client allows it, then reconnect the credential; check too that the agent is shared with the user.';
+
 /** A 401 on the OAuth2 credential that n8n's refresh did not cure, or a refresh Glean refused. */
 export const OAUTH_RECONNECT_HINT =
 	'Open the Glean Chat OAuth2 API credential and click "Reconnect" to sign in to Glean again. If that fails too, ask your Glean admin whether the OAuth client (its client ID and redirect URL) is still registered.';

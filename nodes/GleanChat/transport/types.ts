@@ -23,6 +23,8 @@ export interface GleanCall {
 	 * then only 429 and 503, which Glean refuses before acting, are tried again.
 	 */
 	idempotent?: boolean;
+	/** With `idempotent` false: what the call does only once, for the errors (default: a message saved to a chat). */
+	onceOnly?: OnceOnly;
 	/** The `timeoutMillis` sent to Glean: the client gives up a little after it. */
 	timeoutMillis?: number;
 	/**
@@ -30,6 +32,14 @@ export interface GleanCall {
 	 * means no Glean API answered at the Base URL.
 	 */
 	notFound?: string;
+}
+
+/** What a call that is not tried again after it may have reached Glean does, in the words of its errors. */
+export interface OnceOnly {
+	/** E.g. "for a message saved to a chat". */
+	what: string;
+	/** Why it was not tried again, and what to check before running the item again. */
+	note: string;
 }
 
 export interface GleanResponse<Body> {

@@ -3,12 +3,12 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { ChatStreamAggregator } from '../../helpers/chatStreamAggregator';
 import { CHAT_QUEUED, CHAT_RESPONSE } from '../../helpers/gleanShapes';
 import { gleanApiRequest, itemSecrets, redact } from '../../transport';
-import { textParameter } from '../common';
+import { runAsTool, textParameter } from '../common';
 import { answerFailure } from '../errors';
-import { answerItem, queuedItem, runAsTool } from './sendMessage/answerItem';
+import { answerItem, queuedItem } from './sendMessage/answerItem';
 import { messageChat } from './sendMessage/chatSessions';
 import { chatCall, readMessageRequest, sessionOf } from './sendMessage/chatRequest';
-import { LiveAnswer } from './sendMessage/liveAnswer';
+import { LiveAnswer } from '../liveAnswer';
 import { readStreamedAnswer } from './sendMessage/streamedAnswer';
 
 /**

@@ -1,17 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { ChatStreamAggregator } from '../../../helpers/chatStreamAggregator';
+import { runAsTool } from '../../common';
 
 /** The item Send Message outputs for Glean's answer: simplified, raw, for an AI Agent, or queued. */
-
-/**
- * Whether an AI Agent runs this node as its tool: n8n says so through isToolExecution() when it
- * calls the tool itself, and the tool variant n8n makes of the node (type `…gleanChatTool`) is
- * only ever run as a tool, also when n8n's engine runs it like a regular node.
- */
-export function runAsTool(context: IExecuteFunctions): boolean {
-	return context.isToolExecution?.() === true || context.getNode().type.endsWith('gleanChatTool');
-}
 
 /**
  * The answer as the item's JSON: what an AI Agent's model needs when it runs the node as its tool

@@ -3,8 +3,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import type { ChatStreamAggregator } from '../../../helpers/chatStreamAggregator';
 import { answerProblem, CHAT_QUEUED, CHAT_RESPONSE } from '../../../helpers/gleanShapes';
 import type { ByteStream, GleanCall, GleanResponse } from '../../../transport';
-import type { LiveAnswer } from './liveAnswer';
-import { readFailure, STREAM_BROKE } from './readFailure';
+import type { LiveAnswer } from '../../liveAnswer';
+import { readFailure, STREAM_BROKE } from '../../readFailure';
 import {
 	BASE_URL_HINT,
 	checkedAnswer,

@@ -1,4 +1,4 @@
-import { ClientTimeoutError, SilenceError } from '../../../transport';
+import { ClientTimeoutError, SilenceError } from '../transport';
 
 /** Why reading a streamed answer failed, in the words the item's error uses. */
 

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { Secrets } from '../../../transport';
-import { StreamRedactor } from '../../../transport';
+import type { Secrets } from '../transport';
+import { StreamRedactor } from '../transport';
 
 /**
  * Answer text on its way to n8n's chat: redacted as it comes (a piece that may begin the token

@@ -1,0 +1,195 @@
+import type { IExecuteFunctions, INode, NodeOperationError } from 'n8n-workflow';
+
+import type { AgentRunAggregator } from '../../../helpers/agentRunAggregator';
+import { AGENT_RUN_WAIT_RESPONSE } from '../../../helpers/gleanShapes';
+import type { GleanCall } from '../../../transport';
+import {
+	BASE_URL_HINT,
+	checkedAnswer,
+	gleanApiStreamRequest,
+	headerValue,
+	itemSecrets,
+	readText,
+} from '../../../transport';
+import { answerError } from '../../errors';
+import type { LiveAnswer } from '../../liveAnswer';
+import { readFailure } from '../../readFailure';
+
+/** An HTML page is read this far for the error's quote, and no further. */
+const MAX_PAGE_BYTES = 64 * 1024;
+
+/** Said of every run that stopped part-way: agents can act before they answer. */
+const ACTIONS_CAUTION =
+	'The agent may have taken actions before it stopped: check its runs in Glean before running the item again.';
+
+/** Where a streamed run goes: the aggregator, the live chat (when n8n streams the run), and how Glean's words are cleaned. */
+export interface RunReading {
+	aggregator: AgentRunAggregator;
+	live?: LiveAnswer;
+	/** Removes secrets from text quoted from Glean. */
+	clean: (text: string) => string;
+	itemIndex: number;
+}
+
+/**
+ * Sends a streamed run (POST agents/runs/stream) and reads its server-sent events into the
+ * aggregator as they arrive, forwarding the agent's text live (n8n's `sendChunk`: begin, item…,
+ * then end, or error with the reason) when the run streams. A JSON body (Glean answering whole)
+ * is read whole.
+ * @throws NodeApiError when the body is not Glean's (an HTML page, JSON of another API);
+ * NodeOperationError when the stream breaks, stalls, is cut or cannot be read (carrying the part
+ * read), when the run fails, or when it ends without answer text.
+ */
+export async function readStreamedRun(
+	this: IExecuteFunctions,
+	call: GleanCall,
+	reading: RunReading,
+): Promise<void> {
+	const { aggregator, live, itemIndex } = reading;
+	const response = await gleanApiStreamRequest.call(this, call, itemIndex);
+	const contentType = headerValue(response.headers, 'content-type') ?? '';
+	const page = /^\s*text\/html\b/i.test(contentType);
+	if (page || /^\s*application\/json\s*(;|$)/i.test(contentType)) {
+		let text: string;
+		try {
+			text = await readText(response.body, page ? MAX_PAGE_BYTES : Infinity);
+		} catch (error) {
+			throw stoppedError(this.getNode(), reading, readFailure(error, 'part of the run'));
+		}
+		const body = checkedAnswer(this.getNode(), itemIndex, {
+			endpoint: call.endpoint,
+			statusCode: response.statusCode,
+			text,
+			shape: AGENT_RUN_WAIT_RESPONSE,
+			token: await itemSecrets.call(this, itemIndex),
+		});
+		if (live) await this.sendChunk('begin', itemIndex);
+		aggregator.addResponse(body ?? {});
+		await finishLive.call(this, reading);
+		return;
+	}
+	const chunks = response.body[Symbol.asyncIterator]();
+	try {
+		if (live) await this.sendChunk('begin', itemIndex);
+		let stopped: { failure: string; description: string } | undefined;
+		for (;;) {
+			let next: IteratorResult<Uint8Array>;
+			try {
+				next = await chunks.next();
+			} catch (error) {
+				stopped = readFailure(error, `${aggregator.events} event(s) of the run`);
+				break;
+			}
+			if (next.done) {
+				aggregator.end();
+				break;
+			}
+			aggregator.write(next.value);
+			if (aggregator.formatError !== undefined) break;
+			await live?.forward(this, itemIndex);
+		}
+		stopped ??= streamProblem(aggregator);
+		if (stopped !== undefined) {
+			const error = stoppedError(this.getNode(), reading, stopped);
+			await sendError.call(this, reading, error.message);
+			throw error;
+		}
+		await finishLive.call(this, reading);
+	} finally {
+		// Releases the connection and the time limit however reading ended, a throw included.
+		await chunks.return?.();
+	}
+}
+
+/** What is wrong with a stream that closed: unreadable, cut inside an event, or empty. */
+function streamProblem(
+	aggregator: AgentRunAggregator,
+): { failure: string; description: string } | undefined {
+	if (aggregator.formatError !== undefined)
+		return {
+			failure: `Glean sent a run that could not be read (${aggregator.formatError})`,
+			description: `Run the item again. If it keeps happening, something other than Glean may be answering: ${BASE_URL_HINT}`,
+		};
+	if (aggregator.cut)
+		return {
+			failure: 'the stream ended in the middle of an event',
+			description: 'The stream ended abnormally, so the answer may be cut short.',
+		};
+	if (aggregator.events === 0)
+		return {
+			failure: 'Glean ended the run without sending anything',
+			description: `If it keeps happening, something other than Glean may be answering: ${BASE_URL_HINT}`,
+		};
+	return undefined;
+}
+
+function stoppedError(
+	node: INode,
+	{ aggregator, clean, itemIndex }: RunReading,
+	{ failure, description }: { failure: string; description: string },
+): NodeOperationError {
+	return answerError(
+		node,
+		itemIndex,
+		`The agent's answer stopped before it was complete: ${clean(failure)}`,
+		aggregator,
+		{ description: `${description} ${ACTIONS_CAUTION}` },
+	);
+}
+
+/**
+ * Why a run that arrived whole (a stream that closed cleanly, or runs/wait) gives no answer, if it
+ * does not: the run failed (an error event, or status "error"), or it ended without answer text.
+ */
+export function runFailure(
+	node: INode,
+	{ aggregator, clean, itemIndex }: Omit<RunReading, 'live'>,
+): NodeOperationError | undefined {
+	if (aggregator.error !== undefined) {
+		return answerError(
+			node,
+			itemIndex,
+			`The agent's run failed: ${clean(aggregator.error)}`,
+			aggregator,
+			{
+				description: `Glean ended the run with this error. ${ACTIONS_CAUTION} With Continue On Fail, the error item carries what the agent wrote before it failed.`,
+			},
+		);
+	}
+	if (!aggregator.hasAnswerText) {
+		return answerError(
+			node,
+			itemIndex,
+			'The agent finished without writing an answer',
+			aggregator,
+			{
+				description: `Glean ended the run without any text from the agent, which would pass downstream as an empty answer. Check the agent in Glean (its last step may have failed or be waiting for a tool). ${ACTIONS_CAUTION}`,
+			},
+		);
+	}
+	return undefined;
+}
+
+/** Forwards what is left of the answer live, then `end`, or `error` when the run failed or gave no answer. */
+async function finishLive(this: IExecuteFunctions, reading: RunReading): Promise<void> {
+	const { live, itemIndex } = reading;
+	if (!live) return;
+	live.end();
+	await live.forward(this, itemIndex);
+	const failure = runFailure(this.getNode(), reading);
+	if (failure !== undefined) await sendError.call(this, reading, failure.message);
+	else await this.sendChunk('end', itemIndex);
+}
+
+/**
+ * Ends the live answer with the reason it failed. Only with Continue On Fail: otherwise the item's
+ * error fails the node, and n8n-core sends the chat its own `error` chunk.
+ */
+async function sendError(
+	this: IExecuteFunctions,
+	reading: RunReading,
+	reason: string,
+): Promise<void> {
+	if (reading.live && this.continueOnFail())
+		await this.sendChunk('error', reading.itemIndex, reason);
+}

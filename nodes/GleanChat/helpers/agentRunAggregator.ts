@@ -1,0 +1,202 @@
+import { ServerSentEventParser } from './serverSentEvents';
+import type { ServerSentEvent } from './serverSentEvents';
+import { TextAccumulator } from './textAccumulator';
+
+/**
+ * A Glean agent run's answer, from the server-sent events of POST /agents/runs/stream or the
+ * AgentRunWaitResponse of POST /agents/runs/wait (client_rest.yaml, tag Agents), as one result.
+ * Pure; knows nothing of n8n.
+ *
+ * The stream, per Glean's spec: `message` events whose `data` is `{"messages":[{"role":"GLEAN_AI",
+ * "content":[{"text":"Hello","type":"text"}]}]}`, each carrying the next piece of the text; the
+ * stream closes when the run is done. "If execution fails after the stream has started, the
+ * stream may terminate with an error message in a normal `message` event": Glean documents no
+ * shape for it, so an `error` field in any event's data, and an event named like a failure
+ * (Glean's platform API sends `run.failed` with `{"error":{"title","detail",…}}`), both end the
+ * run as failed. Events with empty data, and events of other names, carry nothing here.
+ */
+
+/** One message of the run, its text blocks joined. */
+export interface AgentMessage {
+	role: string;
+	text: string;
+}
+
+export interface SimplifiedAgentRun {
+	/** The agent's answer: the text of its (GLEAN_AI) messages, separate messages as separate paragraphs. */
+	answer: string;
+	/** Glean's `run.status` (`success` or `error`); `success` for a stream that ended cleanly without an error. */
+	status: string;
+	messages: AgentMessage[];
+}
+
+interface MergedMessage {
+	role: string;
+	text: TextAccumulator;
+	/** Content blocks that are not text, kept for the raw result. */
+	otherContent: unknown[];
+}
+
+export interface AgentRunAggregatorOptions {
+	/** Keep Glean's response as sent (for Simplify off). */
+	keepRaw?: boolean;
+	/** Called with each piece of answer text as it arrives (the live answer in n8n's chat). */
+	onAnswerDelta?: (text: string) => void;
+}
+
+export class AgentRunAggregator {
+	/** Events read (with data). */
+	events = 0;
+
+	/** Why the stream could not be read (an event whose data is not JSON); reading stopped there. */
+	formatError: string | undefined;
+
+	/** Glean's words when the run failed (an error event, or `run.status` error). */
+	error: string | undefined;
+
+	/** The stream ended inside an event: it was cut, not finished. */
+	cut = false;
+
+	private status: string | undefined;
+
+	private readonly messages: MergedMessage[] = [];
+
+	private readonly parser = new ServerSentEventParser();
+
+	private raw: Record<string, unknown> = {};
+
+	constructor(private readonly options: AgentRunAggregatorOptions = {}) {}
+
+	/** Reads the next bytes of the event stream. */
+	write(chunk: Uint8Array): void {
+		if (this.formatError !== undefined) return;
+		this.parser.push(chunk, (event) => this.event(event));
+	}
+
+	/** The stream closed: an event it was in the middle of marks it cut. */
+	end(): void {
+		if (this.formatError !== undefined) return;
+		this.cut = this.parser.end((event) => this.event(event));
+	}
+
+	/** Reads a whole AgentRunWaitResponse (runs/wait, or a stream Glean answered whole). */
+	addResponse(body: Record<string, unknown>): void {
+		if (this.options.keepRaw) this.raw = body;
+		this.events++;
+		const run = asObject(body.run);
+		if (typeof run?.status === 'string') this.status = run.status;
+		for (const message of Array.isArray(body.messages) ? body.messages : [])
+			this.add(message, true);
+		if (this.status === 'error')
+			this.error ??= this.answerText() || 'the run ended with status "error"';
+	}
+
+	/** Whether anything of the run arrived (for the partial answer of a failure). */
+	get hasContent(): boolean {
+		return this.messages.length > 0;
+	}
+
+	get hasAnswerText(): boolean {
+		return this.answerText() !== '';
+	}
+
+	toSimplified(): SimplifiedAgentRun {
+		return {
+			answer: this.answerText(),
+			status: this.status ?? (this.error !== undefined ? 'error' : 'success'),
+			messages: this.messages.map(({ role, text }) => ({ role, text: text.toString() })),
+		};
+	}
+
+	/** Glean's response with Simplify off: as sent when read whole; a stream merged into one AgentRunWaitResponse. */
+	toRaw(): Record<string, unknown> {
+		if (Object.hasOwn(this.raw, 'messages')) return this.raw;
+		const run = { ...(asObject(this.raw.run) ?? {}), status: this.toSimplified().status };
+		return {
+			...this.raw,
+			run,
+			messages: this.messages.map(({ role, text, otherContent }) => ({
+				role,
+				content: [{ text: text.toString(), type: 'text' }, ...otherContent],
+			})),
+		};
+	}
+
+	private answerText(): string {
+		return this.messages
+			.filter((message) => ANSWER_ROLES.has(message.role.toUpperCase()))
+			.map((message) => message.text.toString().trim())
+			.filter((text) => text !== '')
+			.join('\n\n');
+	}
+
+	private event({ event, data }: ServerSentEvent): void {
+		if (this.formatError !== undefined || data.trim() === '') return;
+		let parsed: unknown;
+		try {
+			parsed = JSON.parse(data);
+		} catch {
+			this.formatError = `an event whose data is not JSON (${data.slice(0, 80)})`;
+			return;
+		}
+		const body = asObject(parsed) ?? {};
+		this.events++;
+		const failed = /fail|error/i.test(event);
+		if (body.error !== undefined && body.error !== null) this.error = errorText(body.error);
+		else if (failed) this.error = errorText(body);
+		if (this.error !== undefined) this.status = 'error';
+		if (failed) return;
+		const { messages, run, ...rest } = body;
+		if (this.options.keepRaw) {
+			Object.assign(this.raw, rest);
+			if (asObject(run)) this.raw.run = { ...(asObject(this.raw.run) ?? {}), ...asObject(run) };
+		}
+		const status = asObject(run)?.status;
+		if (typeof status === 'string' && this.error === undefined) this.status = status;
+		(Array.isArray(messages) ? messages : []).forEach((message, index) =>
+			this.add(message, index > 0),
+		);
+	}
+
+	/** A message, or the next piece of the last one (a streamed piece of the same role). */
+	private add(value: unknown, separate: boolean): void {
+		const message = asObject(value);
+		if (!message) return;
+		const role = typeof message.role === 'string' ? message.role : 'GLEAN_AI';
+		let merged = this.messages[this.messages.length - 1];
+		if (separate || merged?.role !== role) {
+			merged = { role, text: new TextAccumulator(), otherContent: [] };
+			this.messages.push(merged);
+		}
+		for (const block of Array.isArray(message.content) ? message.content : []) {
+			const content = asObject(block);
+			if (typeof content?.text === 'string' && (content.type ?? 'text') === 'text') {
+				merged.text.push(content.text);
+				if (ANSWER_ROLES.has(role.toUpperCase())) this.options.onAnswerDelta?.(content.text);
+			} else if (block !== undefined) {
+				merged.otherContent.push(block);
+			}
+		}
+	}
+}
+
+/** Roles whose text is the agent's answer (Glean's is GLEAN_AI). */
+const ANSWER_ROLES = new Set(['GLEAN_AI', 'ASSISTANT', 'AI']);
+
+/** Glean's words for a failure: a string, or an error object's detail, message or title. */
+function errorText(error: unknown): string {
+	if (typeof error === 'string') return error;
+	const object = asObject(error);
+	for (const key of ['detail', 'message', 'title', 'error']) {
+		const value = object?.[key];
+		if (typeof value === 'string' && value !== '') return value;
+		if (asObject(value)) return errorText(value);
+	}
+	return JSON.stringify(error);
+}
+
+function asObject(value: unknown): Record<string, unknown> | undefined {
+	return typeof value === 'object' && value !== null && !Array.isArray(value)
+		? (value as Record<string, unknown>)
+		: undefined;
+}
