@@ -48,24 +48,31 @@ export async function readStreamedRun(
 	const { aggregator, live, itemIndex } = reading;
 	const response = await gleanApiStreamRequest.call(this, call, itemIndex);
 	const contentType = headerValue(response.headers, 'content-type') ?? '';
-	const page = /^\s*text\/html\b/i.test(contentType);
-	if (page || /^\s*application\/json\s*(;|$)/i.test(contentType)) {
+	if (!/^\s*text\/event-stream\s*(;|$)/i.test(contentType)) {
+		// Not labelled as events: Glean's whole JSON answer, a page that is not Glean's, or events
+		// a proxy relabelled; read whole.
+		const page = /^\s*text\/html\b/i.test(contentType);
 		let text: string;
 		try {
 			text = await readText(response.body, page ? MAX_PAGE_BYTES : Infinity);
 		} catch (error) {
 			throw stoppedError(this.getNode(), reading, readFailure(error, 'part of the run'));
 		}
-		const body = checkedAnswer(this.getNode(), itemIndex, {
-			endpoint: call.endpoint,
-			statusCode: response.statusCode,
-			text,
-			shape: AGENT_RUN_WAIT_RESPONSE,
-			token: await itemSecrets.call(this, itemIndex),
-		});
 		if (live) await this.sendChunk('begin', itemIndex);
-		aggregator.addResponse(body ?? {});
-		await finishLive.call(this, reading);
+		if (page || /^\s*application\/json\s*(;|$)/i.test(contentType) || /^\s*[{<[]/.test(text)) {
+			const body = checkedAnswer(this.getNode(), itemIndex, {
+				endpoint: call.endpoint,
+				statusCode: response.statusCode,
+				text,
+				shape: AGENT_RUN_WAIT_RESPONSE,
+				token: await itemSecrets.call(this, itemIndex),
+			});
+			aggregator.addResponse(body ?? {});
+		} else {
+			aggregator.write(Buffer.from(text, 'utf8'));
+			aggregator.end();
+		}
+		await finishRun.call(this, reading, undefined);
 		return;
 	}
 	const chunks = response.body[Symbol.asyncIterator]();
@@ -88,13 +95,7 @@ export async function readStreamedRun(
 			if (aggregator.formatError !== undefined) break;
 			await live?.forward(this, itemIndex);
 		}
-		stopped ??= streamProblem(aggregator);
-		if (stopped !== undefined) {
-			const error = stoppedError(this.getNode(), reading, stopped);
-			await sendError.call(this, reading, error.message);
-			throw error;
-		}
-		await finishLive.call(this, reading);
+		await finishRun.call(this, reading, stopped);
 	} finally {
 		// Releases the connection and the time limit however reading ended, a throw included.
 		await chunks.return?.();
@@ -121,6 +122,21 @@ function streamProblem(
 			description: `If it keeps happening, something other than Glean may be answering: ${BASE_URL_HINT}`,
 		};
 	return undefined;
+}
+
+/** After the last event: fails with what went wrong with the stream, else ends the live answer. */
+async function finishRun(
+	this: IExecuteFunctions,
+	reading: RunReading,
+	stopped: { failure: string; description: string } | undefined,
+): Promise<void> {
+	const problem = stopped ?? streamProblem(reading.aggregator);
+	if (problem !== undefined) {
+		const error = stoppedError(this.getNode(), reading, problem);
+		await sendError.call(this, reading, error.message);
+		throw error;
+	}
+	await finishLive.call(this, reading);
 }
 
 function stoppedError(
