@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { EXAMPLE_AGENT } from '../test/emulator/agents';
 import { cacheBase } from '../test/realN8n/n8nInstall';
 import { assertPortFree } from '../test/realN8n/n8nInstance';
 import { startQueueServices } from '../test/realN8n/queueServices';
@@ -75,6 +76,8 @@ async function main(): Promise<void> {
 		console.log(
 			`Queue mode: workers (pid ${local.workers.map((worker) => worker.pid).join(', ')}) run the executions; their logs are in ${userFolder}/worker-*/n8n.log`,
 		);
+	// The agent the agent example runs (Agent → From List offers it).
+	local.glean.agents.agents.set(EXAMPLE_AGENT.agent.agent_id, EXAMPLE_AGENT);
 	local.glean.onRequest = (request, status) => {
 		const problems =
 			request.problems.length > 0
@@ -105,7 +108,9 @@ n8n is ready: ${local.n8n.baseUrl}
   Once the webhook examples are published, call them as an authenticated caller would:
     curl -X POST ${local.n8n.baseUrl}/webhook/ask-glean -H 'Content-Type: application/json' -H 'Authorization: Bearer ${jwt}' -d '{"question":"When does Atlas launch?"}'
     curl -N -X POST ${local.n8n.baseUrl}/webhook/ask-glean-live -H 'Content-Type: application/json' -H '${local.callers.header.name}: ${local.callers.header.value}' -d '{"question":"When does Atlas launch?"}'
+    curl -X POST ${local.n8n.baseUrl}/webhook/release-note -H 'Content-Type: application/json' -H '${local.callers.header.name}: ${local.callers.header.value}' -d '{"version":"2.4","audience":"customers"}'
   (the JWT, for ${OWNER.email}, is valid for an hour; its key and the header are in the "Callers’ JWT (local)" and "Chat front end header (local)" credentials)
+  The emulator has one agent, "${EXAMPLE_AGENT.agent.name}" (Agent → Run → From List)
 After changing the node, stop (Ctrl-C) and run npm run dev again: it rebuilds and reinstalls the package.
 ${queueMode ? 'Queue mode starts empty each time (its database is new).' : 'The examples are imported once; npm run dev -- --fresh imports them again (and forgets all else).'}
 n8n's log: ${join(userFolder, 'n8n.log')}

@@ -164,3 +164,40 @@ function userMessage(messages: unknown): string {
 		.map((block) => block.text ?? '')
 		.join('');
 }
+
+/**
+ * The agent the example workflow (examples/webhook-run-agent.json) runs, as `npm run dev` and
+ * `npm run test:n8n` give it: a form of Version (required), Audience (a choice) and Highlights.
+ */
+export const EXAMPLE_AGENT: EmulatedAgent = {
+	agent: {
+		agent_id: 'release-note-drafter',
+		name: 'Release note drafter',
+		description: 'Drafts the release note of a version from the roadmap and the merged changes',
+		capabilities: { 'ap.io.messages': false, 'ap.io.streaming': true },
+	},
+	inputSchema: {
+		type: 'object',
+		properties: {
+			version: { type: 'string', title: 'Version' },
+			audience: { type: 'string', title: 'Audience', enum: ['customers', 'engineers'] },
+			highlights: { type: 'string', title: 'Highlights' },
+		},
+		required: ['version'],
+	},
+	answer: ({ input }) => [
+		`**Release ${String(input.version)}**`,
+		` for ${String(input.audience) || 'everyone'}: `,
+		input.highlights ? `${String(input.highlights)}, ` : '',
+		'Atlas search is faster and answers cite their sources.',
+	],
+};
+
+/** The text EXAMPLE_AGENT answers for `input`. */
+export function exampleAgentAnswer(input: Record<string, unknown>): string {
+	const answer = EXAMPLE_AGENT.answer as (run: {
+		input: Record<string, unknown>;
+		message: string;
+	}) => string[];
+	return answer({ input, message: '' }).join('');
+}

@@ -13,6 +13,7 @@ import { gleanTestSetup } from '../harness/gleanTestSetup';
 import type { RunOptions, TestItem } from '../harness/n8nHarness';
 import { loadPackage, NODE_TYPE, runGleanNode } from '../harness/n8nHarness';
 import { testFile } from '../harness/operationCases';
+import { EXAMPLE_AGENT, exampleAgentAnswer } from '../emulator/agents';
 import { packageRoot } from '../harness/paths';
 
 /**
@@ -59,6 +60,8 @@ const RUNS: Record<
 	string,
 	{
 		input: TestItem[];
+		/** What Glean has besides its chats (e.g. the example's agent). */
+		before?: () => void;
 		options?: Partial<RunOptions>;
 		check: (result: Awaited<ReturnType<typeof runGleanNode>>) => void;
 	}
@@ -115,6 +118,16 @@ const RUNS: Record<
 				messages: Array<{ uploadedFileIds?: string[] }>;
 			};
 			expect(body.messages[0].uploadedFileIds).toEqual(uploaded.json.fileIds);
+		},
+	},
+	'webhook-run-agent.json': {
+		input: [{ json: { body: { version: '2.4', audience: 'customers' } } }],
+		before: () => setup.glean.agents.agents.set(EXAMPLE_AGENT.agent.agent_id, EXAMPLE_AGENT),
+		check: ({ items }) => {
+			const input = { version: '2.4', audience: 'customers', highlights: '' };
+			expect(items[0].json).toMatchObject({ answer: exampleAgentAnswer(input), status: 'success' });
+			// Every field of the agent's form, the unmapped one empty, as Glean requires.
+			expect(setup.glean.agents.runs[0].input).toEqual(input);
 		},
 	},
 	'ai-agent-with-glean-tool.json': {
@@ -195,6 +208,7 @@ describe('examples', () => {
 	test.each(files)('%s: its Glean Chat part runs against the emulator', async (file) => {
 		const [first, ...rest] = gleanNodes(load(file));
 		const run = RUNS[file];
+		run.before?.();
 		const result = await runGleanNode({
 			parameters: first.parameters,
 			then: rest.map((node) => node.parameters),

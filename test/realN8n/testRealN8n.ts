@@ -22,6 +22,7 @@ import {
 	liveText,
 } from '../emulator/conversation';
 import { packageRoot } from '../harness/paths';
+import { checkAgent } from './agentCheck';
 import { checkEditor, expectedMenus } from './editorCheck';
 import { askLive, check, failureCount, itemsOf, type Json, section, short } from './report';
 import { checkSignIn } from './signInCheck';
@@ -300,6 +301,14 @@ async function main(): Promise<void> {
 				);
 				const run = await local.n8n.lastExecution(imported.id);
 				check('the execution succeeded', run.status === 'success', run.error?.message);
+			},
+		);
+
+		await section(
+			'webhook-run-agent.json (the editor’s agent lookups; published; a POST runs the agent)',
+			async () => {
+				resetGlean();
+				await checkAgent(local, example('webhook-run-agent.json'));
 			},
 		);
 
