@@ -83,17 +83,23 @@ export function requiredText(
 	fix: string,
 ): string {
 	const value = textParameter(context, itemIndex, name).trim();
-	if (value === '') {
-		throw new NodeOperationError(
-			context.getNode(),
-			`Item ${itemIndex}: the "${displayName}" parameter is empty`,
-			{
-				itemIndex,
-				description: `${fix} Nothing was sent to Glean.`,
-			},
-		);
-	}
+	if (value === '')
+		throw emptyParameterError(context, itemIndex, displayName, `${fix} Nothing was sent to Glean.`);
 	return value;
+}
+
+/** The error for a parameter left empty: names the item and the parameter; `description` says the fix. */
+export function emptyParameterError(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	displayName: string,
+	description: string,
+): NodeOperationError {
+	return new NodeOperationError(
+		context.getNode(),
+		`Item ${itemIndex}: the "${displayName}" parameter is empty`,
+		{ itemIndex, description },
+	);
 }
 
 /**

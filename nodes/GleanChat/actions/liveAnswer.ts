@@ -37,4 +37,13 @@ export class LiveAnswer {
 		for (const delta of this.pending) await context.sendChunk('item', itemIndex, delta);
 		this.pending.length = 0;
 	}
+
+	/**
+	 * Ends the live answer with the reason it failed. Only with Continue On Fail: otherwise the
+	 * item's error fails the node, and n8n-core sends the chat its own `error` chunk (the router
+	 * puts the reason first in it), which would make two.
+	 */
+	async fail(context: IExecuteFunctions, itemIndex: number, reason: string): Promise<void> {
+		if (context.continueOnFail()) await context.sendChunk('error', itemIndex, reason);
+	}
 }

@@ -161,6 +161,70 @@ export function invalidOption(
 	);
 }
 
+/** An hour: longer than any agent run, and far below what the timers can count. */
+const MAX_TIMEOUT_MILLIS = 3_600_000;
+
+/** The item's "Timeout (Ms)" option, checked: undefined when not set. */
+export function readTimeoutMillis(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	options: IDataObject,
+): number | undefined {
+	const timeoutMillis = options.timeoutMillis;
+	if (
+		timeoutMillis !== undefined &&
+		(typeof timeoutMillis !== 'number' ||
+			!Number.isInteger(timeoutMillis) ||
+			timeoutMillis < 1 ||
+			timeoutMillis > MAX_TIMEOUT_MILLIS)
+	) {
+		throw invalidOption(
+			context,
+			itemIndex,
+			'Timeout (Ms)',
+			timeoutMillis,
+			'a whole number of milliseconds from 1 to 3600000 (an hour), e.g. 60000',
+		);
+	}
+	return timeoutMillis;
+}
+
+/** "Return All" and "Limit", as n8n's Get Many operations have them. */
+export const returnAllProperties: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		default: 50,
+		typeOptions: { minValue: 1 },
+		displayOptions: { show: { returnAll: [false] } },
+		description: 'Max number of results to return',
+	},
+];
+
+/** How many results the item keeps: Infinity with "Return All", else its checked "Limit". */
+export function readLimit(context: IExecuteFunctions, itemIndex: number): number {
+	if (context.getNodeParameter('returnAll', itemIndex, false) === true) return Infinity;
+	const limit = context.getNodeParameter('limit', itemIndex, 50) as unknown;
+	if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
+		throw invalidOption(
+			context,
+			itemIndex,
+			'Limit',
+			limit,
+			'a whole number, 1 or more (or turn on "Return All")',
+		);
+	}
+	return limit;
+}
+
 export const MAX_CONCURRENCY = 50;
 
 export const concurrencyOption: INodeProperties = {

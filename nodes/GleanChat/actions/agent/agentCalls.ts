@@ -1,11 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { GleanAnswerShape } from '../../helpers/gleanShapes';
 import { AGENT_SCHEMAS } from '../../helpers/gleanShapes';
 import type { GleanCall } from '../../transport';
 import { gleanApiRequest } from '../../transport';
-import { gleanQuery, readRetryPolicy } from '../common';
+import { emptyParameterError, gleanQuery, readRetryPolicy } from '../common';
 
 /** What the Agent operations share: the Agent parameter, and calls to Glean's Agents endpoints. */
 
@@ -45,14 +44,11 @@ export function readAgentId(context: IExecuteFunctions, itemIndex: number): stri
 			? String((value as IDataObject).value ?? '')
 			: String(value ?? '');
 	if (id.trim() === '') {
-		throw new NodeOperationError(
-			context.getNode(),
-			`Item ${itemIndex}: the "Agent" parameter is empty`,
-			{
-				itemIndex,
-				description:
-					'Choose an agent from the list, or give its ID ("By ID", or an expression such as {{ $json.agentId }}). Nothing was sent to Glean.',
-			},
+		throw emptyParameterError(
+			context,
+			itemIndex,
+			'Agent',
+			'Choose an agent from the list, or give its ID ("By ID", or an expression such as {{ $json.agentId }}). Nothing was sent to Glean.',
 		);
 	}
 	return id.trim();

@@ -5,6 +5,7 @@ import { UPLOAD_CHAT_FILES_RESPONSE } from '../../helpers/gleanShapes';
 import type { GleanChatFile } from '../../helpers/gleanTypes';
 import {
 	actAsOption,
+	emptyParameterError,
 	callGleanWithOptions,
 	localeOption,
 	optionsCollection,
@@ -65,14 +66,11 @@ function binaryFieldNames(context: IExecuteFunctions, itemIndex: number): string
 		.map((name) => name.trim())
 		.filter((name) => name !== '');
 	if (names.length === 0) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`Item ${itemIndex}: the "Input Binary Field" parameter is empty`,
-			{
-				itemIndex,
-				description:
-					'Name the binary field(s) holding the files, e.g. "data". Nothing was sent to Glean.',
-			},
+		throw emptyParameterError(
+			context,
+			itemIndex,
+			'Input Binary Field',
+			'Name the binary field(s) holding the files, e.g. "data". Nothing was sent to Glean.',
 		);
 	}
 	if (names.length > MAX_FILES_PER_UPLOAD) {

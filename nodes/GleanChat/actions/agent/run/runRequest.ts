@@ -4,7 +4,12 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { FormField } from '../../../helpers/agentForm';
 import { formFields, formInput, hasStructuredOutput } from '../../../helpers/agentForm';
 import type { GleanCall, OnceOnly } from '../../../transport';
-import { invalidOption, readRetryPolicy, textParameter } from '../../common';
+import {
+	emptyParameterError,
+	readRetryPolicy,
+	readTimeoutMillis,
+	textParameter,
+} from '../../common';
 import { agentSchemas, readAgentId } from '../agentCalls';
 
 /** Reading one item's Agent → Run: the agent, its form filled in, the message, and the call. */
@@ -40,22 +45,7 @@ export async function readRunRequest(
 	const stream = context.getNodeParameter('stream', itemIndex, true) as boolean;
 	const simplify = context.getNodeParameter('simplify', itemIndex, true) as boolean;
 	const message = textParameter(context, itemIndex, 'message').trim();
-	const timeoutMillis = options.timeoutMillis;
-	if (
-		timeoutMillis !== undefined &&
-		(typeof timeoutMillis !== 'number' ||
-			!Number.isInteger(timeoutMillis) ||
-			timeoutMillis < 1 ||
-			timeoutMillis > 3_600_000)
-	) {
-		throw invalidOption(
-			context,
-			itemIndex,
-			'Timeout (Ms)',
-			timeoutMillis,
-			'a whole number of milliseconds from 1 to 3600000',
-		);
-	}
+	const timeoutMillis = readTimeoutMillis(context, itemIndex, options);
 	const retry = readRetryPolicy(context, itemIndex, options);
 	const schemas = await schemasOfRun(context, itemIndex, agentId, String(options.actAs ?? ''));
 	const fields = formFields(schemas.input_schema);
@@ -64,13 +54,11 @@ export async function readRunRequest(
 	if (message !== '')
 		body.messages = [{ role: 'USER', content: [{ text: message, type: 'text' }] }];
 	if (fields.length === 0 && message === '') {
-		throw new NodeOperationError(
-			context.getNode(),
-			`Item ${itemIndex}: the "Message" parameter is empty`,
-			{
-				itemIndex,
-				description: `The agent "${String(schemas.name ?? agentId)}" has no input form, so it runs on a message: fill "Message" (an expression such as {{ $json.question }} works too). Nothing was run.`,
-			},
+		throw emptyParameterError(
+			context,
+			itemIndex,
+			'Message',
+			`The agent "${String(schemas.name ?? agentId)}" has no input form, so it runs on a message: fill "Message" (an expression such as {{ $json.question }} works too). Nothing was run.`,
 		);
 	}
 	return {
@@ -86,7 +74,7 @@ export async function readRunRequest(
 			retry,
 			idempotent: false,
 			onceOnly: AGENT_RUN,
-			timeoutMillis: timeoutMillis as number | undefined,
+			timeoutMillis,
 			notFound: `Glean has no agent "${agentId}" this user may run: check the Agent ID, and that the agent is shared with the user (the Act As user, if set) in Glean's Agent Builder.`,
 		},
 	};

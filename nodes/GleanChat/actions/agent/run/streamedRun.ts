@@ -133,7 +133,7 @@ async function finishRun(
 	const problem = stopped ?? streamProblem(reading.aggregator);
 	if (problem !== undefined) {
 		const error = stoppedError(this.getNode(), reading, problem);
-		await sendError.call(this, reading, error.message);
+		await reading.live?.fail(this, reading.itemIndex, error.message);
 		throw error;
 	}
 	await finishLive.call(this, reading);
@@ -193,19 +193,6 @@ async function finishLive(this: IExecuteFunctions, reading: RunReading): Promise
 	live.end();
 	await live.forward(this, itemIndex);
 	const failure = runFailure(this.getNode(), reading);
-	if (failure !== undefined) await sendError.call(this, reading, failure.message);
+	if (failure !== undefined) await live.fail(this, itemIndex, failure.message);
 	else await this.sendChunk('end', itemIndex);
-}
-
-/**
- * Ends the live answer with the reason it failed. Only with Continue On Fail: otherwise the item's
- * error fails the node, and n8n-core sends the chat its own `error` chunk.
- */
-async function sendError(
-	this: IExecuteFunctions,
-	reading: RunReading,
-	reason: string,
-): Promise<void> {
-	if (reading.live && this.continueOnFail())
-		await this.sendChunk('error', reading.itemIndex, reason);
 }

@@ -3,7 +3,14 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { parseIdList } from '../../../helpers/idList';
 import type { GleanCall } from '../../../transport';
-import { gleanQuery, invalidOption, readRetryPolicy, textParameter } from '../../common';
+import {
+	emptyParameterError,
+	gleanQuery,
+	invalidOption,
+	readRetryPolicy,
+	readTimeoutMillis,
+	textParameter,
+} from '../../common';
 
 /**
  * From the node's parameters to Glean's ChatRequest: reading and checking one item's message
@@ -32,14 +39,11 @@ interface RestrictionFilterValues {
 export function readMessageRequest(context: IExecuteFunctions, itemIndex: number): MessageRequest {
 	const message = textParameter(context, itemIndex, 'message');
 	if (message.trim() === '') {
-		throw new NodeOperationError(
-			context.getNode(),
-			`Item ${itemIndex}: the "Message" parameter is empty`,
-			{
-				itemIndex,
-				description:
-					'Fill "Message" with the question for Glean, or map it from the input with an expression such as {{ $json.question }}. Nothing was sent to Glean.',
-			},
+		throw emptyParameterError(
+			context,
+			itemIndex,
+			'Message',
+			'Fill "Message" with the question for Glean, or map it from the input with an expression such as {{ $json.question }}. Nothing was sent to Glean.',
 		);
 	}
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -93,27 +97,9 @@ export function sessionOf(
 	return { key, expiryMinutes };
 }
 
-/** An hour: longer than any agent run, and far below what the timers can count. */
-const MAX_TIMEOUT_MILLIS = 3_600_000;
-
 /** Option values Glean would refuse or misread are errors before anything is sent. */
 function checkOptions(context: IExecuteFunctions, itemIndex: number, options: IDataObject): void {
-	const timeoutMillis = options.timeoutMillis;
-	if (
-		timeoutMillis !== undefined &&
-		(typeof timeoutMillis !== 'number' ||
-			!Number.isInteger(timeoutMillis) ||
-			timeoutMillis < 1 ||
-			timeoutMillis > MAX_TIMEOUT_MILLIS)
-	) {
-		throw invalidOption(
-			context,
-			itemIndex,
-			'Timeout (Ms)',
-			timeoutMillis,
-			'a whole number of milliseconds from 1 to 3600000 (an hour), e.g. 60000',
-		);
-	}
+	readTimeoutMillis(context, itemIndex, options);
 	const expiry = options.sessionExpiryMinutes;
 	if (
 		expiry !== undefined &&

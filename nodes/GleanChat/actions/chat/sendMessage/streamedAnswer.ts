@@ -175,7 +175,7 @@ async function finishLines(
 			problem: foreign.problem,
 			quote: foreign.quote,
 		});
-		await sendError.call(this, live, itemIndex, error.message);
+		await live?.fail(this, itemIndex, error.message);
 		throw error;
 	}
 	if (aggregator.formatError !== undefined) {
@@ -187,7 +187,7 @@ async function finishLines(
 	if (failure !== undefined) {
 		// Glean's own words may be quoted; the token never is.
 		failure = clean(failure);
-		await sendError.call(this, live, itemIndex, failure);
+		await live?.fail(this, itemIndex, failure);
 		throw answerError(
 			this.getNode(),
 			itemIndex,
@@ -209,20 +209,6 @@ async function finishLive(this: IExecuteFunctions, reading: Reading): Promise<vo
 	live.end();
 	await live.forward(this, itemIndex);
 	const failure = answerFailure(this.getNode(), itemIndex, aggregator, clean);
-	if (failure !== undefined) await sendError.call(this, live, itemIndex, failure.message);
+	if (failure !== undefined) await live.fail(this, itemIndex, failure.message);
 	else await this.sendChunk('end', itemIndex);
-}
-
-/**
- * Ends the live answer with the reason it failed. Only with Continue On Fail: otherwise the item's
- * error fails the node, and n8n-core sends the chat its own `error` chunk (the router puts the
- * reason first in it), which would make two.
- */
-async function sendError(
-	this: IExecuteFunctions,
-	live: LiveAnswer | undefined,
-	itemIndex: number,
-	reason: string,
-): Promise<void> {
-	if (live && this.continueOnFail()) await this.sendChunk('error', itemIndex, reason);
 }
