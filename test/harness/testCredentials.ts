@@ -7,6 +7,8 @@ import type {
 	IHttpRequestHelper,
 	IHttpRequestOptions,
 	INode,
+	INodeParameters,
+	INodeType,
 	INodeCredentialsDetails,
 	INodeProperties,
 	IRequestOptionsSimplified,
@@ -125,7 +127,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		if (type !== this.credentialType.name) throw new Error(`No test credentials of type ${type}`);
 		if (raw) return structuredClone(this.data);
 		const data = withCredentialDefaults(this.credentialType, structuredClone(this.data));
-		if (!resolve) return data;
+		if (!resolve) return await resolvedWithoutRun(data, mode ?? 'internal');
 		// As n8n's CredentialsHelper: expressions in the credential see the credential as $self.
 		return resolve.workflow.expression.getParameterValue(
 			data as unknown as NodeParameterValueType,
@@ -156,4 +158,42 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	getCredentialsProperties(): INodeProperties[] {
 		return this.credentialType.properties;
 	}
+}
+
+/**
+ * A credential read without a run (the editor's lookups): n8n's CredentialsHelper still resolves
+ * its expressions, `$self` being the credential, over a workflow of one mock node.
+ */
+async function resolvedWithoutRun(
+	data: ICredentialDataDecryptedObject,
+	mode: WorkflowExecuteMode,
+): Promise<ICredentialDataDecryptedObject> {
+	const mock: INode = {
+		id: 'mock',
+		name: '',
+		typeVersion: 1,
+		type: 'mock',
+		position: [0, 0],
+		parameters: {},
+	};
+	const mockType = { description: { properties: [] } } as unknown as INodeType;
+	const workflow = new Workflow({
+		nodes: [mock],
+		connections: {},
+		active: false,
+		nodeTypes: {
+			getByName: () => mockType,
+			getByNameAndVersion: () => mockType,
+			getKnownTypes: () => ({}),
+		},
+	});
+	return workflow.expression.getComplexParameterValue(
+		mock,
+		data as unknown as INodeParameters,
+		mode,
+		{},
+		undefined,
+		undefined,
+		data,
+	) as unknown as ICredentialDataDecryptedObject;
 }

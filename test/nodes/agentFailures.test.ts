@@ -165,6 +165,7 @@ test('409 and 500 are not tried again: the agent may have acted; 503 is', async 
 		'Glean answered 409: A run of this agent is already in progress',
 	);
 	expect(conflict.error?.description).toMatch(/other run to finish/);
+	expect(setup.glean.requestsTo('agents/runs/stream')).toHaveLength(1);
 
 	setup.glean.enqueue('agents/runs/wait', {
 		kind: 'text',
@@ -393,4 +394,48 @@ test('a stream Glean answers whole as JSON, or as events relabelled text/plain b
 		credentials: setup.credentials(),
 	});
 	expect(out.map((item) => item.json.answer)).toEqual(['Whole.', 'Relabelled.']);
+});
+
+test('a connection that breaks before Glean answers: the run is not sent again, and the error says why', async () => {
+	setup.glean.enqueue('agents/runs/wait', { kind: 'drop' });
+	const { error } = await runGleanNode({
+		parameters: run('drafter', { stream: false }),
+		items: [{ json: { topic: 'x' } }],
+		credentials: setup.credentials(),
+	});
+	expect(setup.glean.requestsTo('agents/runs/wait')).toHaveLength(1);
+	expect(error?.description).toMatch(/Not tried again: the agent may already have started/);
+	expect(error?.description).toMatch(/could do them twice/);
+});
+
+test('Timeout (Ms): the node stops waiting for a run that takes longer, and closes it', async () => {
+	setup.glean.enqueue('agents/runs/stream', { kind: 'silent' });
+	const { error } = await runGleanNode({
+		parameters: run('drafter', { options: { timeoutMillis: 200 } }),
+		items: [{ json: { topic: 'x' } }],
+		credentials: setup.credentials(),
+	});
+	expect(error?.message).toMatch(
+		/^Glean did not finish answering within \d+ ms \(the 200 ms timeout/,
+	);
+	const [request] = setup.glean.requestsTo('agents/runs/stream');
+	expect(await request.closed).toBe(true);
+	expect(setup.glean.requestsTo('agents/runs/stream')).toHaveLength(1);
+});
+
+test('a streamed run whose status says error fails the item, as the same run waited for does', async () => {
+	setup.glean.enqueue('agents/runs/stream', {
+		kind: 'ndjson',
+		body:
+			serverSentEvent(1, 'message', {
+				messages: [{ role: 'GLEAN_AI', content: [{ text: 'Could not reach Jira', type: 'text' }] }],
+			}) + serverSentEvent(2, 'message', { run: { status: 'error' } }),
+		contentType: 'text/event-stream',
+	});
+	const { error } = await runGleanNode({
+		parameters: run(),
+		items: [{ json: { topic: 'x' } }],
+		credentials: setup.credentials(),
+	});
+	expect(error?.message).toBe("The agent's run failed: Could not reach Jira");
 });

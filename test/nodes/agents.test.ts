@@ -3,6 +3,7 @@ import type { INodeParameters, ResourceMapperValue } from 'n8n-workflow';
 import type { EmulatedAgent } from '../emulator/agents';
 import { resourceMapping, listSearch } from '../harness/editorLookups';
 import { gleanTestSetup } from '../harness/gleanTestSetup';
+import { signedInCredential } from '../harness/signIn';
 import { runGleanNode } from '../harness/n8nHarness';
 
 /**
@@ -172,6 +173,26 @@ describe('the editor', () => {
 		expect(result.emptyFieldsNotice).toMatch(/Message/);
 	});
 
+	test('signed in with OAuth2: the lookups renew an expired access token, as runs do', async () => {
+		const credentials = await signedInCredential(setup.glean, {
+			scope: 'chat agents offline_access',
+		});
+		setup.glean.oauth.expireAccessTokens();
+		const found = await listSearch('searchAgents', {
+			parameters: { authentication: 'oAuth2', resource: 'agent', operation: 'run' },
+			credentials,
+			filter: 'helpdesk',
+		});
+		expect(found.results.map((result) => result.value)).toEqual(['helpdesk']);
+		expect(setup.glean.requestsTo('agents/search').map((request) => request.status)).toEqual([
+			401, 200,
+		]);
+		expect(setup.glean.oauth.tokenRequests.map((fields) => fields.grant_type)).toEqual([
+			'authorization_code',
+			'refresh_token',
+		]);
+	});
+
 	test('a lookup Glean refuses fails with the node’s own error, without the token', async () => {
 		const lookup = resourceMapping('getAgentInputFields', {
 			parameters: runParameters({ agentId: { __rl: true, mode: 'id', value: 'nobody' } }),
@@ -334,5 +355,27 @@ describe('Agent → Run', () => {
 			run: { status: 'success' },
 			messages: [{ role: 'GLEAN_AI', content: [{ text, type: 'text' }] }],
 		});
+	});
+});
+
+test('as an AI Agent’s tool, the model fills the agent’s form fields through $fromAI()', async () => {
+	const { outputs, error } = await runGleanNode({
+		parameters: runParameters({
+			input: mapped({
+				version: "={{ $fromAI('version', 'The version to draft the release note of', 'string') }}",
+				audience: 'engineers',
+			}) as INodeParameters['input'],
+		}),
+		credentials: setup.credentials(),
+		asToolWith: { version: '5.0' },
+	});
+	expect(error).toBeUndefined();
+	expect(JSON.parse(outputs.Agent[0].json.result as string)).toEqual([
+		{ answer: 'Release 5.0 for engineers: Atlas search 🚀 and faster answers.' },
+	]);
+	expect(setup.glean.agents.runs[0].input).toEqual({
+		version: '5.0',
+		audience: 'engineers',
+		releaseDate: '',
 	});
 });

@@ -1,5 +1,11 @@
+import { copyFileSync } from 'node:fs';
+
+import type { Page } from 'playwright-core';
+
 import { EXAMPLE_AGENT, exampleAgentAnswer } from '../emulator/agents';
+import { launchChromium, signedInPage, stepTimer, withScreenshot } from './browser';
 import type { ImportedExample, LocalN8n } from './localN8n';
+import { OWNER } from './localN8n';
 import { check, type Json, short } from './report';
 
 /**
@@ -10,7 +16,11 @@ import { check, type Json, short } from './report';
 
 const NODE = { name: 'n8n-nodes-glean-chat.gleanChat', version: 1 };
 
-export async function checkAgent(local: LocalN8n, imported: ImportedExample): Promise<void> {
+export async function checkAgent(
+	local: LocalN8n,
+	imported: ImportedExample,
+	screenshots: { path: string; saveTo?: string },
+): Promise<void> {
 	const { glean, n8n } = local;
 	glean.agents.agents.set(EXAMPLE_AGENT.agent.agent_id, EXAMPLE_AGENT);
 	const gleanNode = (imported.workflow.nodes as Array<{ type: string; credentials?: Json }>).find(
@@ -51,6 +61,25 @@ export async function checkAgent(local: LocalN8n, imported: ImportedExample): Pr
 		mapper.fields.map((field) => field.id).join(', '),
 	);
 
+	const editor = await agentInEditor(local, imported, screenshots.path);
+	check(
+		'in the editor, the agent’s node shows the agent and its form as fields',
+		['Release note drafter', 'Version', 'Audience', 'Highlights'].every((text) =>
+			editor.panel.includes(text),
+		),
+		short(editor.panel.replace(/\s+/g, ' '), 120),
+	);
+	check(
+		'in the editor, "From List" offers the agent',
+		editor.listed.some((name) => name.includes(EXAMPLE_AGENT.agent.name)),
+		editor.listed.join(', '),
+	);
+	console.log(`  steps: ${editor.timings.join(', ')}`);
+	if (screenshots.saveTo) {
+		copyFileSync(screenshots.path, screenshots.saveTo);
+		console.log(`  screenshot saved to ${screenshots.saveTo}`);
+	}
+
 	await n8n.activate(imported);
 	const release = { version: '2.4', audience: 'customers' };
 	const anonymous = await n8n.callWebhook('release-note', release);
@@ -80,4 +109,43 @@ export async function checkAgent(local: LocalN8n, imported: ImportedExample): Pr
 	);
 	const run = await n8n.lastExecution(imported.id);
 	check('the execution succeeded', run.status === 'success', run.error?.message);
+}
+
+/**
+ * The example's agent node opened in the editor (Debian's Chromium): the text of its panel, once
+ * the agent's form has loaded as fields, and what "From List" offers.
+ */
+async function agentInEditor(
+	{ n8n }: LocalN8n,
+	imported: ImportedExample,
+	screenshot: string,
+): Promise<{ panel: string; listed: string[]; timings: string[] }> {
+	const { mark, timings } = stepTimer();
+	const browser = await launchChromium();
+	let page: Page | undefined;
+	try {
+		page = await signedInPage(browser, n8n, OWNER, `/workflow/${imported.id}`);
+		mark('signed in');
+		await page
+			.getByTestId('canvas-node')
+			.filter({ hasText: 'Run the release note agent' })
+			.dblclick();
+		const panel = page.getByTestId('ndv');
+		await panel.getByTestId('mapping-fields-container').getByText('Highlights').first().waitFor();
+		mark('form shown');
+		// The chosen agent is the locator's input value; the form's fields are labels.
+		const chosen = await panel.getByTestId('rlc-input').locator('input').first().inputValue();
+		const text = `${chosen}\n${await panel.innerText()}`;
+		await page.screenshot({ path: screenshot });
+		await panel.getByTestId('rlc-input').first().click();
+		const items = page.getByTestId('rlc-item');
+		await items.first().waitFor();
+		const listed = (await items.allInnerTexts()).map((name) => name.trim());
+		mark('agent list shown');
+		return { panel: text, listed, timings };
+	} catch (error) {
+		throw await withScreenshot(error, page, screenshot);
+	} finally {
+		await browser.close();
+	}
 }

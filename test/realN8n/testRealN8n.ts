@@ -39,6 +39,7 @@ import {
 const TOKEN = 'real-n8n-secret-token-7f3a';
 const README_SCREENSHOT = join(packageRoot(), 'docs', 'glean-chat-node-panel.png');
 const OAUTH2_SCREENSHOT = join(packageRoot(), 'docs', 'glean-chat-oauth2-connected.png');
+const AGENT_SCREENSHOT = join(packageRoot(), 'docs', 'glean-chat-agent-run.png');
 
 async function main(): Promise<void> {
 	const started = Date.now();
@@ -308,7 +309,10 @@ async function main(): Promise<void> {
 			'webhook-run-agent.json (the editor’s agent lookups; published; a POST runs the agent)',
 			async () => {
 				resetGlean();
-				await checkAgent(local, example('webhook-run-agent.json'));
+				await checkAgent(local, example('webhook-run-agent.json'), {
+					path: join(runFolder, 'glean-chat-agent-run.png'),
+					saveTo: process.argv.includes('--save-screenshot') ? AGENT_SCREENSHOT : undefined,
+				});
 			},
 		);
 

@@ -216,4 +216,43 @@ describe('the run’s answer', () => {
 		run.write(Buffer.from(event({ messages: [text('USER', 'q'), text('GLEAN_AI', 'a', 'b')] })));
 		expect(live).toEqual(['a', 'b']);
 	});
+
+	test('a streamed run whose status says error fails, like the same run waited for', () => {
+		const run = streamed(
+			event({ messages: [text('GLEAN_AI', 'Partial')] }) + event({ run: { status: 'error' } }),
+		);
+		expect(run.error).toBe('Partial');
+		expect(run.toSimplified().status).toBe('error');
+	});
+
+	test.each([[''], [false], [{}], [{ detail: '' }], [null]])(
+		'an error field that says nothing (%j) does not fail the run',
+		(error) => {
+			const run = streamed(event({ messages: [text('GLEAN_AI', 'Fine')], error }));
+			expect(run.error).toBeUndefined();
+			expect(run.toSimplified().status).toBe('success');
+		},
+	);
+
+	test('pieces that carry message IDs: a new ID starts a new message (a new paragraph)', () => {
+		const run = streamed(
+			event({ messages: [{ ...text('GLEAN_AI', 'First'), messageId: 'm1' }] }) +
+				event({ messages: [{ ...text('GLEAN_AI', ' part.'), messageId: 'm1' }] }) +
+				event({ messages: [{ ...text('GLEAN_AI', 'Second.'), messageId: 'm2' }] }),
+		);
+		expect(run.toSimplified().answer).toBe('First part.\n\nSecond.');
+	});
+
+	test('the last event closed by its newline but no blank line (as Glean’s spec example ends) counts', () => {
+		const run = streamed(
+			event({ messages: [text('GLEAN_AI', 'Hello')] }) +
+				`event: message\ndata: ${JSON.stringify({ messages: [text('GLEAN_AI', ' world')] })}\n`,
+		);
+		expect(run.cut).toBe(false);
+		expect(run.toSimplified().answer).toBe('Hello world');
+		// Cut inside its line: the stream broke.
+		expect(streamed(event({ messages: [text('GLEAN_AI', 'Hello')] }) + 'data: {"mess').cut).toBe(
+			true,
+		);
+	});
 });

@@ -32,6 +32,8 @@ export interface SimplifiedAgentRun {
 
 interface MergedMessage {
 	role: string;
+	/** The message's ID, when Glean sends one. */
+	messageId?: string;
 	text: TextAccumulator;
 	/** Content blocks that are not text, kept for the raw result. */
 	otherContent: unknown[];
@@ -51,8 +53,8 @@ export class AgentRunAggregator {
 	/** Why the stream could not be read (an event whose data is not JSON); reading stopped there. */
 	formatError: string | undefined;
 
-	/** Glean's words when the run failed (an error event, or `run.status` error). */
-	error: string | undefined;
+	/** Glean's words in an error event. */
+	private failure: string | undefined;
 
 	/** The stream ended inside an event: it was cut, not finished. */
 	cut = false;
@@ -87,8 +89,13 @@ export class AgentRunAggregator {
 		if (typeof run?.status === 'string') this.status = run.status;
 		for (const message of Array.isArray(body.messages) ? body.messages : [])
 			this.add(message, true);
-		if (this.status === 'error')
-			this.error ??= this.answerText() || 'the run ended with status "error"';
+	}
+
+	/** Glean's words when the run failed: an error event's, else the text of a run whose `status` is "error". */
+	get error(): string | undefined {
+		if (this.failure !== undefined) return this.failure;
+		if (this.status !== 'error') return undefined;
+		return this.answerText() || 'the run ended with status "error"';
 	}
 
 	/** Whether anything of the run arrived (for the partial answer of a failure). */
@@ -103,7 +110,7 @@ export class AgentRunAggregator {
 	toSimplified(): SimplifiedAgentRun {
 		return {
 			answer: this.answerText(),
-			status: this.status ?? (this.error !== undefined ? 'error' : 'success'),
+			status: this.failure !== undefined ? 'error' : (this.status ?? 'success'),
 			messages: this.messages.map(({ role, text }) => ({ role, text: text.toString() })),
 		};
 	}
@@ -142,9 +149,8 @@ export class AgentRunAggregator {
 		const body = asObject(parsed) ?? {};
 		this.events++;
 		const failed = /fail|error/i.test(event);
-		if (body.error !== undefined && body.error !== null) this.error = errorText(body.error);
-		else if (failed) this.error = errorText(body);
-		if (this.error !== undefined) this.status = 'error';
+		this.failure ??=
+			errorText(body.error) ?? (failed ? (errorText(body) ?? 'the run failed') : undefined);
 		if (failed) return;
 		const { messages, run, ...rest } = body;
 		if (this.options.keepRaw) {
@@ -152,20 +158,26 @@ export class AgentRunAggregator {
 			if (asObject(run)) this.raw.run = { ...(asObject(this.raw.run) ?? {}), ...asObject(run) };
 		}
 		const status = asObject(run)?.status;
-		if (typeof status === 'string' && this.error === undefined) this.status = status;
+		if (typeof status === 'string') this.status = status;
 		(Array.isArray(messages) ? messages : []).forEach((message, index) =>
 			this.add(message, index > 0),
 		);
 	}
 
-	/** A message, or the next piece of the last one (a streamed piece of the same role). */
+	/**
+	 * A message, or the next piece of the last one: a streamed piece of the same role, and of the
+	 * same message ID when pieces carry one (Glean's Message schema has none, so a stream's
+	 * separate messages of one role can only be told apart when it adds one).
+	 */
 	private add(value: unknown, separate: boolean): void {
 		const message = asObject(value);
 		if (!message) return;
 		const role = typeof message.role === 'string' ? message.role : 'GLEAN_AI';
+		const id = message.messageId ?? message.id;
+		const messageId = typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
 		let merged = this.messages[this.messages.length - 1];
-		if (separate || merged?.role !== role) {
-			merged = { role, text: new TextAccumulator(), otherContent: [] };
+		if (separate || merged?.role !== role || merged.messageId !== messageId) {
+			merged = { role, messageId, text: new TextAccumulator(), otherContent: [] };
 			this.messages.push(merged);
 		}
 		for (const block of Array.isArray(message.content) ? message.content : []) {
@@ -183,16 +195,19 @@ export class AgentRunAggregator {
 /** Roles whose text is the agent's answer (Glean's is GLEAN_AI). */
 const ANSWER_ROLES = new Set(['GLEAN_AI', 'ASSISTANT', 'AI']);
 
-/** Glean's words for a failure: a string, or an error object's detail, message or title. */
-function errorText(error: unknown): string {
-	if (typeof error === 'string') return error;
+/**
+ * Glean's words for a failure: a non-empty string, or an error object's detail, message or
+ * title; undefined when `error` says nothing (absent, empty, false, `{}`).
+ */
+function errorText(error: unknown): string | undefined {
+	if (typeof error === 'string') return error.trim() === '' ? undefined : error;
 	const object = asObject(error);
+	if (!object) return undefined;
 	for (const key of ['detail', 'message', 'title', 'error']) {
-		const value = object?.[key];
-		if (typeof value === 'string' && value !== '') return value;
-		if (asObject(value)) return errorText(value);
+		const text = errorText(object[key]);
+		if (text !== undefined) return text;
 	}
-	return JSON.stringify(error);
+	return undefined;
 }
 
 function asObject(value: unknown): Record<string, unknown> | undefined {

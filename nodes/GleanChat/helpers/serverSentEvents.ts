@@ -43,19 +43,20 @@ export class ServerSentEventParser {
 	}
 
 	/**
-	 * Ends the stream. Returns true when it ended inside an event (data not yet followed by a
-	 * blank line): per the standard that event is dropped, and for Glean it means the stream broke.
+	 * Ends the stream. Returns true when it ended in the middle of a line: the stream broke. An
+	 * event whose lines all ended but which no blank line closed is dispatched: the standard drops
+	 * it, but Glean's own example of the stream (client_rest.yaml, agents/runs/stream) ends so.
 	 */
 	end(onEvent: (event: ServerSentEvent) => void): boolean {
-		if (this.pending.length > 0) {
-			const line = Buffer.concat(this.pending).toString('utf8');
-			this.pending = [];
-			this.line(line.endsWith('\r') ? line.slice(0, -1) : line, onEvent);
+		const cutLine = this.pending.some((piece) => piece.length > 0);
+		this.pending = [];
+		if (cutLine) {
+			this.dataLines = [];
+			this.eventType = '';
+			return true;
 		}
-		const unfinished = this.dataLines.length > 0;
-		this.dataLines = [];
-		this.eventType = '';
-		return unfinished;
+		this.dispatch(onEvent);
+		return false;
 	}
 
 	private line(raw: string, onEvent: (event: ServerSentEvent) => void): void {

@@ -1,4 +1,8 @@
-import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	IGetNodeParameterOptions,
+	ILoadOptionsFunctions,
+} from 'n8n-workflow';
 
 /**
  * The editor's lookups (the list of agents, an agent's input form) call Glean through the same
@@ -12,8 +16,12 @@ import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 export function lookupContext(context: ILoadOptionsFunctions): IExecuteFunctions {
 	return Object.create(context, {
 		getNodeParameter: {
-			value: (name: string, _itemIndex: number, fallback?: unknown) =>
-				context.getNodeParameter(name, fallback),
+			value: (
+				name: string,
+				_itemIndex: number,
+				fallback?: unknown,
+				options?: IGetNodeParameterOptions,
+			) => context.getNodeParameter(name, fallback, options),
 		},
 		getCredentials: { value: async (type: string) => await context.getCredentials(type) },
 		getExecutionCancelSignal: { value: () => undefined },

@@ -89,16 +89,25 @@ export function agentNotFound(agentId: string): string {
 	return `Glean has no agent "${agentId}" this user may use: check the Agent ID, and that the agent is shared with the user (the Act As user, if set) in Glean's Agent Builder.`;
 }
 
-/** The agent's input and output schemas (GET agents/{agent_id}/schemas). */
+/**
+ * The agent's input and output schemas (GET agents/{agent_id}/schemas), within `timeoutMillis`
+ * (the run's Timeout (Ms)) when given.
+ */
 export async function agentSchemas(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	agentId: string,
+	timeoutMillis?: number,
 ): Promise<Record<string, unknown>> {
 	return await agentCall(
 		context,
 		itemIndex,
-		{ method: 'GET', endpoint: agentPath(agentId, '/schemas'), notFound: agentNotFound(agentId) },
+		{
+			method: 'GET',
+			endpoint: agentPath(agentId, '/schemas'),
+			notFound: agentNotFound(agentId),
+			timeoutMillis,
+		},
 		AGENT_SCHEMAS,
 	);
 }

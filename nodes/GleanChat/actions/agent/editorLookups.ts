@@ -49,7 +49,8 @@ export async function getAgentInputFields(
 ): Promise<ResourceMapperFields> {
 	const chosen = this.getNodeParameter('agentId', '', { extractValue: true }) as unknown;
 	const agentId = typeof chosen === 'string' ? chosen.trim() : '';
-	if (agentId === '' || agentId.startsWith('=')) {
+	// The editor resolves an expression itself, and sends null when it cannot.
+	if (agentId === '') {
 		return { fields: [], emptyFieldsNotice: 'Choose an agent to see its input form.' };
 	}
 	const schemas = await agentSchemas(lookupContext(this), 0, agentId);

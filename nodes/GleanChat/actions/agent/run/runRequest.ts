@@ -47,7 +47,10 @@ export async function readRunRequest(
 	const message = textParameter(context, itemIndex, 'message').trim();
 	const timeoutMillis = readTimeoutMillis(context, itemIndex, options);
 	const retry = readRetryPolicy(context, itemIndex, options);
-	const schemas = await schemasOfRun(context, itemIndex, agentId, String(options.actAs ?? ''));
+	const schemas = await schemasOfRun(context, itemIndex, agentId, {
+		actAs: String(options.actAs ?? ''),
+		timeoutMillis,
+	});
 	const fields = formFields(schemas.input_schema);
 	const body: IDataObject = { agent_id: agentId };
 	if (fields.length > 0) body.input = filledForm(context, itemIndex, fields);
@@ -144,7 +147,7 @@ async function schemasOfRun(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	agentId: string,
-	actAs: string,
+	{ actAs, timeoutMillis }: { actAs: string; timeoutMillis?: number },
 ): Promise<Record<string, unknown>> {
 	let byAgent = schemasByRun.get(context);
 	if (!byAgent) schemasByRun.set(context, (byAgent = new Map()));
@@ -157,7 +160,7 @@ async function schemasOfRun(
 			// Another item's fetch failed: this item fetches for itself below.
 		}
 	}
-	const fetching = agentSchemas(context, itemIndex, agentId);
+	const fetching = agentSchemas(context, itemIndex, agentId, timeoutMillis);
 	byAgent.set(key, fetching);
 	fetching.catch(() => {
 		if (byAgent.get(key) === fetching) byAgent.delete(key);

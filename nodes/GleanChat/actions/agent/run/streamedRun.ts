@@ -113,7 +113,7 @@ function streamProblem(
 		};
 	if (aggregator.cut)
 		return {
-			failure: 'the stream ended in the middle of an event',
+			failure: 'the stream ended in the middle of a line',
 			description: 'The stream ended abnormally, so the answer may be cut short.',
 		};
 	if (aggregator.events === 0)
