@@ -134,7 +134,7 @@ async function agentInEditor(
 		await panel.getByTestId('mapping-fields-container').getByText('Highlights').first().waitFor();
 		mark('form shown');
 		// The chosen agent is the locator's input value; the form's fields are labels.
-		const chosen = await panel.getByTestId('rlc-input').locator('input').first().inputValue();
+		const chosen = await panel.getByTestId('rlc-input').first().inputValue();
 		const text = `${chosen}\n${await panel.innerText()}`;
 		await page.screenshot({ path: screenshot });
 		await panel.getByTestId('rlc-input').first().click();
