@@ -35,7 +35,7 @@ export class GleanChatApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				'A Glean API token with the CHAT scope (user-scoped or global), or an OAuth access token',
+				'A Glean API token with the CHAT scope (and AGENTS, to run Glean agents), user-scoped or global, or an OAuth access token',
 		},
 		{
 			displayName: 'Token Type',

@@ -56,7 +56,7 @@ export class GleanChatOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: 'chat offline_access',
 			description:
-				'Space-separated Glean scopes: chat for every Glean Chat operation, offline_access so n8n gets a refresh token and keeps the credential working without signing in again',
+				'Space-separated Glean scopes: chat for every Glean Chat operation, agents to run Glean agents (add it if Glean’s OAuth client allows it), offline_access so n8n gets a refresh token and keeps the credential working without signing in again',
 		},
 		{
 			displayName: 'Auth URI Query Parameters',

@@ -1,206 +1,28 @@
-import type { INodeParameters, ResourceMapperValue } from 'n8n-workflow';
+import type { INodeParameters } from 'n8n-workflow';
 
-import type { EmulatedAgent } from '../emulator/agents';
-import { resourceMapping, listSearch } from '../harness/editorLookups';
+import {
+	ACCOUNT_BRIEF,
+	HELPDESK,
+	JIRA_BOT,
+	mapped,
+	RELEASE_NOTES,
+	runParameters,
+} from '../harness/agentCases';
 import { gleanTestSetup } from '../harness/gleanTestSetup';
-import { signedInCredential } from '../harness/signIn';
 import { runGleanNode } from '../harness/n8nHarness';
 
 /**
- * Agent → Run, Search, Get and Get Schemas in n8n-core's engine against the emulator's Agents
- * endpoints (every request checked against Glean's spec), and what the editor asks while a user
- * sets the node up (the agent list, the agent's form as "Input").
+ * Agent → Run in n8n-core's engine against the emulator's Agents endpoints (every request
+ * checked against Glean's spec): streamed and waited for, the form as mapped, chat agents,
+ * structured output, Simplify off, and the AI Agent tool.
  */
 
 const TOKEN = 'Kx9-agents-secret-token';
 const setup = gleanTestSetup(TOKEN);
 
-export const RELEASE_NOTES: EmulatedAgent = {
-	agent: {
-		agent_id: 'release-notes',
-		name: 'Release note drafter',
-		description: 'Drafts the release note of a version',
-		capabilities: { 'ap.io.messages': false, 'ap.io.streaming': true },
-	},
-	inputSchema: {
-		type: 'object',
-		properties: {
-			version: { type: 'string', title: 'Version', description: 'e.g. 2.4' },
-			audience: { type: 'string', title: 'Audience', enum: ['customers', 'engineers'] },
-			releaseDate: { type: 'string', format: 'date', title: 'Release date' },
-		},
-		required: ['version'],
-	},
-	answer: ({ input }) => [
-		`Release ${String(input.version)} `,
-		`for ${String(input.audience) || 'everyone'}`,
-		`${input.releaseDate ? ` on ${String(input.releaseDate)}` : ''}: `,
-		'Atlas search 🚀 and faster ',
-		'answers.',
-	],
-};
-
-const HELPDESK: EmulatedAgent = {
-	agent: {
-		agent_id: 'helpdesk',
-		name: 'Helpdesk',
-		capabilities: { 'ap.io.messages': true, 'ap.io.streaming': true },
-	},
-	inputSchema: {},
-	answer: ({ message }) => ['You asked: ', message],
-};
-
-const ACCOUNT_BRIEF: EmulatedAgent = {
-	agent: { agent_id: 'account-brief', name: 'Account brief', capabilities: {} },
-	inputSchema: { type: 'object', properties: { account: { type: 'string' } }, required: [] },
-	outputSchema: {
-		type: 'object',
-		properties: { summary: { type: 'string' }, risk: { type: 'string' } },
-	},
-	answer: ({ input }) => [
-		'```json\n{"summary": "',
-		`${String(input.account)} renews in March`,
-		'", "risk": "low"}\n```',
-	],
-};
-
-const JIRA_BOT: EmulatedAgent = {
-	agent: { agent_id: 'jira-bot', name: 'Jira triage', capabilities: {} },
-	inputSchema: { type: 'object', properties: { ticket: { type: 'string' } } },
-	unauthorizedTools: [
-		{ toolName: 'jira_create_issue', toolDisplayName: 'Jira', serverId: 'jira-cloud' },
-	],
-	answer: ['never'],
-};
-
 beforeEach(() => {
 	for (const agent of [RELEASE_NOTES, HELPDESK, ACCOUNT_BRIEF, JIRA_BOT])
 		setup.glean.agents.agents.set(agent.agent.agent_id, agent);
-});
-
-/** Input as the editor saves it: the fields defined below, with the schema it showed. */
-function mapped(value: Record<string, string>): Partial<ResourceMapperValue> {
-	return { mappingMode: 'defineBelow', value, matchingColumns: [], schema: [] };
-}
-
-function runParameters(extra: INodeParameters = {}): INodeParameters {
-	return {
-		resource: 'agent',
-		operation: 'run',
-		agentId: { __rl: true, mode: 'list', value: 'release-notes' },
-		input: mapped({
-			version: '={{ $json.version }}',
-			audience: '={{ $json.audience }}',
-		}) as INodeParameters['input'],
-		...extra,
-	};
-}
-
-describe('the editor', () => {
-	test('"From List" lists the agents the user may run, searchable by name', async () => {
-		const all = await listSearch('searchAgents', {
-			parameters: { resource: 'agent', operation: 'run' },
-			credentials: setup.credentials(),
-		});
-		expect(all.results.map((result) => result.value).sort()).toEqual(
-			['account-brief', 'helpdesk', 'jira-bot', 'release-notes'].sort(),
-		);
-		const found = await listSearch('searchAgents', {
-			parameters: { resource: 'agent', operation: 'run' },
-			credentials: setup.credentials(),
-			filter: 'RELEASE',
-		});
-		expect(found.results).toEqual([
-			{
-				name: 'Release note drafter',
-				value: 'release-notes',
-				description: 'Drafts the release note of a version',
-			},
-		]);
-		expect(setup.glean.requestsTo('agents/search').map((request) => request.body)).toEqual([
-			{ name: '' },
-			{ name: 'RELEASE' },
-		]);
-	});
-
-	test('"Input" shows the agent’s form: titles, types, choices and required fields', async () => {
-		const { fields } = await resourceMapping('getAgentInputFields', {
-			parameters: runParameters(),
-			credentials: setup.credentials(),
-		});
-		expect(fields).toEqual([
-			expect.objectContaining({
-				id: 'version',
-				displayName: 'Version (e.g. 2.4)',
-				required: true,
-				type: 'string',
-				display: true,
-			}),
-			expect.objectContaining({
-				id: 'audience',
-				displayName: 'Audience',
-				required: false,
-				type: 'options',
-				options: [
-					{ name: 'customers', value: 'customers' },
-					{ name: 'engineers', value: 'engineers' },
-				],
-			}),
-			expect.objectContaining({ id: 'releaseDate', required: false, type: 'string' }),
-		]);
-		const [request] = setup.glean.requestsTo('agents/release-notes/schemas');
-		expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`);
-	});
-
-	test('before an agent is chosen, "Input" says so and asks Glean nothing', async () => {
-		const result = await resourceMapping('getAgentInputFields', {
-			parameters: runParameters({ agentId: { __rl: true, mode: 'list', value: '' } }),
-			credentials: setup.credentials(),
-		});
-		expect(result).toEqual({
-			fields: [],
-			emptyFieldsNotice: expect.stringMatching(/Choose an agent/),
-		});
-		expect(setup.glean.requests).toHaveLength(0);
-	});
-
-	test('an agent without a form says to use Message', async () => {
-		const result = await resourceMapping('getAgentInputFields', {
-			parameters: runParameters({ agentId: { __rl: true, mode: 'id', value: 'helpdesk' } }),
-			credentials: setup.credentials(),
-		});
-		expect(result.fields).toEqual([]);
-		expect(result.emptyFieldsNotice).toMatch(/Message/);
-	});
-
-	test('signed in with OAuth2: the lookups renew an expired access token, as runs do', async () => {
-		const credentials = await signedInCredential(setup.glean, {
-			scope: 'chat agents offline_access',
-		});
-		setup.glean.oauth.expireAccessTokens();
-		const found = await listSearch('searchAgents', {
-			parameters: { authentication: 'oAuth2', resource: 'agent', operation: 'run' },
-			credentials,
-			filter: 'helpdesk',
-		});
-		expect(found.results.map((result) => result.value)).toEqual(['helpdesk']);
-		expect(setup.glean.requestsTo('agents/search').map((request) => request.status)).toEqual([
-			401, 200,
-		]);
-		expect(setup.glean.oauth.tokenRequests.map((fields) => fields.grant_type)).toEqual([
-			'authorization_code',
-			'refresh_token',
-		]);
-	});
-
-	test('a lookup Glean refuses fails with the node’s own error, without the token', async () => {
-		const lookup = resourceMapping('getAgentInputFields', {
-			parameters: runParameters({ agentId: { __rl: true, mode: 'id', value: 'nobody' } }),
-			credentials: setup.credentials(),
-		});
-		await expect(lookup).rejects.toThrow(/Glean answered 404: Agent not found or not shared/);
-		await expect(lookup).rejects.not.toThrow(new RegExp(TOKEN));
-	});
 });
 
 describe('Agent → Run', () => {
@@ -352,7 +174,11 @@ describe('Agent → Run', () => {
 			messages: [{ role: 'GLEAN_AI', content: [{ text, type: 'text' }] }],
 		});
 		expect(streamed.items[0].json).toEqual({
-			run: { status: 'success' },
+			run: {
+				agent_id: 'release-notes',
+				input: { version: '2.4', audience: 'customers', releaseDate: '' },
+				status: 'success',
+			},
 			messages: [{ role: 'GLEAN_AI', content: [{ text, type: 'text' }] }],
 		});
 	});
@@ -378,4 +204,29 @@ test('as an AI Agent’s tool, the model fills the agent’s form fields through
 		audience: 'engineers',
 		releaseDate: '',
 	});
+});
+
+test('structured output after a preamble: read from the agent’s last message', async () => {
+	setup.glean.enqueue('agents/runs/wait', {
+		kind: 'json',
+		json: {
+			run: { status: 'success' },
+			messages: [
+				{ role: 'GLEAN_AI', content: [{ text: 'Here is the brief:', type: 'text' }] },
+				{ role: 'GLEAN_AI', content: [{ text: '{"summary": "Renews in March"}', type: 'text' }] },
+			],
+		},
+	});
+	const { items } = await runGleanNode({
+		parameters: {
+			resource: 'agent',
+			operation: 'run',
+			agentId: { __rl: true, mode: 'id', value: 'account-brief' },
+			input: mapped({ account: 'Acme' }) as INodeParameters['input'],
+			stream: false,
+		},
+		credentials: setup.credentials(),
+	});
+	expect(items[0].json.answer).toBe('Here is the brief:\n\n{"summary": "Renews in March"}');
+	expect(items[0].json.output).toEqual({ summary: 'Renews in March' });
 });

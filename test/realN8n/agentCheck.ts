@@ -112,8 +112,9 @@ export async function checkAgent(
 }
 
 /**
- * The example's agent node opened in the editor (Debian's Chromium): the text of its panel, once
- * the agent's form has loaded as fields, and what "From List" offers.
+ * A new workflow whose agent node has the agent chosen but no form yet (as right after picking
+ * it), opened in the editor (Debian's Chromium): the text of its panel once the editor has
+ * asked the node for the agent's form, and what "From List" offers.
  */
 async function agentInEditor(
 	{ n8n }: LocalN8n,
@@ -121,15 +122,38 @@ async function agentInEditor(
 	screenshot: string,
 ): Promise<{ panel: string; listed: string[]; timings: string[] }> {
 	const { mark, timings } = stepTimer();
+	const example = (imported.workflow.nodes as Array<Json & { type: string }>).find(
+		(node) => node.type === NODE.name,
+	)!;
+	const workflow = await n8n.createWorkflow({
+		name: `Agent editor check ${new Date().toISOString()}`,
+		nodes: [
+			{
+				...example,
+				id: 'agent-editor-check',
+				name: 'Run an agent',
+				parameters: {
+					resource: 'agent',
+					operation: 'run',
+					// As the editor saves a pick from the list.
+					agentId: {
+						__rl: true,
+						mode: 'list',
+						value: EXAMPLE_AGENT.agent.agent_id,
+						cachedResultName: EXAMPLE_AGENT.agent.name,
+					},
+				},
+			},
+		],
+		connections: {},
+		settings: {},
+	});
 	const browser = await launchChromium();
 	let page: Page | undefined;
 	try {
-		page = await signedInPage(browser, n8n, OWNER, `/workflow/${imported.id}`);
+		page = await signedInPage(browser, n8n, OWNER, `/workflow/${workflow.id}`);
 		mark('signed in');
-		await page
-			.getByTestId('canvas-node')
-			.filter({ hasText: 'Run the release note agent' })
-			.dblclick();
+		await page.getByTestId('canvas-node').filter({ hasText: 'Run an agent' }).dblclick();
 		const panel = page.getByTestId('ndv');
 		await panel.getByTestId('mapping-fields-container').getByText('Highlights').first().waitFor();
 		mark('form shown');

@@ -75,7 +75,7 @@ describe('the form', () => {
 			when: '2026-03-04',
 			tags: ['a'],
 		});
-		expect(problems).toEqual({ missing: [], unknown: [] });
+		expect(problems).toEqual({ missing: [], unknown: [], invalid: [] });
 	});
 
 	test('a required field without value or default, and values for fields the form lacks, are problems', () => {
@@ -175,7 +175,7 @@ describe('the run’s answer', () => {
 	test('a stream cut inside an event is cut; data that is not JSON stops reading', () => {
 		expect(streamed('event: message\ndata: {"messages":[]}').cut).toBe(true);
 		const garbled = streamed(event('Hello') + event({ messages: [text('GLEAN_AI', 'x')] }));
-		expect(garbled.formatError).toBe('an event whose data is not JSON (Hello)');
+		expect(garbled.unreadableData).toBe('Hello');
 		expect(garbled.hasContent).toBe(false);
 	});
 

@@ -82,6 +82,8 @@ export interface FormProblems {
 	missing: FormField[];
 	/** Keys given a value that the form does not have (it changed since the node was set up). */
 	unknown: string[];
+	/** Values the field cannot take: not a number, not true or false, not one of the choices. */
+	invalid: Array<{ field: FormField; value: unknown; expected: string }>;
 }
 
 /**
@@ -94,25 +96,75 @@ export function formInput(
 	values: Record<string, unknown>,
 ): { input: Record<string, unknown>; problems: FormProblems } {
 	const input: Record<string, unknown> = {};
-	const problems: FormProblems = { missing: [], unknown: [] };
+	const problems: FormProblems = { missing: [], unknown: [], invalid: [] };
 	for (const field of fields) {
 		const value = values[field.id];
 		if (isEmpty(value)) {
 			if (field.required && field.defaultValue === undefined) problems.missing.push(field);
 			input[field.id] = field.defaultValue ?? '';
-		} else {
-			input[field.id] = fieldValue(field, value);
+			continue;
 		}
+		const converted = fieldValue(field, value);
+		if ('expected' in converted)
+			problems.invalid.push({ field, value, expected: converted.expected });
+		else input[field.id] = converted.value;
 	}
 	const known = new Set(fields.map((field) => field.id));
 	problems.unknown = Object.keys(values).filter((key) => !known.has(key) && !isEmpty(values[key]));
 	return { input, problems };
 }
 
-function fieldValue(field: FormField, value: unknown): unknown {
-	if (field.type !== 'string' && field.type !== 'options') return value;
-	if (field.date) return dateOnly(value);
-	return typeof value === 'string' ? value : JSON.stringify(value);
+/**
+ * A value as the field's type takes it: text as text (a date as YYYY-MM-DD), numbers and true or
+ * false from their usual spellings (a form or a sheet gives text), a choice only among the
+ * choices; otherwise what was expected.
+ */
+function fieldValue(field: FormField, value: unknown): { value: unknown } | { expected: string } {
+	const text = typeof value === 'string' ? value.trim() : undefined;
+	switch (field.type) {
+		case 'number': {
+			const number = text !== undefined ? Number(text) : value;
+			return typeof number === 'number' && Number.isFinite(number)
+				? { value: number }
+				: { expected: 'a number' };
+		}
+		case 'boolean': {
+			if (typeof value === 'boolean') return { value };
+			const spelled = String(value).trim().toLowerCase();
+			if (['true', 'yes', 'on', '1'].includes(spelled)) return { value: true };
+			if (['false', 'no', 'off', '0'].includes(spelled)) return { value: false };
+			return { expected: 'true or false' };
+		}
+		case 'options': {
+			const choice = typeof value === 'string' ? value : JSON.stringify(value);
+			return field.options?.includes(choice)
+				? { value: choice }
+				: { expected: `one of ${(field.options ?? []).map((option) => `"${option}"`).join(', ')}` };
+		}
+		case 'array':
+		case 'object': {
+			const parsed = text !== undefined ? parseJson(text) : value;
+			const fits = field.type === 'array' ? Array.isArray(parsed) : isPlainObject(parsed);
+			return fits
+				? { value: parsed }
+				: { expected: field.type === 'array' ? 'a list' : 'an object' };
+		}
+		default:
+			if (field.date) return { value: dateOnly(value) };
+			return { value: typeof value === 'string' ? value : JSON.stringify(value) };
+	}
+}
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return undefined;
+	}
+}
+
+function isPlainObject(value: unknown): boolean {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A date as Glean's DATE fields take it: YYYY-MM-DD (from a date-time or a Date), else as given. */

@@ -50,8 +50,14 @@ export class AgentRunAggregator {
 	/** Events read (with data). */
 	events = 0;
 
-	/** Why the stream could not be read (an event whose data is not JSON); reading stopped there. */
-	formatError: string | undefined;
+	/**
+	 * The data of an event that is not JSON, when one came: the stream could not be read, and
+	 * reading stopped there. Whole, so that secrets can be removed before it is cut for quoting.
+	 */
+	unreadableData: string | undefined;
+
+	/** Set when reading stopped part-way (the stream broke or could not be read): the run counts as failed. */
+	interrupted = false;
 
 	/** Glean's words in an error event. */
 	private failure: string | undefined;
@@ -71,13 +77,13 @@ export class AgentRunAggregator {
 
 	/** Reads the next bytes of the event stream. */
 	write(chunk: Uint8Array): void {
-		if (this.formatError !== undefined) return;
+		if (this.unreadableData !== undefined) return;
 		this.parser.push(chunk, (event) => this.event(event));
 	}
 
 	/** The stream closed: an event it was in the middle of marks it cut. */
 	end(): void {
-		if (this.formatError !== undefined) return;
+		if (this.unreadableData !== undefined) return;
 		this.cut = this.parser.end((event) => this.event(event));
 	}
 
@@ -95,7 +101,7 @@ export class AgentRunAggregator {
 	get error(): string | undefined {
 		if (this.failure !== undefined) return this.failure;
 		if (this.status !== 'error') return undefined;
-		return this.answerText() || 'the run ended with status "error"';
+		return this.lastAnswerMessage() || 'the run ended with status "error"';
 	}
 
 	/** Whether anything of the run arrived (for the partial answer of a failure). */
@@ -110,15 +116,23 @@ export class AgentRunAggregator {
 	toSimplified(): SimplifiedAgentRun {
 		return {
 			answer: this.answerText(),
-			status: this.failure !== undefined ? 'error' : (this.status ?? 'success'),
+			status: this.failure !== undefined || this.interrupted ? 'error' : (this.status ?? 'success'),
 			messages: this.messages.map(({ role, text }) => ({ role, text: text.toString() })),
 		};
 	}
 
-	/** Glean's response with Simplify off: as sent when read whole; a stream merged into one AgentRunWaitResponse. */
-	toRaw(): Record<string, unknown> {
+	/**
+	 * Glean's response with Simplify off: as sent when read whole; a stream merged into one
+	 * AgentRunWaitResponse, its `run` completed from `request` (the run as sent: agent_id, input)
+	 * as runs/wait gives it.
+	 */
+	toRaw(request: Record<string, unknown> = {}): Record<string, unknown> {
 		if (Object.hasOwn(this.raw, 'messages')) return this.raw;
-		const run = { ...(asObject(this.raw.run) ?? {}), status: this.toSimplified().status };
+		const run = {
+			...request,
+			...(asObject(this.raw.run) ?? {}),
+			status: this.toSimplified().status,
+		};
 		return {
 			...this.raw,
 			run,
@@ -127,6 +141,12 @@ export class AgentRunAggregator {
 				content: [{ text: text.toString(), type: 'text' }, ...otherContent],
 			})),
 		};
+	}
+
+	/** The text of the agent's last answer message: where a structured output is, after any preamble. */
+	lastAnswerMessage(): string {
+		const answers = this.messages.filter((message) => ANSWER_ROLES.has(message.role.toUpperCase()));
+		return answers.length > 0 ? answers[answers.length - 1].text.toString().trim() : '';
 	}
 
 	private answerText(): string {
@@ -138,12 +158,12 @@ export class AgentRunAggregator {
 	}
 
 	private event({ event, data }: ServerSentEvent): void {
-		if (this.formatError !== undefined || data.trim() === '') return;
+		if (this.unreadableData !== undefined || data.trim() === '') return;
 		let parsed: unknown;
 		try {
 			parsed = JSON.parse(data);
 		} catch {
-			this.formatError = `an event whose data is not JSON (${data.slice(0, 80)})`;
+			this.unreadableData = data;
 			return;
 		}
 		const body = asObject(parsed) ?? {};

@@ -22,7 +22,7 @@ export { DEFAULT_RETRY_POLICY } from './retry';
 export { headerValue, readText } from './body';
 export { itemSecrets } from './credential';
 export { ClientTimeoutError, SilenceError } from './deadline';
-export { checkedAnswer, notGleanAnswerError } from './gleanAnswers';
+export { checkedAnswer, cut, notGleanAnswerError } from './gleanAnswers';
 export { redact, redactDeep, StreamRedactor } from './redact';
 export type { Secrets } from './redact';
 export { BASE_URL_HINT } from './setupHints';

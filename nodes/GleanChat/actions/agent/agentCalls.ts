@@ -60,13 +60,14 @@ export function agentPath(agentId: string, rest = ''): string {
 }
 
 /**
- * A call to one of Glean's Agents endpoints with the item's Act As and Retry. Only GET agents/…
- * takes `timezoneOffset` and `locale` (Glean's spec); search and runs take no query parameters.
+ * A call to one of Glean's Agents endpoints with the item's Act As and Retry (unless the call
+ * brings its own). Only GET agents/… takes `timezoneOffset` and `locale` (Glean's spec); search
+ * and runs take no query parameters.
  */
 export async function agentCall(
 	context: IExecuteFunctions,
 	itemIndex: number,
-	call: Omit<GleanCall, 'actAs' | 'retry' | 'qs'>,
+	call: Omit<GleanCall, 'actAs' | 'qs'>,
 	shape: GleanAnswerShape,
 ): Promise<Record<string, unknown>> {
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -76,7 +77,7 @@ export async function agentCall(
 			...call,
 			qs: call.method === 'GET' ? gleanQuery(context, options) : undefined,
 			actAs: options.actAs as string | undefined,
-			retry: readRetryPolicy(context, itemIndex, options),
+			retry: call.retry ?? readRetryPolicy(context, itemIndex, options),
 		},
 		shape,
 		itemIndex,
@@ -90,14 +91,14 @@ export function agentNotFound(agentId: string): string {
 }
 
 /**
- * The agent's input and output schemas (GET agents/{agent_id}/schemas), within `timeoutMillis`
- * (the run's Timeout (Ms)) when given.
+ * The agent's input and output schemas (GET agents/{agent_id}/schemas), within `limits` when
+ * given (a run's Timeout (Ms); an editor lookup's own limits).
  */
 export async function agentSchemas(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	agentId: string,
-	timeoutMillis?: number,
+	limits: Pick<GleanCall, 'timeoutMillis' | 'retry'> = {},
 ): Promise<Record<string, unknown>> {
 	return await agentCall(
 		context,
@@ -106,7 +107,7 @@ export async function agentSchemas(
 			method: 'GET',
 			endpoint: agentPath(agentId, '/schemas'),
 			notFound: agentNotFound(agentId),
-			timeoutMillis,
+			...limits,
 		},
 		AGENT_SCHEMAS,
 	);

@@ -16,6 +16,12 @@ import { agentCall, agentSchemas } from './agentCalls';
  * to pick from, and the chosen agent's input form as the fields of "Input".
  */
 
+/** Someone waits in the editor: a lookup gives up sooner than a run (3 tries, 10 s of waits, 30 s each). */
+const LOOKUP_LIMITS = {
+	timeoutMillis: 30_000,
+	retry: { maxAttempts: 3, maxWaitMillis: 10_000 },
+};
+
 /** The agents the user may run, whose name contains `filter` (POST agents/search), for "Agent → From List". */
 export async function searchAgents(
 	this: ILoadOptionsFunctions,
@@ -24,7 +30,12 @@ export async function searchAgents(
 	const body = await agentCall(
 		lookupContext(this),
 		0,
-		{ method: 'POST', endpoint: 'agents/search', body: { name: (filter ?? '').trim() } },
+		{
+			method: 'POST',
+			endpoint: 'agents/search',
+			body: { name: (filter ?? '').trim() },
+			...LOOKUP_LIMITS,
+		},
 		SEARCH_AGENTS_RESPONSE,
 	);
 	const agents = Array.isArray(body.agents) ? (body.agents as IDataObject[]) : [];
@@ -53,7 +64,7 @@ export async function getAgentInputFields(
 	if (agentId === '') {
 		return { fields: [], emptyFieldsNotice: 'Choose an agent to see its input form.' };
 	}
-	const schemas = await agentSchemas(lookupContext(this), 0, agentId);
+	const schemas = await agentSchemas(lookupContext(this), 0, agentId, LOOKUP_LIMITS);
 	const fields = formFields(schemas.input_schema).map((field): ResourceMapperField => ({
 		id: field.id,
 		displayName: field.description

@@ -57,16 +57,22 @@ export async function execute(
 function runItem(
 	context: IExecuteFunctions,
 	aggregator: AgentRunAggregator,
-	{ simplify, structured, agentId }: RunRequest,
+	{ simplify, structured, agentId, call }: RunRequest,
 ): IDataObject {
 	const simplified = aggregator.toSimplified();
-	const output = structured ? structuredOutput(simplified.answer) : undefined;
+	// The whole answer, else its last message (a preamble may come before the JSON).
+	const output = structured
+		? (structuredOutput(simplified.answer) ?? structuredOutput(aggregator.lastAnswerMessage()))
+		: undefined;
 	if (runAsTool(context)) {
 		return output === undefined
 			? { answer: simplified.answer }
 			: { answer: simplified.answer, output: output as IDataObject };
 	}
-	if (!simplify) return aggregator.toRaw() as IDataObject;
+	if (!simplify) {
+		const { agent_id, input } = (call.body ?? {}) as IDataObject;
+		return aggregator.toRaw({ agent_id, ...(input !== undefined ? { input } : {}) }) as IDataObject;
+	}
 	const item: IDataObject = { ...simplified, agentId } as unknown as IDataObject;
 	if (output !== undefined) item.output = output as IDataObject;
 	return item;

@@ -113,6 +113,17 @@ function filledForm(
 			},
 		);
 	}
+	const [invalid] = problems.invalid;
+	if (invalid) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`Item ${itemIndex}: the agent's form field "${invalid.field.displayName}" cannot take ${short(invalid.value)}`,
+			{
+				itemIndex,
+				description: `"${invalid.field.displayName}" takes ${invalid.expected}. Map such a value to it in "Input". Nothing was run.`,
+			},
+		);
+	}
 	if (problems.unknown.length > 0) {
 		throw new NodeOperationError(
 			context.getNode(),
@@ -160,10 +171,16 @@ async function schemasOfRun(
 			// Another item's fetch failed: this item fetches for itself below.
 		}
 	}
-	const fetching = agentSchemas(context, itemIndex, agentId, timeoutMillis);
+	const fetching = agentSchemas(context, itemIndex, agentId, { timeoutMillis });
 	byAgent.set(key, fetching);
 	fetching.catch(() => {
 		if (byAgent.get(key) === fetching) byAgent.delete(key);
 	});
 	return await fetching;
+}
+
+/** A value as an error quotes it: JSON, at most 60 characters. */
+function short(value: unknown): string {
+	const text = JSON.stringify(value) ?? String(value);
+	return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }

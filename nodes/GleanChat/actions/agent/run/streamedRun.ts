@@ -6,6 +6,7 @@ import type { GleanCall } from '../../../transport';
 import {
 	BASE_URL_HINT,
 	checkedAnswer,
+	cut,
 	gleanApiStreamRequest,
 	headerValue,
 	itemSecrets,
@@ -92,7 +93,7 @@ export async function readStreamedRun(
 				break;
 			}
 			aggregator.write(next.value);
-			if (aggregator.formatError !== undefined) break;
+			if (aggregator.unreadableData !== undefined) break;
 			await live?.forward(this, itemIndex);
 		}
 		await finishRun.call(this, reading, stopped);
@@ -102,13 +103,17 @@ export async function readStreamedRun(
 	}
 }
 
-/** What is wrong with a stream that closed: unreadable, cut inside an event, or empty. */
-function streamProblem(
-	aggregator: AgentRunAggregator,
-): { failure: string; description: string } | undefined {
-	if (aggregator.formatError !== undefined)
+/**
+ * What is wrong with a stream that closed: unreadable (its data quoted without secrets, then
+ * cut), cut inside a line, or empty.
+ */
+function streamProblem({
+	aggregator,
+	clean,
+}: RunReading): { failure: string; description: string } | undefined {
+	if (aggregator.unreadableData !== undefined)
 		return {
-			failure: `Glean sent a run that could not be read (${aggregator.formatError})`,
+			failure: `Glean sent a run that could not be read (an event whose data is not JSON: ${cut(clean(aggregator.unreadableData), 80)})`,
 			description: `Run the item again. If it keeps happening, something other than Glean may be answering: ${BASE_URL_HINT}`,
 		};
 	if (aggregator.cut)
@@ -130,7 +135,7 @@ async function finishRun(
 	reading: RunReading,
 	stopped: { failure: string; description: string } | undefined,
 ): Promise<void> {
-	const problem = stopped ?? streamProblem(reading.aggregator);
+	const problem = stopped ?? streamProblem(reading);
 	if (problem !== undefined) {
 		const error = stoppedError(this.getNode(), reading, problem);
 		await reading.live?.fail(this, reading.itemIndex, error.message);
@@ -144,6 +149,7 @@ function stoppedError(
 	{ aggregator, clean, itemIndex }: RunReading,
 	{ failure, description }: { failure: string; description: string },
 ): NodeOperationError {
+	aggregator.interrupted = true;
 	return answerError(
 		node,
 		itemIndex,
@@ -165,7 +171,7 @@ export function runFailure(
 		return answerError(
 			node,
 			itemIndex,
-			`The agent's run failed: ${clean(aggregator.error)}`,
+			`The agent's run failed: ${cut(clean(aggregator.error), 1000)}`,
 			aggregator,
 			{
 				description: `Glean ended the run with this error. ${ACTIONS_CAUTION} With Continue On Fail, the error item carries what the agent wrote before it failed.`,
