@@ -69,9 +69,9 @@ const RUNS: Record<
 	'weekly-roadmap-report.json': {
 		input: [{ json: {} }],
 		check: ({ items }) => {
-			// The formatting node uses markdown and chatId.
+			// The Slack node posts the Slack rendering and the chat ID.
 			expect(items[0].json).toMatchObject({
-				markdown: expect.stringContaining('**Sources**'),
+				slack: expect.stringContaining('*Sources*\n1. <https://wiki.example.com/roadmap/q4|'),
 				chatId: expect.any(String),
 			});
 			expect((setup.glean.requestsTo('chat')[0].body as IDataObject).saveChat).toBe(true);
@@ -90,6 +90,11 @@ const RUNS: Record<
 		check: ({ items }) => {
 			expect(items[0].json.answer).toEqual(expect.any(String));
 			expect((items[0].json.citations as IDataObject[]).length).toBeGreaterThan(0);
+			// What the Respond node returns: the plain text and HTML renderings.
+			expect(items[0].json.plainText).toMatch(
+				/\n\nSources\n\[1\] Roadmap 2026 – Q4 update – https:/,
+			);
+			expect(items[0].json.html).toMatch(/^<p>.*<\/ol>$/s);
 			expect((setup.glean.requestsTo('chat')[0].body as IDataObject).stream).toBe(true);
 			expect(setup.glean.requestsTo('chat')[0].headers['x-glean-actas']).toBe('ann@example.com');
 		},

@@ -38,6 +38,7 @@ const OPENAI_CREDENTIAL = 'OpenAI (local emulator)';
 const JWT_CREDENTIAL = 'Callers’ JWT (local)';
 
 const HEADER_CREDENTIAL = 'Chat front end header (local)';
+const SLACK_CREDENTIAL = 'Slack (placeholder, no Slack here)';
 
 /**
  * What the examples' webhooks check callers against: the key that signs callers' JWTs (standing
@@ -201,6 +202,12 @@ export async function startLocalN8n(options: LocalN8nOptions): Promise<LocalN8n>
 			httpHeaderAuth:
 				credentials.get(HEADER_CREDENTIAL) ??
 				(await n8n.createCredential(HEADER_CREDENTIAL, 'httpHeaderAuth', callers.header)),
+			// The weekly report's Slack node: runs here stop before it (there is no Slack to post to).
+			slackApi:
+				credentials.get(SLACK_CREDENTIAL) ??
+				(await n8n.createCredential(SLACK_CREDENTIAL, 'slackApi', {
+					accessToken: 'xoxb-local-placeholder-never-sent',
+				})),
 		};
 		// Registered as a Glean admin would: the redirect URL n8n shows in the credential's dialog.
 		glean.oauth.clients.set(OAUTH_CLIENT_ID, {

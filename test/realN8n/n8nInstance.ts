@@ -355,6 +355,8 @@ export class N8nInstance {
 		workflowId: string,
 		trigger: string,
 		triggerOutput?: Array<Record<string, unknown>>,
+		/** Run up to this node and stop (the editor's "Execute step" on it). */
+		destination?: string,
 	): Promise<ExecutionResult> {
 		const triggerToStartFrom = triggerOutput
 			? {
@@ -371,7 +373,10 @@ export class N8nInstance {
 		const { executionId } = await this.rest<{ executionId: string }>(
 			'POST',
 			`/rest/workflows/${workflowId}/run`,
-			{ triggerToStartFrom },
+			{
+				triggerToStartFrom,
+				...(destination ? { destinationNode: { nodeName: destination, mode: 'inclusive' } } : {}),
+			},
 		);
 		return await this.waitForExecution(executionId);
 	}

@@ -64,7 +64,7 @@ export async function checkSignIn(
 	);
 	const run = async () => {
 		options.resetGlean();
-		return await n8n.runManually(workflow.id, 'Every Monday at 9');
+		return await n8n.runManually(workflow.id, 'Every Monday at 9', undefined, 'Ask Glean');
 	};
 	const first = await run();
 	const [answer] = itemsOf(first, 'Ask Glean');

@@ -178,16 +178,27 @@ async function main(): Promise<void> {
 		});
 
 		await section(
-			'weekly-roadmap-report.json (Execute workflow from “Every Monday at 9”)',
+			'weekly-roadmap-report.json (from “Every Monday at 9” to Ask Glean; no Slack to post to here)',
 			async () => {
 				resetGlean();
+				local.glean.conversationFor = (question, chatId) => {
+					const conversation = defaultConversation(question, chatId);
+					conversation.answer = [
+						...conversation.answer,
+						'\n\nWould you like me to list the owners of each change?',
+					];
+					return conversation;
+				};
 				const run = await local.n8n.runManually(
 					example('weekly-roadmap-report.json').id,
 					'Every Monday at 9',
+					undefined,
+					'Ask Glean',
 				);
+				local.glean.conversationFor = undefined;
 				check('execution succeeded', run.status === 'success', run.error?.message);
 				const [answer] = itemsOf(run, 'Ask Glean');
-				const [message] = itemsOf(run, 'Format the message');
+
 				check(
 					'Ask Glean gave an answer',
 					typeof answer?.answer === 'string' && (answer.answer as string).length > 0,
@@ -199,10 +210,12 @@ async function main(): Promise<void> {
 					`chat ${String(answer?.chatId)}, ${(answer?.citations as unknown[] | undefined)?.length ?? 0} citations`,
 				);
 				check(
-					'the Set node built the Slack text from it',
-					String(message?.text).startsWith('*Roadmap changes this week*') &&
-						String(message?.text).includes(String(answer?.chatId)),
-					short(message?.text),
+					"the Slack rendering for the Slack node, links as <url|title>, without Glean's closing offer",
+					String(answer?.slack).includes('<https://wiki.example.com/roadmap/q4|') &&
+						String(answer?.slack).includes('*Sources*') &&
+						!String(answer?.slack).includes('Would you like') &&
+						!String(answer?.answer).includes('Would you like'),
+					short(answer?.slack),
 				);
 				const requests = local.glean.requestsTo('chat');
 				check(
@@ -281,11 +294,15 @@ async function main(): Promise<void> {
 				});
 				const reply = (await response.json()) as {
 					answer?: string;
+					html?: string;
 					sources?: Array<{ title: string; url: string }>;
 				};
 				check(
-					'the caller got the answer as JSON',
-					response.status === 200 && typeof reply.answer === 'string' && reply.answer.length > 0,
+					'the caller got the answer as JSON, in plain text and in HTML',
+					response.status === 200 &&
+						typeof reply.answer === 'string' &&
+						reply.answer.includes('Sources\n[1] ') &&
+						String(reply.html).startsWith('<p>'),
 					`${response.status} ${short(reply.answer)}`,
 				);
 				check(

@@ -79,7 +79,10 @@ function composeAnswer(
 }
 
 /** The answer with its numbered sources as a Markdown list under a "Sources" heading. */
-export function answerMarkdown(answerWithMarkers: string, citations: SimplifiedCitation[]): string {
+export function answerMarkdown(
+	answerWithMarkers: string,
+	citations: Array<Pick<SimplifiedCitation, 'title' | 'url'>>,
+): string {
 	if (citations.length === 0) return answerWithMarkers;
 	const sources = citations.map((citation, index) => {
 		const title = (citation.title ?? citation.url ?? 'Source').replace(/[[\]]/g, '');

@@ -4,6 +4,7 @@ import { structuredOutput } from '../../helpers/agentForm';
 import { AgentRunAggregator } from '../../helpers/agentRunAggregator';
 import { AGENT_RUN_WAIT_RESPONSE } from '../../helpers/gleanShapes';
 import { gleanApiRequest, itemSecrets, redact } from '../../transport';
+import { finishedAnswer } from '../answerFormats';
 import { runAsTool } from '../common';
 import { LiveAnswer } from '../liveAnswer';
 import type { RunRequest } from './run/runRequest';
@@ -57,23 +58,24 @@ export async function execute(
 function runItem(
 	context: IExecuteFunctions,
 	aggregator: AgentRunAggregator,
-	{ simplify, structured, agentId, call }: RunRequest,
+	{ simplify, structured, agentId, call, finish }: RunRequest,
 ): IDataObject {
 	const simplified = aggregator.toSimplified();
 	// The whole answer, else its last message (a preamble may come before the JSON).
 	const output = structured
 		? (structuredOutput(simplified.answer) ?? structuredOutput(aggregator.lastAnswerMessage()))
 		: undefined;
+	const finished = finishedAnswer({ answer: simplified.answer, sources: [] }, finish);
 	if (runAsTool(context)) {
 		return output === undefined
-			? { answer: simplified.answer }
-			: { answer: simplified.answer, output: output as IDataObject };
+			? { answer: finished.answer }
+			: { answer: finished.answer, output: output as IDataObject };
 	}
 	if (!simplify) {
 		const { agent_id, input } = (call.body ?? {}) as IDataObject;
 		return aggregator.toRaw({ agent_id, ...(input !== undefined ? { input } : {}) }) as IDataObject;
 	}
-	const item: IDataObject = { ...simplified, agentId } as unknown as IDataObject;
+	const item: IDataObject = { ...simplified, ...finished, agentId } as unknown as IDataObject;
 	if (output !== undefined) item.output = output as IDataObject;
 	return item;
 }

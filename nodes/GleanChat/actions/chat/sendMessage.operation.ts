@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { ChatStreamAggregator } from '../../helpers/chatStreamAggregator';
 import { CHAT_QUEUED, CHAT_RESPONSE } from '../../helpers/gleanShapes';
 import { gleanApiRequest, itemSecrets, redact } from '../../transport';
+import { readAnswerFinish } from '../answerFormats';
 import { runAsTool, textParameter } from '../common';
 import { answerFailure } from '../errors';
 import { answerItem, queuedItem } from './sendMessage/answerItem';
@@ -34,6 +35,7 @@ export async function execute(
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const request = readMessageRequest(this, itemIndex);
+	const finish = readAnswerFinish(this, itemIndex, request.options);
 	const chat = messageChat(this, request.session, textParameter(this, itemIndex, 'chatId').trim());
 	const call = chatCall(this, itemIndex, request, chat);
 	// Anything quoted from Glean is shown without the token (the router redacts the output items too).
@@ -72,5 +74,5 @@ export async function execute(
 	chat.remember(aggregator.chatIdOfAnswer ?? chat.chatId);
 	const failure = answerFailure(this.getNode(), itemIndex, aggregator, clean);
 	if (failure !== undefined) throw failure;
-	return [{ json: answerItem(this, aggregator, request.simplify) }];
+	return [{ json: answerItem(this, aggregator, request.simplify, finish) }];
 }

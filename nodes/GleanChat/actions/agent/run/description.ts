@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { answerFormatsOption, dropClosingOfferOption } from '../../answerFormats';
 import { actAsOption, optionsCollection } from '../../common';
 import { agentIdProperty } from '../agentCalls';
 
@@ -58,6 +59,8 @@ const properties: INodeProperties[] = [
 	},
 	optionsCollection([
 		actAsOption,
+		answerFormatsOption,
+		dropClosingOfferOption,
 		{
 			displayName: 'Timeout (Ms)',
 			name: 'timeoutMillis',

@@ -4,6 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { FormField } from '../../../helpers/agentForm';
 import { formFields, formInput, hasStructuredOutput } from '../../../helpers/agentForm';
 import type { GleanCall, OnceOnly } from '../../../transport';
+import type { AnswerFinish } from '../../answerFormats';
+import { readAnswerFinish } from '../../answerFormats';
 import {
 	emptyParameterError,
 	readRetryPolicy,
@@ -26,6 +28,8 @@ export interface RunRequest {
 	simplify: boolean;
 	/** The agent's output schema defines structured output: its answer is read as JSON too. */
 	structured: boolean;
+	/** The Answer Formats and Drop Closing Offer options. */
+	finish: AnswerFinish;
 	call: GleanCall;
 }
 
@@ -47,6 +51,7 @@ export async function readRunRequest(
 	const message = textParameter(context, itemIndex, 'message').trim();
 	const timeoutMillis = readTimeoutMillis(context, itemIndex, options);
 	const retry = readRetryPolicy(context, itemIndex, options);
+	const finish = readAnswerFinish(context, itemIndex, options);
 	const schemas = await schemasOfRun(context, itemIndex, agentId, {
 		actAs: String(options.actAs ?? ''),
 		timeoutMillis,
@@ -69,6 +74,7 @@ export async function readRunRequest(
 		stream,
 		simplify,
 		structured: hasStructuredOutput(schemas.output_schema),
+		finish,
 		call: {
 			method: 'POST',
 			endpoint: stream ? 'agents/runs/stream' : 'agents/runs/wait',

@@ -1,6 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { ChatStreamAggregator } from '../../../helpers/chatStreamAggregator';
+import { withoutClosingOffer } from '../../../helpers/closingOffer';
+import type { AnswerFinish } from '../../answerFormats';
+import { finishedAnswer } from '../../answerFormats';
 import { runAsTool } from '../../common';
 
 /** The item Send Message outputs for Glean's answer: simplified, raw, for an AI Agent, or queued. */
@@ -15,12 +18,22 @@ export function answerItem(
 	context: IExecuteFunctions,
 	aggregator: ChatStreamAggregator,
 	simplify: boolean,
+	finish: AnswerFinish,
 ): IDataObject {
-	if (!runAsTool(context))
-		return (simplify ? aggregator.toSimplified() : aggregator.toRaw()) as unknown as IDataObject;
+	if (!runAsTool(context)) {
+		if (!simplify) return aggregator.toRaw() as unknown as IDataObject;
+		const simplified = aggregator.toSimplified() as unknown as IDataObject;
+		if (finish.formats.length === 0 && !finish.dropClosingOffer) return simplified;
+		const { answer, answerWithMarkers, citations } = aggregator.composedAnswer();
+		// Spread over the simplified answer: `answer` and `markdown` keep their places, renderings follow.
+		return {
+			...simplified,
+			...finishedAnswer({ answer, answerWithMarkers, sources: citations }, finish),
+		};
+	}
 	const { answerWithMarkers, citations } = aggregator.composedAnswer();
 	const result: IDataObject = {
-		answer: answerWithMarkers,
+		answer: finish.dropClosingOffer ? withoutClosingOffer(answerWithMarkers) : answerWithMarkers,
 		sources: citations.map((citation, index) => ({
 			number: index + 1,
 			title: citation.title,

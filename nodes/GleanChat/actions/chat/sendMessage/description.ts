@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { answerFormatsOption, dropClosingOfferOption } from '../../answerFormats';
 import { actAsOption, localeOption, optionsCollection, timezoneOffsetOption } from '../../common';
 
 /** What Send Message shows in the editor: the message, the chat it continues, and its options. */
@@ -89,6 +90,8 @@ const properties: INodeProperties[] = [
 	},
 	optionsCollection([
 		actAsOption,
+		answerFormatsOption,
+		dropClosingOfferOption,
 		{
 			displayName: 'Agent',
 			name: 'agent',

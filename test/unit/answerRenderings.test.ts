@@ -1,0 +1,193 @@
+import fc from 'fast-check';
+
+import { renderAnswer } from '../../nodes/GleanChat/helpers/answerRenderings';
+import type { AnswerFormat } from '../../nodes/GleanChat/helpers/answerRenderings';
+import { withoutClosingOffer } from '../../nodes/GleanChat/helpers/closingOffer';
+
+/**
+ * Glean's Markdown answers rendered for Slack, e-mail (HTML) and plain text, on a table of
+ * tricky inputs, and the HTML rendering's safety as a property: whatever Glean writes, the only
+ * tags and attributes in it are the ones the converter writes.
+ */
+
+const SOURCES = [
+	{ title: 'Roadmap 2026 – Q4 update', url: 'https://wiki.example.com/roadmap/q4' },
+	{ title: 'Pricing | FAQ & <draft>', url: 'https://docs.example.com/d?id=7&lang=en' },
+];
+const render = (answer: string, format: AnswerFormat, sources = SOURCES) =>
+	renderAnswer(answer, sources, format);
+
+describe('Slack', () => {
+	test.each([
+		['**bold**, *italic*, _italic_, ~~gone~~', '*bold*, _italic_, _italic_, ~gone~'],
+		['# Heading\ntext', '*Heading*\n\ntext'],
+		['a & b < c > d', 'a &amp; b &lt; c &gt; d'],
+		['<script>alert(1)</script>', '&lt;script&gt;alert(1)&lt;/script&gt;'],
+		[
+			'[A | B * C > D & E](https://x.example/a?b=1&c=2)',
+			'<https://x.example/a?b=1&amp;c=2|A ∣ B * C &gt; D &amp; E>',
+		],
+		[
+			'[Rust](https://en.wikipedia.org/wiki/Rust_(language))',
+			'<https://en.wikipedia.org/wiki/Rust_(language)|Rust>',
+		],
+		[
+			'see [docs](https://d.example/x)[1]',
+			'see <https://d.example/x|docs><https://wiki.example.com/roadmap/q4|[1]>',
+		],
+		['`**not bold** & <b>`', '`**not bold** &amp; &lt;b&gt;`'],
+		['snake_case_name and 2 * 3 * 4', 'snake_case_name and 2 * 3 * 4'],
+		['[click](javascript:alert(1))', 'click'],
+		['日本語の**回答** 🚀', '日本語の*回答* 🚀'],
+		['- one\n  - nested\n- two', '• one\n    ◦ nested\n• two'],
+		['3. c\n4. d', '3. c\n4. d'],
+		['line one\nline two', 'line one\nline two'],
+	])('%j', (answer, expected) =>
+		expect(render(answer, 'slack', [SOURCES[0]]).split('\n\n*Sources*')[0]).toBe(expected),
+	);
+
+	test('the sources as a short linked list, their titles escaped', () => {
+		expect(render('Answer [1][2].', 'slack')).toBe(
+			'Answer <https://wiki.example.com/roadmap/q4|[1]><https://docs.example.com/d?id=7&amp;lang=en|[2]>.\n\n*Sources*\n1. <https://wiki.example.com/roadmap/q4|Roadmap 2026 – Q4 update>\n2. <https://docs.example.com/d?id=7&amp;lang=en|Pricing ∣ FAQ &amp; &lt;draft&gt;>',
+		);
+	});
+});
+
+describe('HTML', () => {
+	test.each([
+		[
+			'**bold** *it* ~~x~~ `c<d`',
+			'<p><strong>bold</strong> <em>it</em> <del>x</del> <code>c&lt;d</code></p>',
+		],
+		['<img src=x onerror=alert(1)>', '<p>&lt;img src=x onerror=alert(1)&gt;</p>'],
+		[
+			'[x](javascript:alert(1)) [y](https://ok.example/"onmouseover=")',
+			'<p>x <a href="https://ok.example/&quot;onmouseover=&quot;">y</a></p>',
+		],
+		['- a\n  1. b\n  2. c', '<ul><li>a<ol><li>b</li><li>c</li></ol></li></ul>'],
+		['- only\n- a list', '<ul><li>only</li><li>a list</li></ul>'],
+		[
+			'```js\nif (a < b) { x = "y"; }\n```',
+			'<pre><code>if (a &lt; b) { x = &quot;y&quot;; }</code></pre>',
+		],
+		['> **quoted**', '<blockquote><p><strong>quoted</strong></p></blockquote>'],
+		[
+			'Ünïcödé ✓ 😀 [1]',
+			'<p>Ünïcödé ✓ 😀 <a href="https://wiki.example.com/roadmap/q4">[1]</a></p>',
+		],
+	])('%j', (answer, expected) =>
+		expect(render(answer, 'html', [SOURCES[0]]).split('\n<p><strong>Sources')[0]).toBe(expected),
+	);
+
+	test('sources as a numbered list of links', () => {
+		expect(render('A [2]', 'html').split('\n').slice(1).join('\n')).toBe(
+			'<p><strong>Sources</strong></p>\n<ol><li><a href="https://wiki.example.com/roadmap/q4">Roadmap 2026 – Q4 update</a></li><li><a href="https://docs.example.com/d?id=7&amp;lang=en">Pricing | FAQ &amp; &lt;draft&gt;</a></li></ol>',
+		);
+	});
+
+	// What the converter writes, and nothing else: every tag in the output must be one of these.
+	const WRITTEN =
+		/^<(\/?(p|h[1-6]|strong|em|del|code|pre|blockquote|ul|li|ol)|hr|br|ol start="\d+"|a href="https?:\/\/[^"<>\s]+"|\/a)>$/;
+	const pieces = fc.constantFrom(
+		'*',
+		'**',
+		'_',
+		'__',
+		'~~',
+		'`',
+		'```',
+		'[',
+		']',
+		'(',
+		')',
+		'<',
+		'>',
+		'&',
+		'"',
+		"'",
+		'#',
+		'- ',
+		'1. ',
+		'> ',
+		'\n',
+		'\n\n',
+		'    ',
+		'|',
+		'\\',
+		'https://a.example/x',
+		'javascript:alert(1)',
+		'<script>',
+		'</p>',
+		'<a href="https://evil">',
+		'onerror=',
+		'&lt;',
+		'[1]',
+		'[9]',
+		'text',
+		' ',
+		'é',
+		'🚀',
+	);
+	const answers = fc.array(pieces, { maxLength: 40 }).map((parts) => parts.join(''));
+	const sourceLists = fc.array(
+		fc.record({
+			title: fc.option(answers, { nil: undefined }),
+			url: fc.option(fc.oneof(answers, fc.constant('https://s.example/"><b>')), { nil: undefined }),
+		}),
+		{ maxLength: 3 },
+	);
+
+	test('no answer or source produces a tag or attribute the converter did not write', () => {
+		fc.assert(
+			fc.property(answers, sourceLists, (answer, sources) => {
+				const html = renderAnswer(answer, sources, 'html');
+				for (const tag of html.match(/<[^>]*>/g) ?? []) expect(tag).toMatch(WRITTEN);
+				// Outside tags no markup character is left: text is escaped.
+				expect(html.replace(/<[^>]*>/g, '')).not.toMatch(/[<>"]/);
+			}),
+			{ numRuns: 2000, seed: 18 },
+		);
+	});
+});
+
+describe('plain text', () => {
+	test.each([
+		['**bold** and [a link](https://l.example) [1]', 'bold and a link (https://l.example) [1]'],
+		['## Title\n\n- a\n- b', 'Title\n\n• a\n• b'],
+		['<b>kept as text</b> & co', '<b>kept as text</b> & co'],
+	])('%j', (answer, expected) => expect(render(answer, 'plainText', []).trim()).toBe(expected));
+
+	test('sources as [n] title – url', () => {
+		expect(render('A [1]', 'plainText', [SOURCES[0]])).toBe(
+			'A [1]\n\nSources\n[1] Roadmap 2026 – Q4 update – https://wiki.example.com/roadmap/q4',
+		);
+	});
+});
+
+describe('the closing offer', () => {
+	test.each([
+		[
+			'The launch is on October 14.\n\nWould you like me to search other documents?',
+			'The launch is on October 14.',
+		],
+		[
+			'The launch is on October 14.\n\n---\n\n*Let me know if you need more details.*',
+			'The launch is on October 14.',
+		],
+		[
+			'The launch is on October 14.\nShall I draft an announcement?',
+			'The launch is on October 14.',
+		],
+		['Answer.\n\nI can also compare it with Q3 if that helps.', 'Answer.'],
+		["Answer.\n\nIf you'd like, I can list the owners.", 'Answer.'],
+	])('dropped: %j', (answer, expected) => expect(withoutClosingOffer(answer)).toBe(expected));
+
+	test.each([
+		'Would you like to know more? The launch is on October 14.',
+		'The launch is on October 14.\n\nIf you need access, write to the IT desk.',
+		'Would you like me to search other documents?',
+		'- Would you like fries?\n- Burgers',
+		'The steps:\n\n1. Open the form.\n2. Would you like to add a note? Fill the box.',
+		'Answer.\n\nLet me know if\n\n```\ncode\n```',
+	])('kept: %j', (answer) => expect(withoutClosingOffer(answer)).toBe(answer));
+});
