@@ -41,6 +41,7 @@ describe('Slack', () => {
 		['日本語の**回答** 🚀', '日本語の*回答* 🚀'],
 		['- one\n  - nested\n- two', '• one\n    ◦ nested\n• two'],
 		['3. c\n4. d', '3. c\n4. d'],
+		['- - nested only\n- next', '•\n    ◦ nested only\n• next'],
 		['line one\nline two', 'line one\nline two'],
 	])('%j', (answer, expected) =>
 		expect(render(answer, 'slack', [SOURCES[0]]).split('\n\n*Sources*')[0]).toBe(expected),
