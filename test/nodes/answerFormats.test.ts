@@ -113,3 +113,54 @@ test('an unknown format from an expression: the item fails naming the option, no
 	);
 	expect(setup.glean.requestsTo('chat')).toHaveLength(0);
 });
+
+test('items with different options in one run each get their own; as a tool, only the offer is dropped', async () => {
+	setup.glean.conversationFor = answerWithOffer;
+	const { items } = await runGleanNode({
+		parameters: sendMessage({
+			answerFormats: '={{ $json.formats }}',
+			dropClosingOffer: '={{ $json.drop }}',
+		}),
+		items: [{ json: { formats: ['html'], drop: false } }, { json: { formats: [], drop: true } }],
+		credentials: setup.credentials(),
+	});
+	expect(Object.keys(items[0].json)).toContain('html');
+	expect(items[0].json.answer).toMatch(/Would you like me/);
+	expect(items[1].json).not.toHaveProperty('html');
+	expect(items[1].json.answer).not.toMatch(/Would you like me/);
+
+	const { outputs } = await runGleanNode({
+		parameters: {
+			...sendMessage({ answerFormats: ['slack'], dropClosingOffer: true }),
+			message: "={{ $fromAI('question', 'The question', 'string') }}",
+		},
+		credentials: setup.credentials(),
+		asToolWith: { question: 'What changed?' },
+	});
+	const [result] = JSON.parse(outputs.Agent[0].json.result as string) as Array<
+		Record<string, unknown>
+	>;
+	expect(Object.keys(result).sort()).toEqual(['answer', 'sources']);
+	expect(result.answer).not.toMatch(/Would you like me/);
+});
+
+test('Agent → Run: the same renderings streamed or waited for', async () => {
+	setup.glean.agents.agents.set('release-notes', {
+		...RELEASE_NOTES,
+		answer: ['# Release ', '2.4\n\n- faster *search*\n- [notes](https://n.example/2.4)'],
+	});
+	const options = { answerFormats: ['slack', 'html', 'plainText'] };
+	const run = async (stream: boolean) =>
+		(
+			await runGleanNode({
+				parameters: runParameters({ stream, options }),
+				items: [{ json: { version: '2.4' } }],
+				credentials: setup.credentials(),
+			})
+		).items[0].json;
+	const [streamed, waited] = [await run(true), await run(false)];
+	expect(streamed).toEqual(waited);
+	expect(streamed.slack).toBe(
+		'*Release 2.4*\n\n• faster _search_\n• <https://n.example/2.4|notes>',
+	);
+});

@@ -38,7 +38,7 @@ describe('Slack', () => {
 		['`**not bold** & <b>`', '`**not bold** &amp; &lt;b&gt;`'],
 		['snake_case_name and 2 * 3 * 4', 'snake_case_name and 2 * 3 * 4'],
 		['[click](javascript:alert(1))', 'click'],
-		['日本語の**回答** 🚀', '日本語の*回答* 🚀'],
+		['日本語の**回答** 🚀', '日本語の\u200b*回答* 🚀'],
 		['- one\n  - nested\n- two', '• one\n    ◦ nested\n• two'],
 		['3. c\n4. d', '3. c\n4. d'],
 		['- - nested only\n- next', '•\n    ◦ nested only\n• next'],
@@ -88,7 +88,7 @@ describe('HTML', () => {
 
 	// What the converter writes, and nothing else: every tag in the output must be one of these.
 	const WRITTEN =
-		/^<(\/?(p|h[1-6]|strong|em|del|code|pre|blockquote|ul|li|ol)|hr|br|ol start="\d+"|a href="https?:\/\/[^"<>\s]+"|\/a)>$/;
+		/^<(\/?(p|h[1-6]|strong|em|del|code|pre|blockquote|ul|li|ol)|hr|br|ol start="\d+"|a href="[Hh][Tt][Tt][Pp][Ss]?:\/\/[^"<>\s]+"|\/a)>$/;
 	const pieces = fc.constantFrom(
 		'*',
 		'**',
@@ -128,6 +128,13 @@ describe('HTML', () => {
 		' ',
 		'é',
 		'🚀',
+		'HTTPS://B.EXAMPLE',
+		'JaVaScRiPt:',
+		'\u0000',
+		'\u001b',
+		'\u202e',
+		'&amp;',
+		'<https://c.example>',
 	);
 	const answers = fc.array(pieces, { maxLength: 40 }).map((parts) => parts.join(''));
 	const sourceLists = fc.array(
@@ -143,8 +150,13 @@ describe('HTML', () => {
 			fc.property(answers, sourceLists, (answer, sources) => {
 				const html = renderAnswer(answer, sources, 'html');
 				for (const tag of html.match(/<[^>]*>/g) ?? []) expect(tag).toMatch(WRITTEN);
-				// Outside tags no markup character is left: text is escaped.
-				expect(html.replace(/<[^>]*>/g, '')).not.toMatch(/[<>"]/);
+				// Outside tags no markup character is left: text is escaped, and every & starts an entity.
+				const text = html.replace(/<[^>]*>/g, '');
+				expect(text).not.toMatch(/[<>"']/);
+				expect(text).not.toMatch(/&(?!(amp|lt|gt|quot|#39);)/);
+				// No href holds a control character or a bidi override.
+				for (const href of html.match(/href="[^"]*"/g) ?? [])
+					expect(href).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
 			}),
 			{ numRuns: 2000, seed: 18 },
 		);
@@ -191,4 +203,59 @@ describe('the closing offer', () => {
 		'The steps:\n\n1. Open the form.\n2. Would you like to add a note? Fill the box.',
 		'Answer.\n\nLet me know if\n\n```\ncode\n```',
 	])('kept: %j', (answer) => expect(withoutClosingOffer(answer)).toBe(answer));
+});
+
+describe('what the first review found', () => {
+	test.each([
+		['\\*not bold\\* and \\_not italic\\_', '∗not bold∗ and ＿not italic＿'],
+		['foo**bar**baz', 'foo\u200b*bar*\u200bbaz'],
+		['***both***', '*_both_*'],
+		['# Results [a*b](https://x.example/a*b) `x*y`', '*Results <https://x.example/a*b|a*b> `x*y`*'],
+		['set for\n2024. We ship.', 'set for\n2024. We ship.'],
+		['- - nested only\n- next', '•\n    ◦ nested only\n• next'],
+	])('Slack: %j', (answer, expected) => expect(render(answer, 'slack', [])).toBe(expected));
+
+	test.each([
+		['[a [b](https://y.example)](https://x.example)', '<p><a href="https://x.example">a b</a></p>'],
+		[
+			'[x](HTTPS://UP.example) [y](https://a.example/\u202egnp.exe)',
+			'<p><a href="HTTPS://UP.example">x</a> y</p>',
+		],
+	])('HTML: %j', (answer, expected) => expect(render(answer, 'html', [])).toBe(expected));
+
+	test.each([
+		['Answer.\n\nIf you’d like, I can list the owners.', 'Answer.'],
+		['Answer.\n\nI hope this helps! Let me know if you have any other questions.', 'Answer.'],
+		['Answer.\n\nIf you have any other questions, feel free to ask.', 'Answer.'],
+		['Answer.\n\nPlease let me know if you need anything else! 😊', 'Answer.'],
+		['Answer.\n\nWould you like me to check Q3 as well?[2]', 'Answer.'],
+		['Answer.\n\nShall I draft an announcement for the team?', 'Answer.'],
+	])('offer dropped: %j', (answer, expected) => expect(withoutClosingOffer(answer)).toBe(expected));
+
+	test.each([
+		'Answer.\n\nIf you need access, ask your manager.',
+		'Answer.\n\nIf you need a token, I recommend the self-service portal.',
+		'Answer.\n\nFeel free to ask the security team on Slack.',
+		'Answer.\n\nI can also confirm the fix shipped in 2.4.1.',
+		'FAQ\n\n**Should I restart the server?** Yes, after applying the patch.',
+		'FAQ\n\n- Should I restart the server? Yes, after the patch.',
+		'Setup:\nDo you want SSO? Enable it under Settings > Security.',
+		'Open questions:\n\n- Who owns QA?\n- Should I, as PM, sign off on the beta?',
+		'Notes\n\n> Would you like the beta on Oct 1 or Oct 14?',
+		'Answer.\n\nShould I restart the server?',
+	])('content kept: %j', (answer) => expect(withoutClosingOffer(answer)).toBe(answer));
+
+	test.each([
+		['unmatched stars', 'a *'.repeat(70_000)],
+		['unmatched strong', '**a '.repeat(50_000)],
+		['unmatched brackets', '[a '.repeat(70_000)],
+		['unmatched backticks', '`a '.repeat(70_000)],
+		['nested quotes', '>'.repeat(5_000) + ' deep'],
+		['nested links', '[x'.repeat(3_000) + '](https://x.example)'.repeat(3_000)],
+	])('%s (about 200 KB, or deep) render in every format, the text kept', (_, answer) => {
+		for (const format of ['slack', 'html'] as const)
+			expect(renderAnswer(answer, [], format).length).toBeGreaterThan(0);
+		const letters = (text: string) => text.replace(/[^a-z]/g, '').replace(/httpsxexample/g, '');
+		expect(letters(renderAnswer(answer, [], 'plainText'))).toBe(letters(answer));
+	});
 });

@@ -2,20 +2,31 @@
  * Glean's closing offer ("Would you like me to search other documents?"): a last paragraph or
  * line that only offers more help. A scheduled report has nobody to answer it. Pure; knows
  * nothing of n8n.
+ *
+ * Dropping real content is the worst mistake here, so a candidate goes only when every one of
+ * its sentences is an offer of more help (or a pleasantry such as "I hope this helps!"), never
+ * when it is a list item, a quote, a heading, code or a table.
  */
 
-/** How Glean's offers begin (after any emphasis or bullet): phrasings that only ever offer. */
-const OFFER_START =
-	/^(would you like|do you want|shall i|should i|let me know if|let me know whether|i can also|i could also|want me to|is there anything else|anything else i can)\b/i;
+/** Sentences that only offer more help, in Glean's usual phrasings (apostrophes made straight). */
+const OFFERS = [
+	// A question to the reader about more help: "Would you like me to…?", "Do you want…?"
+	/^(would you like|do you want|want me to)\b.*\?$/i,
+	// "Shall I / Should I" only about Glean doing more: "Shall I draft an announcement?"
+	/^(shall|should) i (search|look|find|check|draft|create|write|summari[sz]e|compare|list|pull|gather|dig|expand|provide|share|help|go|continue|prepare|send|put together)\b.*\?$/i,
+	/^let me know (if|whether|what|how|when)\b/i,
+	/^(if you('d| would) like|if you want|if you need|if you have)\b.*\b(let me know|feel free to ask|just ask|ask me|i can|i could|i('d| would) be happy|i'll|i will)\b/i,
+	/^feel free to (ask( me)?|let me know|reach out( to me)?)( (if|any|more|other|further|follow-up|additional)\b.*)?[.!]?$/i,
+	/^i can also\b.*(\?|if (you('d| would) like|that helps|needed|you want)[.!]?)$/i,
+	/^i('d| would) be (happy|glad) to\b/i,
+	/^(is there )?anything else (i can|you('d| would) like)\b/i,
+	/^(do you have|if you have) any (other|more|further|additional|follow-up) questions\b/i,
+];
 
-/**
- * Beginnings that offer only when Glean speaks of itself or of more questions: "If you'd like, I
- * can…" is an offer, "If you need access, write to the IT desk" is advice and stays.
- */
-const MAYBE_OFFER_START = /^(if you(?:'d| would)? like|if you want|if you need|feel free to)\b/i;
-const ABOUT_MORE_HELP = /\b(me|I|I'll|I'd|I can|ask|questions?)\b/;
+const PLEASANTRY =
+	/^(i hope (this|that|it) helps|hope (this|that|it) helps|happy to help|glad (i could|to) help)\b[^.!?]*[.!]?$/i;
 
-/** An offer is short: one or two sentences, no list, no heading, no code, no table. */
+/** An offer is short: a few sentences. */
 const MAX_OFFER_LENGTH = 400;
 
 /**
@@ -28,9 +39,7 @@ export function withoutClosingOffer(markdown: string): string {
 	const paragraphStart = lastBreak(trimmed, /\n[ \t]*\n/g);
 	const lineStart = lastBreak(trimmed, /\n/g);
 	for (const start of [paragraphStart, lineStart]) {
-		if (start <= 0) continue;
-		const candidate = trimmed.slice(start);
-		if (!isOffer(candidate)) continue;
+		if (start <= 0 || !isOffer(trimmed.slice(start))) continue;
 		const rest = trimmed
 			.slice(0, start)
 			.replace(/\s+$/, '')
@@ -47,16 +56,25 @@ function lastBreak(text: string, pattern: RegExp): number {
 	return at;
 }
 
-/** Whether `text` is only an offer of more help: Glean's phrasing, short, a question or a plain sentence. */
+/** Whether `text` is only an offer of more help: every sentence an offer or a pleasantry, one an offer. */
 function isOffer(text: string): boolean {
-	const plain = text
-		.trim()
-		.replace(/^(?:[-*+][ \t]+|>[ \t]*)/, '')
+	const candidate = text.trim();
+	// A list item, a quote, a heading, code or a table is content, whatever it says.
+	if (/^([-*+]\s|\d{1,9}[.)]\s|>|#)/.test(candidate) || /`|\|.*\|/.test(candidate)) return false;
+	if (candidate.length > MAX_OFFER_LENGTH || candidate.includes('\n')) return false;
+	const plain = candidate
+		.replace(/[‘’]/g, "'")
 		.replace(/^[*_~]+|[*_~]+$/g, '')
+		// Citation markers, emoji and spaces at the end ("…as well?[2] 😊") are not part of the sentence.
+		.replace(/(\s*(\[\d{1,4}\]|\p{Extended_Pictographic}|\u200d|\ufe0f))+\s*$/u, '')
 		.trim();
-	if (plain === '' || plain.length > MAX_OFFER_LENGTH || plain.includes('\n')) return false;
-	if (/(^|\s)#|```|\|.*\|/.test(plain)) return false;
-	const offers =
-		OFFER_START.test(plain) || (MAYBE_OFFER_START.test(plain) && ABOUT_MORE_HELP.test(plain));
-	return offers && /[?.!)]["”’]?$/.test(plain);
+	const sentences = plain.split(/(?<=[.!?])\s+/).filter((sentence) => sentence !== '');
+	if (sentences.length === 0) return false;
+	let offers = 0;
+	for (const sentence of sentences) {
+		const bare = sentence.replace(/^please\s+/i, '');
+		if (OFFERS.some((offer) => offer.test(bare))) offers++;
+		else if (!PLEASANTRY.test(bare)) return false;
+	}
+	return offers > 0;
 }

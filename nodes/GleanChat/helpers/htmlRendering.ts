@@ -21,7 +21,8 @@ function htmlLink(url: string | undefined, labelHtml: string): string {
 	return href ? `<a href="${htmlEscape(href)}">${labelHtml}</a>` : labelHtml;
 }
 
-function htmlInline(inlines: Inline[], sources: RenderedSource[]): string {
+/** Inline HTML; inside a link (`inLink`), a link Glean nested in it is its text: a link cannot hold one. */
+function htmlInline(inlines: Inline[], sources: RenderedSource[], inLink = false): string {
 	return inlines
 		.map((inline) => {
 			switch (inline.type) {
@@ -36,13 +37,15 @@ function htmlInline(inlines: Inline[], sources: RenderedSource[]): string {
 				case 'code':
 					return `<code>${htmlEscape(inline.text)}</code>`;
 				case 'strong':
-					return `<strong>${htmlInline(inline.children, sources)}</strong>`;
+					return `<strong>${htmlInline(inline.children, sources, inLink)}</strong>`;
 				case 'em':
-					return `<em>${htmlInline(inline.children, sources)}</em>`;
+					return `<em>${htmlInline(inline.children, sources, inLink)}</em>`;
 				case 'strike':
-					return `<del>${htmlInline(inline.children, sources)}</del>`;
+					return `<del>${htmlInline(inline.children, sources, inLink)}</del>`;
 				case 'link':
-					return htmlLink(inline.url, htmlInline(inline.children, []));
+					return inLink
+						? htmlInline(inline.children, [], true)
+						: htmlLink(inline.url, htmlInline(inline.children, [], true));
 				case 'break':
 					return '<br>';
 			}

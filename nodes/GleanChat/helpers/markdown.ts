@@ -1,3 +1,7 @@
+import { MAX_DEPTH, parseInline } from './markdownInline';
+
+export { parseInline } from './markdownInline';
+
 /**
  * The Markdown Glean writes in its answers, read into blocks and inline pieces that the
  * renderings (answerRenderings.ts) write out again for Slack, e-mail and plain text. Pure; knows
@@ -33,7 +37,11 @@ export function parseMarkdown(text: string): Block[] {
 	return parseBlocks(text.replace(/\r\n?/g, '\n').split('\n'));
 }
 
-function parseBlocks(lines: string[]): Block[] {
+function parseBlocks(lines: string[], depth = 0): Block[] {
+	if (depth > MAX_DEPTH) {
+		const text = lines.join('\n').trim();
+		return text === '' ? [] : [{ type: 'paragraph', inlines: parseInline(text, MAX_DEPTH) }];
+	}
 	const blocks: Block[] = [];
 	let paragraph: string[] = [];
 	const flush = () => {
@@ -77,13 +85,15 @@ function parseBlocks(lines: string[]): Block[] {
 			for (; index < lines.length && QUOTE.test(lines[index]); index++)
 				quoted.push(QUOTE.exec(lines[index])![1]);
 			index--;
-			blocks.push({ type: 'quote', blocks: parseBlocks(quoted) });
+			blocks.push({ type: 'quote', blocks: parseBlocks(quoted, depth + 1) });
 			continue;
 		}
 		const item = LIST_ITEM.exec(line);
-		if (item && (paragraph.length === 0 || item[1].length === 0)) {
+		// Inside a paragraph only a bullet or "1." starts a list ("…in\n2024. We…" stays text), as in CommonMark.
+		const interrupts = item !== null && item[1].length === 0 && /^([-*+]|1[.)])$/.test(item[2]);
+		if (item && (paragraph.length === 0 || interrupts)) {
 			flush();
-			index = parseList(lines, index, blocks) - 1;
+			index = parseList(lines, index, blocks, depth) - 1;
 			continue;
 		}
 		paragraph.push(line.trim());
@@ -93,7 +103,7 @@ function parseBlocks(lines: string[]): Block[] {
 }
 
 /** A list starting at `lines[start]`: its items, each with the lines indented under it. Returns where it ends. */
-function parseList(lines: string[], start: number, blocks: Block[]): number {
+function parseList(lines: string[], start: number, blocks: Block[], depth: number): number {
 	const first = LIST_ITEM.exec(lines[start])!;
 	const indent = first[1].length;
 	const ordered = /\d/.test(first[2]);
@@ -121,7 +131,7 @@ function parseList(lines: string[], start: number, blocks: Block[]): number {
 				content.push(next.trim());
 			}
 		}
-		items.push(parseBlocks(content));
+		items.push(parseBlocks(content, depth + 1));
 		while (
 			index < lines.length &&
 			lines[index].trim() === '' &&
@@ -141,132 +151,4 @@ function parseList(lines: string[], start: number, blocks: Block[]): number {
 
 function leadingSpaces(line: string): number {
 	return /^ */.exec(line.replace(/\t/g, '    '))![0].length;
-}
-
-/** Reads inline Markdown: code spans first (nothing inside them is markup), then links and emphasis. */
-export function parseInline(text: string): Inline[] {
-	const out: Inline[] = [];
-	let plain = '';
-	const push = (inline: Inline) => {
-		if (plain !== '') out.push({ type: 'text', text: plain });
-		plain = '';
-		out.push(inline);
-	};
-	let index = 0;
-	while (index < text.length) {
-		const char = text[index];
-		if (char === '\\' && index + 1 < text.length && /[!-/:-@[-`{-~]/.test(text[index + 1])) {
-			plain += text[index + 1];
-			index += 2;
-			continue;
-		}
-		if (char === '\n') {
-			push({ type: 'break' });
-			index++;
-			continue;
-		}
-		if (char === '`') {
-			const ticks = /^`+/.exec(text.slice(index))![0];
-			const end = text.indexOf(ticks, index + ticks.length);
-			if (end !== -1) {
-				push({
-					type: 'code',
-					text: text.slice(index + ticks.length, end).replace(/^ (.+) $/, '$1'),
-				});
-				index = end + ticks.length;
-				continue;
-			}
-			plain += ticks;
-			index += ticks.length;
-			continue;
-		}
-		const link = char === '[' ? readLink(text, index) : undefined;
-		if (link) {
-			push({ type: 'link', url: link.url, children: parseInline(link.label) });
-			index = link.end;
-			continue;
-		}
-		const auto = char === '<' ? /^<(https?:\/\/[^\s<>]+)>/i.exec(text.slice(index)) : null;
-		if (auto) {
-			push({ type: 'link', url: auto[1], children: [{ type: 'text', text: auto[1] }] });
-			index += auto[0].length;
-			continue;
-		}
-		const emphasis = readEmphasis(text, index);
-		if (emphasis) {
-			push({ type: emphasis.type, children: parseInline(emphasis.inner) });
-			index = emphasis.end;
-			continue;
-		}
-		plain += char;
-		index++;
-	}
-	if (plain !== '') out.push({ type: 'text', text: plain });
-	return out;
-}
-
-/** `[label](url)` at `start`: brackets and parentheses may nest (URLs such as …/Foo_(bar)). */
-function readLink(
-	text: string,
-	start: number,
-): { label: string; url: string; end: number } | undefined {
-	const labelEnd = matching(text, start, '[', ']');
-	if (labelEnd === -1 || text[labelEnd + 1] !== '(') return undefined;
-	const urlEnd = matching(text, labelEnd + 1, '(', ')');
-	if (urlEnd === -1) return undefined;
-	const target = text.slice(labelEnd + 2, urlEnd).trim();
-	const url = /^<([^>]*)>/.exec(target)?.[1] ?? target.split(/\s+/)[0];
-	if (url === '' || /\s/.test(url)) return undefined;
-	return { label: text.slice(start + 1, labelEnd), url, end: urlEnd + 1 };
-}
-
-function matching(text: string, start: number, open: string, close: string): number {
-	let depth = 0;
-	for (let index = start; index < text.length; index++) {
-		const char = text[index];
-		if (char === '\\') index++;
-		else if (char === '`' && open === '[') {
-			const end = text.indexOf('`', index + 1);
-			if (end !== -1) index = end;
-		} else if (char === open) depth++;
-		else if (char === close && --depth === 0) return index;
-		else if (char === '\n' && open === '(') return -1;
-	}
-	return -1;
-}
-
-const DELIMITERS: Array<[string, 'strong' | 'em' | 'strike']> = [
-	['**', 'strong'],
-	['__', 'strong'],
-	['~~', 'strike'],
-	['*', 'em'],
-	['_', 'em'],
-];
-
-/** Emphasis opening at `start`: its closing delimiter is the next one that can close it. */
-function readEmphasis(
-	text: string,
-	start: number,
-): { type: 'strong' | 'em' | 'strike'; inner: string; end: number } | undefined {
-	for (const [delimiter, type] of DELIMITERS) {
-		if (!text.startsWith(delimiter, start)) continue;
-		const after = text[start + delimiter.length];
-		// Opens only before non-space text; `_` only at a word's start (snake_case stays text).
-		if (after === undefined || /\s/.test(after) || after === delimiter[0]) continue;
-		if (delimiter[0] === '_' && /[\p{L}\p{N}]/u.test(text[start - 1] ?? '')) continue;
-		for (
-			let close = text.indexOf(delimiter, start + delimiter.length + 1);
-			close !== -1;
-			close = text.indexOf(delimiter, close + 1)
-		) {
-			const before = text[close - 1];
-			const next = text[close + delimiter.length];
-			if (/\s/.test(before) || next === delimiter[0] || before === delimiter[0]) continue;
-			if (delimiter[0] === '_' && /[\p{L}\p{N}]/u.test(next ?? '')) continue;
-			const inner = text.slice(start + delimiter.length, close);
-			if (inner.includes('`') && (inner.split('`').length - 1) % 2 === 1) continue;
-			return { type, inner, end: close + delimiter.length };
-		}
-	}
-	return undefined;
 }

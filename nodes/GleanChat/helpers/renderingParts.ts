@@ -10,7 +10,8 @@ export interface RenderedSource {
 
 /** A source's title, or its URL, or "Source n". */
 export function titleOf(source: RenderedSource | undefined, number: number): string {
-	return (source?.title ?? '').trim() || (source?.url ?? '').trim() || `Source ${number}`;
+	const title = (source?.title ?? '').replace(/\s+/g, ' ').trim();
+	return title || (source?.url ?? '').trim() || `Source ${number}`;
 }
 
 /** Splits text at `[n]` markers of known sources. */
@@ -58,5 +59,15 @@ export function indentLines(text: string, indent: string): string {
 /** `url` trimmed when it is an http(s) URL; undefined for anything else (javascript:, mailto:, text). */
 export function webUrl(url: string | undefined): string | undefined {
 	const trimmed = (url ?? '').trim();
-	return /^https?:\/\/\S+$/i.test(trimmed) ? trimmed : undefined;
+	return /^https?:\/\/\S+$/i.test(trimmed) && !hasHiddenCharacters(trimmed) ? trimmed : undefined;
+}
+
+/** Control characters and bidi overrides: what a mail client shows must be what it opens. */
+function hasHiddenCharacters(text: string): boolean {
+	for (const char of text) {
+		const code = char.codePointAt(0)!;
+		if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
+		if ((code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069)) return true;
+	}
+	return false;
 }

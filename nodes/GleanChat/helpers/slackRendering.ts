@@ -21,14 +21,58 @@ function slackLink(url: string, label: string): string {
 	return `<${target}|${text}>`;
 }
 
+/**
+ * Text Slack must not read as formatting: a `*`, `_` or `~` that could pair with another (Glean's
+ * escaped `\*not bold\*`) becomes its look-alike (∗ ＿ ∼); a lone one, as in snake_case or
+ * 2 * 3, stays.
+ */
+function slackText(text: string): string {
+	let safe = slackEscape(text);
+	for (const [char, lookAlike] of [
+		['*', '∗'],
+		['_', '＿'],
+		['~', '∼'],
+	]) {
+		if (couldPair(safe, char)) safe = safe.split(char).join(lookAlike);
+	}
+	return safe;
+}
+
+/**
+ * Whether Slack could read `char` in `text` as formatting: an opening one at a word's edge before
+ * text, and a closing one after text at a word's edge (snake_case and 2 * 3 cannot).
+ */
+function couldPair(text: string, char: string): boolean {
+	return PAIRS[char]?.test(text) ?? false;
+}
+
+const pairOf = (c: string) =>
+	new RegExp(`(^|[^\\p{L}\\p{N}])${c}(?=\\S)[^${c}\\n]*?(?<=\\S)${c}(?=[^\\p{L}\\p{N}]|$)`, 'u');
+
+const PAIRS: Record<string, RegExp> = { '*': pairOf('\\*'), _: pairOf('_'), '~': pairOf('~') };
+
+/** Slack only formats at word edges: emphasis inside a word gets zero-width spaces around it. */
+function atWordEdges(
+	formatted: string,
+	before: Inline | undefined,
+	after: Inline | undefined,
+): string {
+	const word = /[\p{L}\p{N}]/u;
+	const left = before?.type === 'text' && word.test(before.text.slice(-1)) ? '\u200b' : '';
+	const right = after?.type === 'text' && word.test(after.text.slice(0, 1)) ? '\u200b' : '';
+	return `${left}${formatted}${right}`;
+}
+
 function slackInline(inlines: Inline[], sources: RenderedSource[]): string {
 	return inlines
-		.map((inline) => {
+		.map((inline, index) => {
+			const edges = (formatted: string) =>
+				atWordEdges(formatted, inlines[index - 1], inlines[index + 1]);
 			switch (inline.type) {
 				case 'text':
 					return markers(inline.text, sources.length)
 						.map((part) => {
-							if (typeof part === 'string') return slackEscape(part);
+							if (typeof part === 'string') return slackText(part);
 							const url = webUrl(sources[part - 1]?.url);
 							return url ? slackLink(url, `[${part}]`) : `[${part}]`;
 						})
@@ -36,11 +80,11 @@ function slackInline(inlines: Inline[], sources: RenderedSource[]): string {
 				case 'code':
 					return `\`${slackEscape(inline.text.replace(/`/g, 'ˋ'))}\``;
 				case 'strong':
-					return `*${slackInline(inline.children, sources)}*`;
+					return edges(`*${slackInline(inline.children, sources)}*`);
 				case 'em':
-					return `_${slackInline(inline.children, sources)}_`;
+					return edges(`_${slackInline(inline.children, sources)}_`);
 				case 'strike':
-					return `~${slackInline(inline.children, sources)}~`;
+					return edges(`~${slackInline(inline.children, sources)}~`);
 				case 'link': {
 					const label = slackEscape(plainInline(inline.children));
 					const url = webUrl(inline.url);
@@ -58,7 +102,8 @@ export function slackBlock(block: Block, sources: RenderedSource[], indent: stri
 		case 'paragraph':
 			return indentLines(slackInline(block.inlines, sources), indent);
 		case 'heading':
-			return `${indent}*${slackInline(block.inlines, sources).replace(/\*/g, '')}*`;
+			// Already bold: bold inside it would end it early.
+			return `${indent}*${slackInline(withoutStrong(block.inlines), sources)}*`;
 		case 'code':
 			return indentLines(
 				`\`\`\`\n${slackEscape(block.text.replace(/```/g, 'ˋˋˋ'))}\n\`\`\``,
@@ -94,4 +139,10 @@ export function slackSources(sources: RenderedSource[]): string {
 		return `${index + 1}. ${url ? slackLink(url, title) : title}`;
 	});
 	return `*Sources*\n${lines.join('\n')}`;
+}
+
+function withoutStrong(inlines: Inline[]): Inline[] {
+	return inlines.flatMap((inline) =>
+		inline.type === 'strong' ? withoutStrong(inline.children) : [inline],
+	);
 }
