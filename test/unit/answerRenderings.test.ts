@@ -135,6 +135,8 @@ describe('HTML', () => {
 		'\u202e',
 		'&amp;',
 		'<https://c.example>',
+		'\u200f',
+		'\u2028',
 	);
 	const answers = fc.array(pieces, { maxLength: 40 }).map((parts) => parts.join(''));
 	const sourceLists = fc.array(
@@ -257,5 +259,66 @@ describe('what the first review found', () => {
 			expect(renderAnswer(answer, [], format).length).toBeGreaterThan(0);
 		const letters = (text: string) => text.replace(/[^a-z]/g, '').replace(/httpsxexample/g, '');
 		expect(letters(renderAnswer(answer, [], 'plainText'))).toBe(letters(answer));
+	});
+});
+
+describe('what the second review found', () => {
+	test.each([
+		"Answer.\n\nIf you need the PDF, I can't attach files, but it's at go/benefits.",
+		'Answer.\n\nIf you have a Mac, I can confirm the M1 build is supported.',
+		'Answer.\n\nIf you need admin rights, just ask your manager in #it-access.',
+		"Answer.\n\nIf you want to opt out, I'll need your manager's approval first; send it to hr@x.com.",
+		"Answer.\n\nI'd be happy to note that the team hit all Q3 goals.",
+		"Answer.\n\nI'd be glad to clarify: the enrollment deadline is March 3.",
+		'Answer.\n\nLet me know if the VPN still fails by filing a ticket at go/it.',
+		"Answer.\n\nAnything else you'd like to add goes in the shared doc.",
+		'Steps:\n\n1. Submit the form\n   Let me know if it fails.',
+		'Ask IT to file a ticket and\nlet me know if it is not approved in 2 days.',
+	])('content kept: %j', (answer) => expect(withoutClosingOffer(answer)).toBe(answer));
+
+	test.each([
+		['# Learning C#', 'Learning C#'],
+		['## Title ##', 'Title'],
+		['```npm run build``` builds it.\n\nThen deploy.', 'npm run build builds it.\n\nThen deploy.'],
+		['> - quoted list', '  • quoted list'],
+		['![diagram](https://d.example/a.png)', 'diagram (https://d.example/a.png)'],
+		['[z](https://a\u2028b)', '[z](https://a\u2028b)'],
+	])('plain text of %j', (answer, expected) =>
+		expect(render(answer, 'plainText', [])).toBe(expected),
+	);
+
+	test.each([
+		['See https://a.example/a_b_c and \\_x\\_', 'See https://a.example/a_b_c and ＿x＿'],
+		['max_connections and 2 * 3', 'max_connections and 2 * 3'],
+		['\\*see [1] here\\*', '∗see <https://wiki.example.com/roadmap/q4|[1]> here∗'],
+	])('Slack: %j', (answer, expected) =>
+		expect(render(answer, 'slack', [SOURCES[0]]).split('\n\n*Sources*')[0]).toBe(expected),
+	);
+
+	test.each([
+		['a heading of spaces', `# a${' '.repeat(100_000)}b`],
+		['a heading of tabs', `# a${'\t'.repeat(100_000)}b`],
+		['trailing spaces', `a${' '.repeat(100_000)}b\n\nWould you like more?${' '.repeat(100_000)}`],
+		['newlines', `a${'\n'.repeat(100_000)}b`],
+	])('%s renders, with the offer check', (_, answer) => {
+		expect(renderAnswer(answer, [], 'plainText')).toContain('a');
+		expect(withoutClosingOffer(answer)).toContain('a');
+	});
+});
+
+test('a dropped offer takes the sources only it cited with it; the rest are numbered again', async () => {
+	const { finishedAnswer } = await import('../../nodes/GleanChat/actions/answerFormats');
+	const fields = finishedAnswer(
+		{
+			answer: 'Atlas moves to October.\n\nWould you like me to check Q3 as well?',
+			answerWithMarkers: 'Atlas moves to October[2].\n\nWould you like me to check Q3 as well?[1]',
+			sources: SOURCES,
+		},
+		{ formats: ['plainText'], dropClosingOffer: true },
+	);
+	expect(fields).toEqual({
+		answer: 'Atlas moves to October.',
+		markdown: `Atlas moves to October[1].\n\n**Sources**\n1. [Pricing | FAQ & <draft>](${SOURCES[1].url})`,
+		plainText: `Atlas moves to October[1].\n\nSources\n[1] Pricing | FAQ & <draft> – ${SOURCES[1].url}`,
 	});
 });

@@ -90,9 +90,35 @@ export function finishedAnswer(
 	finish: AnswerFinish,
 ): IDataObject {
 	const trim = (text: string) => (finish.dropClosingOffer ? withoutClosingOffer(text) : text);
-	const marked = trim(answerWithMarkers ?? answer);
+	const trimmed = trim(answerWithMarkers ?? answer);
+	// Sources only the dropped offer cited are no longer the answer's.
+	const { text: marked, sources: cited } =
+		trimmed === (answerWithMarkers ?? answer)
+			? { text: trimmed, sources }
+			: stillCited(trimmed, sources);
 	const fields: IDataObject = { answer: trim(answer) };
-	if (answerWithMarkers !== undefined) fields.markdown = answerMarkdown(marked, sources);
-	for (const format of finish.formats) fields[format] = renderAnswer(marked, sources, format);
+	if (answerWithMarkers !== undefined) fields.markdown = answerMarkdown(marked, cited);
+	for (const format of finish.formats) fields[format] = renderAnswer(marked, cited, format);
 	return fields;
+}
+
+/** The sources `text` still cites, numbered again from 1 in their order, and the text's markers with them. */
+function stillCited(
+	text: string,
+	sources: RenderedSource[],
+): { text: string; sources: RenderedSource[] } {
+	const cited = new Set<number>();
+	for (const match of text.matchAll(/\[(\d{1,4})\]/g)) {
+		const number = Number(match[1]);
+		if (number >= 1 && number <= sources.length) cited.add(number);
+	}
+	const kept = [...cited].sort((a, b) => a - b);
+	const numbers = new Map(kept.map((number, index) => [number, index + 1]));
+	return {
+		text: text.replace(/\[(\d{1,4})\]/g, (marker, digits: string) => {
+			const renumbered = numbers.get(Number(digits));
+			return renumbered === undefined ? marker : `[${renumbered}]`;
+		}),
+		sources: kept.map((number) => sources[number - 1]),
+	};
 }

@@ -8,20 +8,36 @@
  * when it is a list item, a quote, a heading, code or a table.
  */
 
-/** Sentences that only offer more help, in Glean's usual phrasings (apostrophes made straight). */
+/** What Glean offers to do more of. */
+const MORE =
+	'(search|look|find|check|draft|create|write|summari[sz]e|compare|list|pull|gather|dig|expand|provide|share|help|assist|answer|go|continue|prepare|send|put together|explain|break (it|this|that) down|walk you through)';
+
+/**
+ * Sentences that only offer more help, whole, in Glean's usual phrasings (apostrophes made
+ * straight): each pattern must match the entire sentence.
+ */
 const OFFERS = [
 	// A question to the reader about more help: "Would you like me to…?", "Do you want…?"
-	/^(would you like|do you want|want me to)\b.*\?$/i,
-	// "Shall I / Should I" only about Glean doing more: "Shall I draft an announcement?"
-	/^(shall|should) i (search|look|find|check|draft|create|write|summari[sz]e|compare|list|pull|gather|dig|expand|provide|share|help|go|continue|prepare|send|put together)\b.*\?$/i,
-	/^let me know (if|whether|what|how|when)\b/i,
-	/^(if you('d| would) like|if you want|if you need|if you have)\b.*\b(let me know|feel free to ask|just ask|ask me|i can|i could|i('d| would) be happy|i'll|i will)\b/i,
-	/^feel free to (ask( me)?|let me know|reach out( to me)?)( (if|any|more|other|further|follow-up|additional)\b.*)?[.!]?$/i,
-	/^i can also\b.*(\?|if (you('d| would) like|that helps|needed|you want)[.!]?)$/i,
-	/^i('d| would) be (happy|glad) to\b/i,
-	/^(is there )?anything else (i can|you('d| would) like)\b/i,
-	/^(do you have|if you have) any (other|more|further|additional|follow-up) questions\b/i,
+	/^(would you like|do you want|want me to)\b[^.!?]*\?$/i,
+	new RegExp(`^(shall|should) i ${MORE}\\b[^.!?]*\\?$`, 'i'),
+	/^let me know (if|whether) (you|there)('re| are| is|'d| would| have| need| want)?\b[^.!?]*[.!]?$/i,
+	new RegExp(
+		`^(if you('d| would)? like|if you want|if you need|if you have)\\b[^,.!?]*,\\s*(just )?(let me know|feel free to ask|ask me|i can ${MORE}|i('d| would) be (happy|glad) to ${MORE})\\b[^.!?]*[.!?]?$`,
+		'i',
+	),
+	/^feel free to (ask( me)?|let me know|reach out( to me)?)( (if|any|more|other|further|follow-up|additional)\b[^.!?]*)?[.!]?$/i,
+	new RegExp(
+		`^i can also ${MORE}\\b[^.!?]*(\\?|if (you('d| would) like|that helps|needed|you want)[.!]?)$`,
+		'i',
+	),
+	new RegExp(`^i('d| would) be (happy|glad) to ${MORE}\\b[^.!?]*[.!]?$`, 'i'),
+	/^(is there )?anything else\b[^.!?]*\?$/i,
+	/^(do you have|if you have) any (other|more|further|additional|follow-up) questions\b[^.!?]*[.!?]$/i,
 ];
+
+/** Words that make a sentence content, however it begins: a refusal, a condition, a place to go. */
+const CONTENT =
+	/\b(can't|cannot|could ?n[o']t|won't|will need|'ll need|must|required?)\b|https?:|www\.|@|#\w|\bgo\/|[:;]/i;
 
 const PLEASANTRY =
 	/^(i hope (this|that|it) helps|hope (this|that|it) helps|happy to help|glad (i could|to) help)\b[^.!?]*[.!]?$/i;
@@ -35,16 +51,22 @@ const MAX_OFFER_LENGTH = 400;
  * is all offer goes; an answer that would be left empty stays whole.
  */
 export function withoutClosingOffer(markdown: string): string {
-	const trimmed = markdown.replace(/\s+$/, '');
+	const trimmed = markdown.trimEnd();
 	const paragraphStart = lastBreak(trimmed, /\n[ \t]*\n/g);
 	const lineStart = lastBreak(trimmed, /\n/g);
 	for (const start of [paragraphStart, lineStart]) {
 		if (start <= 0 || !isOffer(trimmed.slice(start))) continue;
+		// A last line only when the paragraph above it is plain sentences that ended.
+		if (
+			start !== paragraphStart &&
+			!endsPlainSentence(trimmed.slice(Math.max(0, paragraphStart), start))
+		)
+			continue;
 		const rest = trimmed
 			.slice(0, start)
-			.replace(/\s+$/, '')
+			.trimEnd()
 			.replace(/(^|\n)[ \t]*([-*_])(?:[ \t]*\2){2,}$/, '')
-			.replace(/\s+$/, '');
+			.trimEnd();
 		if (rest.trim() !== '') return rest;
 	}
 	return markdown;
@@ -71,10 +93,18 @@ function isOffer(text: string): boolean {
 	const sentences = plain.split(/(?<=[.!?])\s+/).filter((sentence) => sentence !== '');
 	if (sentences.length === 0) return false;
 	let offers = 0;
+	if (CONTENT.test(plain)) return false;
 	for (const sentence of sentences) {
 		const bare = sentence.replace(/^please\s+/i, '');
 		if (OFFERS.some((offer) => offer.test(bare))) offers++;
 		else if (!PLEASANTRY.test(bare)) return false;
 	}
 	return offers > 0;
+}
+
+/** Whether `paragraph` is plain text (no list, quote, indentation) whose last line ends a sentence. */
+function endsPlainSentence(paragraph: string): boolean {
+	const lines = paragraph.split('\n').filter((line) => line.trim() !== '');
+	if (lines.some((line) => /^(\s|[-*+]\s|\d{1,9}[.)]\s|>)/.test(line))) return false;
+	return /[.!?:)]["”’*_]*$/.test(lines[lines.length - 1] ?? '');
 }

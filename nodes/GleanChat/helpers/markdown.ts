@@ -26,8 +26,9 @@ export type Block =
 	| { type: 'quote'; blocks: Block[] }
 	| { type: 'rule' };
 
-const FENCE = /^ {0,3}(`{3,}|~{3,})/;
-const HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*#*[ \t]*$/;
+/** A fence opens with ``` (no backtick after it on the line, as CommonMark says) or ~~~. */
+const FENCE = /^ {0,3}(`{3,}(?=[^`]*$)|~{3,})/;
+const HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*))?$/;
 const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 const LIST_ITEM = /^( *)([-*+]|\d{1,9}[.)])(?:[ \t]+(.*)|$)/;
 const QUOTE = /^ {0,3}> ?(.*)$/;
@@ -55,7 +56,8 @@ function parseBlocks(lines: string[], depth = 0): Block[] {
 		if (fence) {
 			flush();
 			const body: string[] = [];
-			for (index++; index < lines.length && !lines[index].trim().startsWith(fence[1]); index++)
+			const closing = new RegExp(`^ {0,3}${fence[1][0]}{${fence[1].length},}[ \\t]*$`);
+			for (index++; index < lines.length && !closing.test(lines[index]); index++)
 				body.push(lines[index]);
 			blocks.push({ type: 'code', text: body.join('\n') });
 			continue;
@@ -70,7 +72,7 @@ function parseBlocks(lines: string[], depth = 0): Block[] {
 			blocks.push({
 				type: 'heading',
 				level: heading[1].length,
-				inlines: parseInline(heading[2] ?? ''),
+				inlines: parseInline(headingText(heading[2] ?? '')),
 			});
 			continue;
 		}
@@ -151,4 +153,15 @@ function parseList(lines: string[], start: number, blocks: Block[], depth: numbe
 
 function leadingSpaces(line: string): number {
 	return /^ */.exec(line.replace(/\t/g, '    '))![0].length;
+}
+
+/** A heading's text without its optional closing run of `#` (only after a space: `C#` stays). */
+function headingText(text: string): string {
+	let end = text.length;
+	while (end > 0 && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+	let hashes = end;
+	while (hashes > 0 && text[hashes - 1] === '#') hashes--;
+	if (hashes < end && (hashes === 0 || text[hashes - 1] === ' ' || text[hashes - 1] === '\t'))
+		end = hashes;
+	return text.slice(0, end).trim();
 }

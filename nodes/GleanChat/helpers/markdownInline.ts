@@ -50,8 +50,12 @@ export function parseInline(text: string, depth = 0): Inline[] {
 			index += ticks.length;
 			continue;
 		}
+		// An image `![alt](url)` is its alt text linked to the image.
+		const image = char === '!' && text[index + 1] === '[' ? 1 : 0;
 		const link =
-			char === '[' ? readLink(text, index, (partners ??= pairUp(text, codeSpans))) : undefined;
+			char === '[' || image
+				? readLink(text, index + image, (partners ??= pairUp(text, codeSpans)))
+				: undefined;
 		if (link) {
 			push({ type: 'link', url: link.url, children: parseInline(link.label, depth + 1) });
 			index = link.end;
@@ -143,7 +147,11 @@ function readLink(
 	const urlEnd = partners.get(labelEnd + 1);
 	if (urlEnd === undefined) return undefined;
 	const target = text.slice(labelEnd + 2, urlEnd).trim();
-	const url = /^<([^>]*)>/.exec(target)?.[1] ?? target.split(/\s+/)[0];
+	const bracketed = /^<([^>]*)>/.exec(target)?.[1];
+	const [first, ...title] = target.split(/[ \t]+/);
+	// After the URL only a quoted title may follow; other spaces mean this is not a link.
+	if (bracketed === undefined && title.length > 0 && !/^["'(]/.test(title[0])) return undefined;
+	const url = bracketed ?? first;
 	if (url === '' || /\s/.test(url)) return undefined;
 	return { label: text.slice(start + 1, labelEnd), url, end: urlEnd + 1 };
 }

@@ -34,7 +34,7 @@ export function listItems(
 	indent: string,
 	write: (item: Block[], marker: string, inner: string) => string,
 ): string {
-	const depth = indent.length / 4;
+	const depth = Math.floor(indent.length / 4);
 	return list.items
 		.map((item, index) => {
 			const marker = list.ordered ? `${list.start + index}.` : ['•', '◦', '▪'][depth % 3];
@@ -68,6 +68,8 @@ function hasHiddenCharacters(text: string): boolean {
 		const code = char.codePointAt(0)!;
 		if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
 		if ((code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069)) return true;
+		if ((code >= 0x200b && code <= 0x200f) || code === 0x2028 || code === 0x2029) return true;
+		if (code === 0x061c || code === 0xfeff) return true;
 	}
 	return false;
 }

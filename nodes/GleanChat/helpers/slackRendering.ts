@@ -22,34 +22,27 @@ function slackLink(url: string, label: string): string {
 }
 
 /**
- * Text Slack must not read as formatting: a `*`, `_` or `~` that could pair with another (Glean's
- * escaped `\*not bold\*`) becomes its look-alike (∗ ＿ ∼); a lone one, as in snake_case or
- * 2 * 3, stays.
+ * Text Slack must not read as formatting: a `*`, `_` or `~` at a word's edge, where Slack could
+ * take it to open or close bold, italics or strike (Glean's escaped `\\*not bold\\*`), becomes its
+ * look-alike (∗ ＿ ∼). One inside a word (snake_case, a*b) or between spaces (2 * 3), and any in
+ * a web address, stays.
  */
 function slackText(text: string): string {
-	let safe = slackEscape(text);
-	for (const [char, lookAlike] of [
-		['*', '∗'],
-		['_', '＿'],
-		['~', '∼'],
-	]) {
-		if (couldPair(safe, char)) safe = safe.split(char).join(lookAlike);
-	}
-	return safe;
+	return slackEscape(text)
+		.split(/(https?:\/\/\S+)/)
+		.map((piece, index) => (index % 2 === 1 ? piece : piece.replace(EDGE_DELIMITER, lookAlike)))
+		.join('');
 }
 
-/**
- * Whether Slack could read `char` in `text` as formatting: an opening one at a word's edge before
- * text, and a closing one after text at a word's edge (snake_case and 2 * 3 cannot).
- */
-function couldPair(text: string, char: string): boolean {
-	return PAIRS[char]?.test(text) ?? false;
+const LOOK_ALIKES: Record<string, string> = { '*': '∗', _: '＿', '~': '∼' };
+
+/** A delimiter that could open (word edge before, text after) or close (text before, word edge after). */
+const EDGE_DELIMITER =
+	/(?<=^|[^\p{L}\p{N}])[*_~](?=[^\s*_~])|(?<=[^\s*_~])[*_~](?=[^\p{L}\p{N}]|$)/gu;
+
+function lookAlike(char: string): string {
+	return LOOK_ALIKES[char] ?? char;
 }
-
-const pairOf = (c: string) =>
-	new RegExp(`(^|[^\\p{L}\\p{N}])${c}(?=\\S)[^${c}\\n]*?(?<=\\S)${c}(?=[^\\p{L}\\p{N}]|$)`, 'u');
-
-const PAIRS: Record<string, RegExp> = { '*': pairOf('\\*'), _: pairOf('_'), '~': pairOf('~') };
 
 /** Slack only formats at word edges: emphasis inside a word gets zero-width spaces around it. */
 function atWordEdges(
