@@ -322,3 +322,60 @@ test('a dropped offer takes the sources only it cited with it; the rest are numb
 		plainText: `Atlas moves to October[1].\n\nSources\n[1] Pricing | FAQ & <draft> – ${SOURCES[1].url}`,
 	});
 });
+
+describe('what the third review found', () => {
+	test.each([
+		'Sam wrote in #release:\n\nWould you like me to take over the release?',
+		'Question 12 of the survey:\nWould you like to work remotely more often?',
+		'Here is a draft announcement:\n\nHi team,\n\nThe office moves on April 10.\n\nLet me know if you have any questions!',
+		'Let me know if you plan to take more than 10 consecutive days so your manager can approve it.',
+		'Answer.\n\nWould you like to attend the offsite (registration closes Friday)?',
+		'Answer.\n\nIs there anything else in the contract that limits liability?',
+	])('content kept: %j', (answer) => expect(withoutClosingOffer(answer)).toBe(answer));
+
+	test('answer and markdown agree when the line above the offer ends with a marker', async () => {
+		const { finishedAnswer } = await import('../../nodes/GleanChat/actions/answerFormats');
+		const fields = finishedAnswer(
+			{
+				answer: 'You get 20 days a year.\nWould you like me to search other documents?',
+				answerWithMarkers:
+					'You get 20 days a year.[1]\nWould you like me to search other documents?',
+				sources: SOURCES,
+			},
+			{ formats: ['slack'], dropClosingOffer: true },
+		);
+		expect(fields.answer).toBe('You get 20 days a year.');
+		expect(String(fields.markdown)).not.toMatch(/Would you like/);
+		expect(String(fields.slack)).not.toMatch(/Would you like/);
+		// Sources without a marker (Glean's message-level citations) stay; [3] inside code is not a citation.
+		const unmarked = finishedAnswer(
+			{
+				answer: 'x',
+				answerWithMarkers: 'Use `arr[2]` here.\n\nWould you like me to check Q3 as well?[2]',
+				sources: SOURCES,
+			},
+			{ formats: [], dropClosingOffer: true },
+		);
+		expect(unmarked.markdown).toBe(
+			`Use \`arr[2]\` here.\n\n**Sources**\n1. [Roadmap 2026 – Q4 update](${SOURCES[0].url})`,
+		);
+	});
+
+	test.each([
+		['file_name_v2_final_.docx and ~/tmp_', 'file_name_v2_final_.docx and ~/tmp_'],
+		['_jane@acme.com', '_jane@acme.com'],
+		[
+			'www.acme.com/~team/_x_ and HTTPS://a.example/_y_',
+			'www.acme.com/~team/_x_ and HTTPS://a.example/_y_',
+		],
+		['https://x.example/a*b*c', 'https://x.example/a*b*c'],
+	])('Slack leaves %j as written', (answer, expected) =>
+		expect(render(answer, 'slack', [])).toBe(expected),
+	);
+
+	test('an image without alt text links its address', () => {
+		expect(render('![](https://d.example/a.png)', 'html', [])).toBe(
+			'<p><a href="https://d.example/a.png">https://d.example/a.png</a></p>',
+		);
+	});
+});

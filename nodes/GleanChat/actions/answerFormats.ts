@@ -92,33 +92,60 @@ export function finishedAnswer(
 	const trim = (text: string) => (finish.dropClosingOffer ? withoutClosingOffer(text) : text);
 	const trimmed = trim(answerWithMarkers ?? answer);
 	// Sources only the dropped offer cited are no longer the answer's.
-	const { text: marked, sources: cited } =
-		trimmed === (answerWithMarkers ?? answer)
-			? { text: trimmed, sources }
-			: stillCited(trimmed, sources);
+	const { text: marked, sources: cited } = withoutOfferSources(
+		answerWithMarkers ?? answer,
+		trimmed,
+		sources,
+	);
 	const fields: IDataObject = { answer: trim(answer) };
 	if (answerWithMarkers !== undefined) fields.markdown = answerMarkdown(marked, cited);
 	for (const format of finish.formats) fields[format] = renderAnswer(marked, cited, format);
 	return fields;
 }
 
-/** The sources `text` still cites, numbered again from 1 in their order, and the text's markers with them. */
-function stillCited(
-	text: string,
+/**
+ * `kept` (the answer without its offer) and the sources, less those cited in the dropped part
+ * and nowhere in `kept`; the rest numbered again in order. Sources Glean attached without a marker
+ * stay. Markers inside code are not citations and stay as written.
+ */
+function withoutOfferSources(
+	whole: string,
+	kept: string,
 	sources: RenderedSource[],
 ): { text: string; sources: RenderedSource[] } {
-	const cited = new Set<number>();
-	for (const match of text.matchAll(/\[(\d{1,4})\]/g)) {
-		const number = Number(match[1]);
-		if (number >= 1 && number <= sources.length) cited.add(number);
-	}
-	const kept = [...cited].sort((a, b) => a - b);
-	const numbers = new Map(kept.map((number, index) => [number, index + 1]));
-	return {
-		text: text.replace(/\[(\d{1,4})\]/g, (marker, digits: string) => {
-			const renumbered = numbers.get(Number(digits));
-			return renumbered === undefined ? marker : `[${renumbered}]`;
-		}),
-		sources: kept.map((number) => sources[number - 1]),
-	};
+	if (kept === whole) return { text: kept, sources };
+	const citedIn = (text: string) =>
+		new Set(
+			outsideCode(text).flatMap((piece) =>
+				[...piece.matchAll(/\[(\d{1,4})\]/g)].map((m) => Number(m[1])),
+			),
+		);
+	const stay = citedIn(kept);
+	const gone = [...citedIn(whole.slice(kept.length))].filter(
+		(number) => number >= 1 && number <= sources.length && !stay.has(number),
+	);
+	if (gone.length === 0) return { text: kept, sources };
+	const numbers = new Map<number, number>();
+	sources.forEach((_, index) => {
+		if (!gone.includes(index + 1)) numbers.set(index + 1, numbers.size + 1);
+	});
+	const text = kept
+		.split(CODE)
+		.map((piece, index) =>
+			index % 2 === 1
+				? piece
+				: piece.replace(/\[(\d{1,4})\]/g, (marker, digits: string) => {
+						const renumbered = numbers.get(Number(digits));
+						return renumbered === undefined ? marker : `[${renumbered}]`;
+					}),
+		)
+		.join('');
+	return { text, sources: sources.filter((_, index) => !gone.includes(index + 1)) };
+}
+
+/** Fenced code and code spans, kept as separate pieces when a text is split by it. */
+const CODE = /(```[\s\S]*?```|~~~[\s\S]*?~~~|`[^`\n]*`)/;
+
+function outsideCode(text: string): string[] {
+	return text.split(CODE).filter((_, index) => index % 2 === 0);
 }

@@ -31,13 +31,17 @@ const OFFERS = [
 		'i',
 	),
 	new RegExp(`^i('d| would) be (happy|glad) to ${MORE}\\b[^.!?]*[.!]?$`, 'i'),
-	/^(is there )?anything else\b[^.!?]*\?$/i,
+	/^(is there )?anything else (i|we) can (help( you)? with|do for you|look (into|up) for you)\?$/i,
+	/^(is there )?anything else you('d| would) like (me to (help with|look (into|up)|find)|to know)\?$/i,
 	/^(do you have|if you have) any (other|more|further|additional|follow-up) questions\b[^.!?]*[.!?]$/i,
 ];
 
 /** Words that make a sentence content, however it begins: a refusal, a condition, a place to go. */
 const CONTENT =
-	/\b(can't|cannot|could ?n[o']t|won't|will need|'ll need|must|required?)\b|https?:|www\.|@|#\w|\bgo\/|[:;]/i;
+	/\b(can't|cannot|could ?n[o']t|won't|will need|'ll need|must|required?|so|because|before|after|until|unless|then|deadline)\b|, and\b|[():;]|https?:|www\.|@|#\w|\bgo\//i;
+
+/** An answer that is a draft for the user to send (a letter, an announcement) ends as the draft does: its last line is the draft's. */
+const DRAFT = /\bdraft\b|^(hi|hello|hey|dear)\b[^\n]{0,60},[ \t]*$|^subject:/im;
 
 const PLEASANTRY =
 	/^(i hope (this|that|it) helps|hope (this|that|it) helps|happy to help|glad (i could|to) help)\b[^.!?]*[.!]?$/i;
@@ -56,6 +60,9 @@ export function withoutClosingOffer(markdown: string): string {
 	const lineStart = lastBreak(trimmed, /\n/g);
 	for (const start of [paragraphStart, lineStart]) {
 		if (start <= 0 || !isOffer(trimmed.slice(start))) continue;
+		// What a colon introduces is content ("Question 12 of the survey:"), and so is a draft's end.
+		const before = trimmed.slice(0, start);
+		if (/:\s*$/.test(before) || DRAFT.test(before)) continue;
 		// A last line only when the paragraph above it is plain sentences that ended.
 		if (
 			start !== paragraphStart &&
@@ -106,5 +113,6 @@ function isOffer(text: string): boolean {
 function endsPlainSentence(paragraph: string): boolean {
 	const lines = paragraph.split('\n').filter((line) => line.trim() !== '');
 	if (lines.some((line) => /^(\s|[-*+]\s|\d{1,9}[.)]\s|>)/.test(line))) return false;
-	return /[.!?:)]["”’*_]*$/.test(lines[lines.length - 1] ?? '');
+	const last = (lines[lines.length - 1] ?? '').replace(/(\s*\[\d{1,4}\])+\s*$/, '');
+	return /[.!?)]["”’*_]*$/.test(last);
 }

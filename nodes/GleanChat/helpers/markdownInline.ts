@@ -50,6 +50,16 @@ export function parseInline(text: string, depth = 0): Inline[] {
 			index += ticks.length;
 			continue;
 		}
+		// A bare web address is text: no emphasis inside it (…/a*b*c, …/docs/_private_/…).
+		const bare =
+			/[hHwW]/.test(char) && !/[\p{L}\p{N}]/u.test(text[index - 1] ?? '')
+				? /^(?:https?:\/\/|www\.)[^\s<>()[\]]+/i.exec(text.slice(index, index + 2048))
+				: null;
+		if (bare) {
+			plain += bare[0];
+			index += bare[0].length;
+			continue;
+		}
 		// An image `![alt](url)` is its alt text linked to the image.
 		const image = char === '!' && text[index + 1] === '[' ? 1 : 0;
 		const link =
@@ -57,7 +67,8 @@ export function parseInline(text: string, depth = 0): Inline[] {
 				? readLink(text, index + image, (partners ??= pairUp(text, codeSpans)))
 				: undefined;
 		if (link) {
-			push({ type: 'link', url: link.url, children: parseInline(link.label, depth + 1) });
+			const label = link.label.trim() === '' ? link.url : link.label;
+			push({ type: 'link', url: link.url, children: parseInline(label, depth + 1) });
 			index = link.end;
 			continue;
 		}

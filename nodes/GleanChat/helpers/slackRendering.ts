@@ -24,21 +24,47 @@ function slackLink(url: string, label: string): string {
 /**
  * Text Slack must not read as formatting: a `*`, `_` or `~` at a word's edge, where Slack could
  * take it to open or close bold, italics or strike (Glean's escaped `\\*not bold\\*`), becomes its
- * look-alike (∗ ＿ ∼). One inside a word (snake_case, a*b) or between spaces (2 * 3), and any in
- * a web address, stays.
+ * look-alike (∗ ＿ ∼) when another of its kind on the line could pair with it. One inside a word
+ * (snake_case, a*b), between spaces (2 * 3), alone on its line (file_.docx, ~/tmp), or in a web
+ * address, stays.
  */
 function slackText(text: string): string {
 	return slackEscape(text)
-		.split(/(https?:\/\/\S+)/)
-		.map((piece, index) => (index % 2 === 1 ? piece : piece.replace(EDGE_DELIMITER, lookAlike)))
+		.split(/((?:https?:\/\/|www\.)\S+)/i)
+		.map((piece, index) => (index % 2 === 1 ? piece : withInertDelimiters(piece)))
 		.join('');
+}
+
+/**
+ * Delimiters on a line that Slack could pair (one that can open before one that can close, of the
+ * same kind) become look-alikes; lone ones stay.
+ */
+function withInertDelimiters(text: string): string {
+	return text
+		.split('\n')
+		.map((line) => {
+			const paired = new Set<string>();
+			for (const char of Object.keys(LOOK_ALIKES)) {
+				const opener = [...line.matchAll(OPENER)].find((match) => match[0] === char);
+				if (opener === undefined) continue;
+				const closes = [...line.matchAll(CLOSER)].some(
+					(match) => match[0] === char && match.index > opener.index,
+				);
+				if (closes) paired.add(char);
+			}
+			return paired.size === 0
+				? line
+				: line.replace(EDGE_DELIMITER, (char) => (paired.has(char) ? lookAlike(char) : char));
+		})
+		.join('\n');
 }
 
 const LOOK_ALIKES: Record<string, string> = { '*': '∗', _: '＿', '~': '∼' };
 
 /** A delimiter that could open (word edge before, text after) or close (text before, word edge after). */
-const EDGE_DELIMITER =
-	/(?<=^|[^\p{L}\p{N}])[*_~](?=[^\s*_~])|(?<=[^\s*_~])[*_~](?=[^\p{L}\p{N}]|$)/gu;
+const OPENER = /(?<=^|[^\p{L}\p{N}])[*_~](?=[^\s*_~])/gu;
+const CLOSER = /(?<=[^\s*_~])[*_~](?=[^\p{L}\p{N}]|$)/gu;
+const EDGE_DELIMITER = new RegExp(`${OPENER.source}|${CLOSER.source}`, 'gu');
 
 function lookAlike(char: string): string {
 	return LOOK_ALIKES[char] ?? char;
@@ -63,9 +89,10 @@ function slackInline(inlines: Inline[], sources: RenderedSource[]): string {
 				atWordEdges(formatted, inlines[index - 1], inlines[index + 1]);
 			switch (inline.type) {
 				case 'text':
-					return markers(inline.text, sources.length)
+					// Made safe whole, so a pair of delimiters around a marker is seen as one.
+					return markers(slackText(inline.text), sources.length)
 						.map((part) => {
-							if (typeof part === 'string') return slackText(part);
+							if (typeof part === 'string') return part;
 							const url = webUrl(sources[part - 1]?.url);
 							return url ? slackLink(url, `[${part}]`) : `[${part}]`;
 						})
