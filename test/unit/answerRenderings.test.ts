@@ -379,3 +379,20 @@ describe('what the third review found', () => {
 		);
 	});
 });
+
+describe('offers added after the last review', () => {
+	test.each([
+		['Answer.\n\nLet me know if this helps!', 'Answer.'],
+		['Answer.\n\nLet me know how I can help further.', 'Answer.'],
+		['Answer.\n\nNeed anything else? Just let me know!', 'Answer.'],
+		["Answer.\n\nDon't hesitate to reach out if you have any other questions.", 'Answer.'],
+		['Answer.\n\nWould you like me to search other documents? 🙏🏽', 'Answer.'],
+		['Answer.\r\n\r\nWould you like me to search other documents?\r\n', 'Answer.'],
+	])('dropped: %j', (answer, expected) => expect(withoutClosingOffer(answer)).toBe(expected));
+
+	test.each([
+		"Answer.\n\nDon't hesitate to reach out to HR for the form.",
+		'Answer.\n\nLet me know what you decide by Friday.',
+		'Answer.\r\n\r\nIf you need access, ask your manager.',
+	])('kept: %j', (answer) => expect(withoutClosingOffer(answer)).toBe(answer));
+});

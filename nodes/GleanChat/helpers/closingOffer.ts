@@ -21,6 +21,10 @@ const OFFERS = [
 	/^(would you like|do you want|want me to)\b[^.!?]*\?$/i,
 	new RegExp(`^(shall|should) i ${MORE}\\b[^.!?]*\\?$`, 'i'),
 	/^let me know (if|whether) (you|there)('re| are| is|'d| would| have| need| want)?\b[^.!?]*[.!]?$/i,
+	/^let me know (if (this|that) helps|how i can (help|assist)( you)?( further)?|what else (i can do|you need))[.!]?$/i,
+	/^(just )?let me know[.!]?$/i,
+	/^(need|want) anything else\?$/i,
+	/^don't hesitate to (reach out|ask|let me know)( (to me|if you have (any )?(other |more |further )?questions))?[.!]?$/i,
 	new RegExp(
 		`^(if you('d| would)? like|if you want|if you need|if you have)\\b[^,.!?]*,\\s*(just )?(let me know|feel free to ask|ask me|i can ${MORE}|i('d| would) be (happy|glad) to ${MORE})\\b[^.!?]*[.!?]?$`,
 		'i',
@@ -55,7 +59,8 @@ const MAX_OFFER_LENGTH = 400;
  * is all offer goes; an answer that would be left empty stays whole.
  */
 export function withoutClosingOffer(markdown: string): string {
-	const trimmed = markdown.trimEnd();
+	// Windows line endings read like any other (the answer comes back with \n where it is cut).
+	const trimmed = markdown.replace(/\r\n?/g, '\n').trimEnd();
 	const paragraphStart = lastBreak(trimmed, /\n[ \t]*\n/g);
 	const lineStart = lastBreak(trimmed, /\n/g);
 	for (const start of [paragraphStart, lineStart]) {
@@ -95,7 +100,10 @@ function isOffer(text: string): boolean {
 		.replace(/[‘’]/g, "'")
 		.replace(/^[*_~]+|[*_~]+$/g, '')
 		// Citation markers, emoji and spaces at the end ("…as well?[2] 😊") are not part of the sentence.
-		.replace(/(\s*(\[\d{1,4}\]|\p{Extended_Pictographic}|\u200d|\ufe0f))+\s*$/u, '')
+		.replace(
+			/(\s*(\[\d{1,4}\]|\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200d|\ufe0f))+\s*$/u,
+			'',
+		)
 		.trim();
 	const sentences = plain.split(/(?<=[.!?])\s+/).filter((sentence) => sentence !== '');
 	if (sentences.length === 0) return false;
