@@ -58,6 +58,7 @@ export const JIRA_BOT: EmulatedAgent = {
 	inputSchema: { type: 'object', properties: { ticket: { type: 'string' } } },
 	unauthorizedTools: [
 		{ toolName: 'jira_create_issue', toolDisplayName: 'Jira', serverId: 'jira-cloud' },
+		{ toolName: 'slack_post', toolDisplayName: 'Slack', serverId: 'slack' },
 	],
 	answer: ['never'],
 };

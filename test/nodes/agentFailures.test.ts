@@ -1,6 +1,6 @@
 import type { INodeParameters } from 'n8n-workflow';
 
-import { DRAFTER, runAgent } from '../harness/agentCases';
+import { DRAFTER, JIRA_BOT, runAgent } from '../harness/agentCases';
 import { gleanTestSetup } from '../harness/gleanTestSetup';
 import { runGleanNode } from '../harness/n8nHarness';
 
@@ -15,15 +15,7 @@ const setup = gleanTestSetup(TOKEN, { virtualClock: true });
 
 beforeEach(() => {
 	setup.glean.agents.agents.set('drafter', { ...DRAFTER });
-	setup.glean.agents.agents.set('jira-bot', {
-		agent: { agent_id: 'jira-bot', name: 'Jira triage', capabilities: {} },
-		inputSchema: { type: 'object', properties: { ticket: { type: 'string' } } },
-		unauthorizedTools: [
-			{ toolName: 'jira_create_issue', toolDisplayName: 'Jira', serverId: 'jira-cloud' },
-			{ toolName: 'slack_post', toolDisplayName: 'Slack', serverId: 'slack' },
-		],
-		answer: ['never'],
-	});
+	setup.glean.agents.agents.set('jira-bot', JIRA_BOT);
 });
 
 const runRequests = () => [

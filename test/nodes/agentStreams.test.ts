@@ -14,18 +14,7 @@ import { runGleanNode } from '../harness/n8nHarness';
 const TOKEN = 'Wq4-agent-streams-secret';
 const setup = gleanTestSetup(TOKEN, { virtualClock: true });
 
-beforeEach(() => {
-	setup.glean.agents.agents.set('drafter', { ...DRAFTER });
-	setup.glean.agents.agents.set('jira-bot', {
-		agent: { agent_id: 'jira-bot', name: 'Jira triage', capabilities: {} },
-		inputSchema: { type: 'object', properties: { ticket: { type: 'string' } } },
-		unauthorizedTools: [
-			{ toolName: 'jira_create_issue', toolDisplayName: 'Jira', serverId: 'jira-cloud' },
-			{ toolName: 'slack_post', toolDisplayName: 'Slack', serverId: 'slack' },
-		],
-		answer: ['never'],
-	});
-});
+beforeEach(() => setup.glean.agents.agents.set('drafter', { ...DRAFTER }));
 
 test.each([
 	['an error field in a message event', 'errorField' as const],
