@@ -24,6 +24,7 @@ import type {
 	IHttpRequestHelper,
 	IHttpRequestOptions,
 	INode,
+	IBinaryData,
 	IBinaryKeyData,
 	INodeCredentialsDetails,
 	INodeExecutionData,
@@ -421,4 +422,9 @@ export async function useFilesystemBinaryData(): Promise<void> {
 	const config = Container.get(BinaryDataConfig);
 	config.mode = 'filesystem';
 	await Container.get(BinaryDataService).init();
+}
+
+/** The bytes of binary data a node output, read back through n8n's binary data service. */
+export async function readBinaryData(binary: IBinaryData): Promise<Buffer> {
+	return await Container.get(BinaryDataService).getAsBuffer(binary);
 }

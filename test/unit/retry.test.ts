@@ -1,8 +1,12 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError as NodeApiErrorOfOne } from 'n8n-workflow-1';
+
 import { retryOption } from '../../nodes/GleanChat/actions/common';
 import { baseUrlProblem, normalizeBaseUrl } from '../../nodes/GleanChat/transport/baseUrl';
 import { clientLimitMillis } from '../../nodes/GleanChat/transport/deadline';
 import { isEmailAddress } from '../../nodes/GleanChat/transport/credential';
-import { connectionFailureOf } from '../../nodes/GleanChat/transport/connectionErrors';
+import { connectionFailureOf, errorCode } from '../../nodes/GleanChat/transport/connectionErrors';
 import {
 	backoffMillis,
 	DEFAULT_RETRY_POLICY,
@@ -238,6 +242,82 @@ describe('a connection error that happened before the request could be written',
 			expect(failure.neverReached).toBe(neverReached);
 			expect(isRetryable(failure, false)).toBe(neverReached);
 			expect(mayHaveReachedGlean(failure)).toBe(!neverReached);
+		},
+	);
+});
+
+describe('connection errors as each n8n-core generation hands them over', () => {
+	// What n8n-core's httpRequestWithAuthentication throws: the request's error wrapped in the
+	// NodeApiError of the n8n-workflow it runs with (2.x keeps it as `cause`; 1.x drops it and
+	// keeps only its code as `httpCode` and its message in `messages`).
+	const node: INode = {
+		id: 'glean-node',
+		name: 'Glean Chat',
+		type: 'n8n-nodes-glean-chat.gleanChat',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
+	const axiosError = (message: string, code: string, socketError: Error) =>
+		Object.assign(new Error(message), {
+			code,
+			cause: socketError,
+			isAxiosError: true,
+		}) as unknown as JsonObject;
+	// The engine's own (2.41 unless N8N_MAJOR=1), and 1.x's always.
+	const generations = [
+		["this run's n8n-workflow", NodeApiError],
+		['n8n-workflow 1.120', NodeApiErrorOfOne as unknown as typeof NodeApiError],
+	] as const;
+
+	test.each(generations)('%s: a reset after the request was written', (_name, ApiError) => {
+		const socket = Object.assign(new Error('read ECONNRESET'), {
+			code: 'ECONNRESET',
+			syscall: 'read',
+		});
+		const wrapped = new ApiError(node, axiosError('read ECONNRESET', 'ECONNRESET', socket));
+		expect(errorCode(wrapped)).toBe('ECONNRESET');
+		const failure = connectionFailureOf(wrapped);
+		expect(failure).toEqual({ kind: 'connection', code: 'ECONNRESET', neverReached: false });
+		// Send Message without a saved chat, Get Many, …: tried again; a saved message is not.
+		expect(isRetryable(failure, true)).toBe(true);
+		expect(isRetryable(failure, false)).toBe(false);
+	});
+
+	test.each(generations)('%s: a reset while connecting', (_name, ApiError) => {
+		const socket = Object.assign(new Error('connect ECONNRESET 10.0.0.7:443'), {
+			code: 'ECONNRESET',
+			syscall: 'connect',
+		});
+		const wrapped = new ApiError(node, axiosError(socket.message, 'ECONNRESET', socket));
+		expect(connectionFailureOf(wrapped)).toEqual({
+			kind: 'connection',
+			code: 'ECONNRESET',
+			neverReached: true,
+		});
+	});
+
+	test.each(generations)('%s: a TLS handshake the server broke off', (_name, ApiError) => {
+		const message =
+			'Client network socket disconnected before secure TLS connection was established';
+		const socket = Object.assign(new Error(message), { code: 'ECONNRESET' });
+		const wrapped = new ApiError(node, axiosError(message, 'ECONNRESET', socket));
+		expect(connectionFailureOf(wrapped).neverReached).toBe(true);
+	});
+
+	test.each(generations)('%s: the socket stayed silent (the silence limit)', (_name, ApiError) => {
+		const timeout = Object.assign(new Error('timeout of 1000ms exceeded'), {
+			code: 'ECONNABORTED',
+			isAxiosError: true,
+		}) as unknown as JsonObject;
+		expect(errorCode(new ApiError(node, timeout))).toBe('ECONNABORTED');
+	});
+
+	test.each(generations)(
+		"%s: Glean's own status codes are not read as connection codes",
+		(_name, ApiError) => {
+			const refused = new ApiError(node, { message: 'Too Many Requests' }, { httpCode: '429' });
+			expect(errorCode(refused)).toBeUndefined();
 		},
 	);
 });

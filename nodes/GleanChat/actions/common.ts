@@ -124,6 +124,15 @@ export function requiredIds(
 }
 
 /**
+ * Whether n8n streams this run to its chat (a Chat Trigger or Webhook set to stream). n8n 1.x
+ * has no isStreaming() where it runs a node as an AI Agent's tool (its SupplyDataContext), and
+ * never streams a tool's answer there: false.
+ */
+export function isStreaming(context: IExecuteFunctions): boolean {
+	return typeof context.isStreaming === 'function' && context.isStreaming();
+}
+
+/**
  * Whether an AI Agent runs this node as its tool: n8n says so through isToolExecution() when it
  * calls the tool itself, and the tool variant n8n makes of the node (type `…gleanChatTool`) is
  * only ever run as a tool, also when n8n's engine runs it like a regular node.

@@ -7,7 +7,7 @@ import * as chat from './chat';
 import * as file from './file';
 import type { ItemPlace, Secrets } from '../transport';
 import { itemSecrets, redact, redactDeep, withItemPlaces } from '../transport';
-import { invalidOption, MAX_CONCURRENCY } from './common';
+import { invalidOption, isStreaming, MAX_CONCURRENCY } from './common';
 import { runItems } from './itemPool';
 import type { GleanChatOperations, GleanChatResource } from './node.type';
 
@@ -76,12 +76,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 		concurrency = readConcurrency(this);
 	} catch (error) {
-		throw this.isStreaming() ? withReasonForChat(error as Error) : error;
+		throw isStreaming(this) ? withReasonForChat(error as Error) : error;
 	}
 	const keyOf = (itemIndex: number) => orderingKey(this, chosen, itemIndex);
 	// An item waiting to try again lends its place, except in a streamed run: its answer would
 	// reach n8n's chat after the next item's.
-	const lending = !this.isStreaming();
+	const lending = !isStreaming(this);
 	const places = new Map<number, ItemPlace>();
 	const outputs = await withItemPlaces(
 		this,
@@ -123,7 +123,7 @@ async function runItem(
 			return [{ json: redactDeep(errorItemJson(error), token), pairedItem: { item: itemIndex } }];
 		}
 		const failure = redactError(withItemIndex(this, error, itemIndex), token);
-		throw this.isStreaming() ? withReasonForChat(failure) : failure;
+		throw isStreaming(this) ? withReasonForChat(failure) : failure;
 	}
 }
 
@@ -161,7 +161,7 @@ function readConcurrency(context: IExecuteFunctions): number {
 			`a whole number from 1 to ${MAX_CONCURRENCY}`,
 		);
 	}
-	return context.isStreaming() ? 1 : value;
+	return isStreaming(context) ? 1 : value;
 }
 
 /** The last guard on a failing item: its message, description and partial answer without the token. */

@@ -13,19 +13,43 @@ import { BASE_URL_HINT } from './setupHints';
  * so no request configuration (and with it the token) travels along.
  */
 
-/** The code of a connection error, on it or on one of its causes (n8n and axios wrap them). */
-export function errorCode(error: unknown): string | undefined {
-	for (
-		let current = error, depth = 0;
-		current && typeof current === 'object' && depth < 4;
-		depth++
-	) {
-		const code = (current as { code?: unknown }).code;
-		if (typeof code === 'string') return code;
+/**
+ * An error and the errors it wraps, outermost first (at most 5 deep). n8n-core wraps a failed
+ * request in NodeApiError: with n8n-workflow 2.x it keeps the original as `cause` (axios keeps
+ * the socket's error as its `cause` in turn); with 1.x the original is dropped, and only the
+ * NodeApiError's `httpCode` (the code) and `messages` (the original message) tell what happened.
+ */
+function* wrappedErrors(error: unknown): Generator<object> {
+	let current = error;
+	for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+		yield current;
 		current = (current as { cause?: unknown }).cause;
 	}
-	return undefined;
 }
+
+/** Node's and axios's error codes are upper case (`ECONNRESET`); HTTP statuses are digits. */
+const ERROR_CODE = /^[A-Z][A-Z0-9_]+$/;
+
+/**
+ * The code of a connection error (`ECONNRESET`, …): on it or an error it wraps, else the code
+ * n8n-workflow 1.x's NodeApiError keeps as its `httpCode` in place of the dropped original.
+ */
+export function errorCode(error: unknown): string | undefined {
+	let fromN8n: string | undefined;
+	for (const current of wrappedErrors(error)) {
+		const { code, httpCode } = current as { code?: unknown; httpCode?: unknown };
+		if (typeof code === 'string') return code;
+		if (typeof httpCode === 'string' && ERROR_CODE.test(httpCode)) fromN8n ??= httpCode;
+	}
+	return fromN8n;
+}
+
+/**
+ * Node's words for a failure before the request was written, kept where the error itself is not
+ * (n8n 1.x's `messages`): "connect ECONNRESET 10.0.0.1:443" (`syscall: 'connect'`), or a TLS
+ * handshake broken off.
+ */
+const NOT_CONNECTED = /^connect [A-Z][A-Z0-9_]+ |before secure TLS connection was established/;
 
 /**
  * A connection error as the retry rules see it: its code, and whether it happened before the
@@ -40,16 +64,13 @@ export function connectionFailureOf(error: unknown): {
 } {
 	const code = errorCode(error);
 	let neverReached = neverReachedGlean(code);
-	for (
-		let current = error, depth = 0;
-		!neverReached && current && typeof current === 'object' && depth < 4;
-		depth++
-	) {
-		const { syscall, message, errors, cause } = current as {
+	for (const current of wrappedErrors(error)) {
+		if (neverReached) break;
+		const { syscall, message, messages, errors } = current as {
 			syscall?: unknown;
 			message?: unknown;
+			messages?: unknown;
 			errors?: unknown;
-			cause?: unknown;
 		};
 		// Several addresses tried (an AggregateError): Glean was never reached if no connection was.
 		const tried =
@@ -59,8 +80,9 @@ export function connectionFailureOf(error: unknown): {
 		neverReached =
 			syscall === 'connect' ||
 			tried ||
-			(typeof message === 'string' && /before secure TLS connection was established/.test(message));
-		current = cause;
+			[message, ...(Array.isArray(messages) ? messages : [])].some(
+				(text) => typeof text === 'string' && NOT_CONNECTED.test(text),
+			);
 	}
 	return { kind: 'connection', code, neverReached };
 }

@@ -1,7 +1,6 @@
-import { sleep } from 'n8n-workflow';
-
-import type { ByteStream } from './types';
+import { abortableSleep } from './abortableSleep';
 import { seconds } from './retry';
+import type { ByteStream } from './types';
 
 /**
  * The client's own limit on one call to Glean. Glean enforces `timeoutMillis` itself and
@@ -51,7 +50,7 @@ export class Deadline {
 	constructor(readonly timeoutMillis: number) {
 		this.limitMillis = clientLimitMillis(timeoutMillis);
 		// n8n's sleep (timers are banned in community nodes): it ends quietly when stop() aborts it.
-		this.expired = sleep(this.limitMillis, this.stopper.signal).then(
+		this.expired = abortableSleep(this.limitMillis, this.stopper.signal).then(
 			() => new ClientTimeoutError(this.limitMillis, this.timeoutMillis),
 			async () => await new Promise<never>(() => {}),
 		);
@@ -100,7 +99,7 @@ class SilenceWatch {
 		for (;;) {
 			const wait = this.lastActivity + this.idleMillis - Date.now();
 			if (wait <= 0) return new SilenceError(this.idleMillis);
-			await sleep(wait, this.stopper.signal);
+			await abortableSleep(wait, this.stopper.signal);
 		}
 	}
 }

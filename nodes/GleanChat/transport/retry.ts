@@ -1,4 +1,4 @@
-import { sleep } from 'n8n-workflow';
+import { abortableSleep } from './abortableSleep';
 
 /**
  * When a failed call to Glean is tried again, and how long to wait first. Pure decisions: the
@@ -24,11 +24,13 @@ export const BACKOFF_BASE_MILLIS = 1_000;
 export const BACKOFF_CEILING_MILLIS = 30_000;
 
 /**
- * The clock retries wait on. Node code waits with n8n's `sleep`, which stops at once when the
- * execution's signal aborts; tests swap this object's members to wait in virtual time.
+ * The clock retries wait on. Node code waits with n8n's sleep (abortableSleep), which stops at
+ * once when the execution's signal aborts; tests swap this object's members to wait in virtual
+ * time.
  */
 export const retryClock = {
-	sleep: async (millis: number, signal: AbortSignal): Promise<void> => await sleep(millis, signal),
+	sleep: async (millis: number, signal: AbortSignal): Promise<void> =>
+		await abortableSleep(millis, signal),
 	now: (): number => Date.now(),
 	random: (): number => Math.random(),
 };

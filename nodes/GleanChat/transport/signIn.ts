@@ -76,7 +76,10 @@ export async function refreshSignIn(
 			'Glean answered 401 (the access token expired or was revoked).',
 		);
 	}
-	const refresh = this.helpers.refreshOAuth2Token.call(this, credential.type) as Promise<unknown>;
+	// One refresh at a time per node run: items that find one under way wait for it. n8n-core
+	// 2.x refreshes once per credential at a time itself; 1.x starts one per call, and each
+	// after the first would send a refresh token Glean has already replaced (`invalid_grant`).
+	const refresh = refreshesUnderWay.get(this) ?? startRefresh(this, credential);
 	let outcome: 'refreshed' | 'late';
 	try {
 		outcome = await withinLimit(refresh, cancelSignal);
@@ -95,6 +98,22 @@ export async function refreshSignIn(
 	// The next read of the credential has the new tokens: from now on they are redacted too.
 	await storedAccessToken.call(this, itemIndex);
 	return 'refreshed';
+}
+
+/** Each node run's refresh under way. */
+const refreshesUnderWay = new WeakMap<IExecuteFunctions, Promise<unknown>>();
+
+function startRefresh(context: IExecuteFunctions, credential: CheckedCredential): Promise<unknown> {
+	const refresh = context.helpers.refreshOAuth2Token.call(
+		context,
+		credential.type,
+	) as Promise<unknown>;
+	refreshesUnderWay.set(context, refresh);
+	const ended = () => {
+		if (refreshesUnderWay.get(context) === refresh) refreshesUnderWay.delete(context);
+	};
+	void refresh.then(ended, ended);
+	return refresh;
 }
 
 /** Node runs whose refresh passed REFRESH_LIMIT_MILLIS and has not ended yet. */
@@ -133,16 +152,24 @@ function refreshError(
 	fail: (message: string, description: string) => NodeOperationError,
 ): NodeOperationError {
 	const reason = redact(error instanceof Error ? error.message : String(error), credential.secrets);
-	// n8n-core marks a refresh Glean refused (`invalid_grant`) as needing a reconnect.
-	const failure = (error as { failure?: { cause?: string } } | undefined)?.failure;
-	if (failure?.cause === 'credential-invalid' || /needs to be reconnected/i.test(reason)) {
+	// A refresh Glean refused (`invalid_grant`): n8n-core 2.x marks it as needing a reconnect;
+	// 1.x passes on @n8n/client-oauth2's AuthError, which keeps Glean's answer as `body`.
+	const { failure, body } = (error ?? {}) as {
+		failure?: { cause?: string };
+		body?: { error?: unknown };
+	};
+	if (
+		failure?.cause === 'credential-invalid' ||
+		body?.error === 'invalid_grant' ||
+		/needs to be reconnected/i.test(reason)
+	) {
 		return fail(
 			'Glean ended the sign-in: the access token expired and Glean refused to renew it',
 			'The refresh token was revoked or has expired (the user signed out, an admin revoked the app, or it went unused too long).',
 		);
 	}
-	// @n8n/client-oauth2's words when the stored token data holds no refresh token.
-	if (/no refresh token/i.test(reason)) {
+	// @n8n/client-oauth2's words when the stored token data holds no refresh token (2.x, 1.x).
+	if (/no refresh token|refreshToken is required/i.test(reason)) {
 		return fail(
 			'the access token expired and the credential has no refresh token',
 			'Glean gives a refresh token only when the sign-in asks for offline_access: add it to the credential\'s "Scope" (and allow it on Glean\'s OAuth client), then reconnect.',

@@ -5,7 +5,7 @@ import { AgentRunAggregator } from '../../helpers/agentRunAggregator';
 import { AGENT_RUN_WAIT_RESPONSE } from '../../helpers/gleanShapes';
 import { gleanApiRequest, itemSecrets, redact } from '../../transport';
 import { finishedAnswer } from '../answerFormats';
-import { runAsTool } from '../common';
+import { isStreaming, runAsTool } from '../common';
 import { LiveAnswer } from '../liveAnswer';
 import type { RunRequest } from './run/runRequest';
 import { readRunRequest } from './run/runRequest';
@@ -29,7 +29,7 @@ export async function execute(
 	const clean = (text: string) => redact(text, token);
 	// Live only when n8n streams this run to its caller, and not as an AI Agent's tool.
 	const live =
-		request.stream && this.isStreaming() && !runAsTool(this) ? new LiveAnswer(token) : undefined;
+		request.stream && isStreaming(this) && !runAsTool(this) ? new LiveAnswer(token) : undefined;
 	const aggregator = new AgentRunAggregator({
 		keepRaw: !request.simplify,
 		onAnswerDelta: live && ((text) => live.push(text)),

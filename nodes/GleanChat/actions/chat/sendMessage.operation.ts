@@ -4,7 +4,7 @@ import { ChatStreamAggregator } from '../../helpers/chatStreamAggregator';
 import { CHAT_QUEUED, CHAT_RESPONSE } from '../../helpers/gleanShapes';
 import { gleanApiRequest, itemSecrets, redact } from '../../transport';
 import { readAnswerFinish } from '../answerFormats';
-import { runAsTool, textParameter } from '../common';
+import { isStreaming, runAsTool, textParameter } from '../common';
 import { answerFailure } from '../errors';
 import { answerItem, queuedItem } from './sendMessage/answerItem';
 import { messageChat } from './sendMessage/chatSessions';
@@ -44,7 +44,7 @@ export async function execute(
 	// Live only when n8n streams this run to its caller, and not as an agent's tool: the chat's
 	// user should see the agent's reply, not Glean's raw answer.
 	const live =
-		request.stream && this.isStreaming() && !runAsTool(this) ? new LiveAnswer(token) : undefined;
+		request.stream && isStreaming(this) && !runAsTool(this) ? new LiveAnswer(token) : undefined;
 	const aggregator = new ChatStreamAggregator({
 		keepRaw: !request.simplify,
 		onAnswerDelta: live && ((text) => live.push(text)),
