@@ -17,7 +17,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { EXAMPLE_AGENT } from '../test/emulator/agents';
-import { cacheBase } from '../test/realN8n/n8nInstall';
+import { cacheBase, N8N_MAJOR } from '../test/realN8n/n8nInstall';
 import { assertPortFree } from '../test/realN8n/n8nInstance';
 import { startQueueServices } from '../test/realN8n/queueServices';
 import {
@@ -49,7 +49,15 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
 
 async function main(): Promise<void> {
 	const queueMode = process.argv.includes('--queue');
-	const userFolder = join(cacheBase(), queueMode ? 'dev-n8n-queue' : 'dev-n8n');
+	if (queueMode && N8N_MAJOR === 1)
+		throw new Error(
+			'Queue mode runs on n8n 2.x only here: npm run dev -- --queue without N8N_MAJOR=1.',
+		);
+	// Each n8n line keeps its own data: n8n cannot open a database a newer n8n has migrated.
+	const userFolder = join(
+		cacheBase(),
+		queueMode ? 'dev-n8n-queue' : N8N_MAJOR === 1 ? 'dev-n8n-1' : 'dev-n8n',
+	);
 	// Queue mode's database is new at every start, so its n8n is too.
 	if (process.argv.includes('--fresh') || queueMode)
 		rmSync(userFolder, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { SignJWT } from 'jose';
 import { GleanEmulator } from '../emulator/gleanEmulator';
 import { OpenAiEmulator } from '../emulator/openAiEmulator';
 import { packageRoot } from '../harness/paths';
-import { ensureN8n } from './n8nInstall';
+import { ensureN8n, N8N_MAJOR } from './n8nInstall';
 import { freePort, N8nInstance, type Owner } from './n8nInstance';
 import type { QueueServices } from './queueServices';
 
@@ -102,6 +102,8 @@ export interface ImportedExample {
 	id: string;
 	versionId: string;
 	workflow: ExampleWorkflow;
+	/** Nodes set back to the newest version this n8n has (n8n 1.x): "Name type from→to". */
+	lowered: string[];
 }
 
 export interface ExampleWorkflow {
@@ -109,6 +111,7 @@ export interface ExampleWorkflow {
 	nodes: Array<{
 		name: string;
 		type: string;
+		typeVersion?: number;
 		parameters: Record<string, unknown>;
 		credentials?: Record<string, { id: string; name: string }>;
 	}>;
@@ -259,12 +262,21 @@ async function importExamples(
 ): Promise<ImportedExample[]> {
 	const examplesDir = join(packageRoot(), 'examples');
 	const existing = await n8n.workflowIdsByName();
+	const newest = N8N_MAJOR === 1 ? await n8n.newestNodeVersions() : new Map<string, number>();
 	const imported: ImportedExample[] = [];
 	for (const file of readdirSync(examplesDir)
 		.filter((name) => name.endsWith('.json'))
 		.sort()) {
 		const workflow = JSON.parse(readFileSync(join(examplesDir, file), 'utf8')) as ExampleWorkflow;
+		const lowered: string[] = [];
 		for (const node of workflow.nodes) {
+			// The examples use the node versions n8n 2.41 adds; n8n 1.x cannot run a version it
+			// lacks, so it gets the one its editor would add (as a 1.x user builds the workflow).
+			const has = newest.get(node.type);
+			if (has !== undefined && (node.typeVersion ?? 1) > has) {
+				lowered.push(`${node.name} ${node.type} ${node.typeVersion}→${has}`);
+				node.typeVersion = has;
+			}
 			for (const [type, credential] of Object.entries(node.credentials ?? {})) {
 				if (!credentialIds[type]) throw new Error(`${file}: no local credential of type ${type}`);
 				credential.id = credentialIds[type];
@@ -275,12 +287,12 @@ async function importExamples(
 		const id = existing.get(workflow.name);
 		if (id) {
 			const stored = await n8n.rest<{ versionId: string }>('GET', `/rest/workflows/${id}`);
-			imported.push({ file, id, versionId: stored.versionId, workflow });
+			imported.push({ file, id, versionId: stored.versionId, workflow, lowered });
 			continue;
 		}
 		const { pinData: _pinData, ...body } = workflow;
 		const created = await n8n.createWorkflow(body);
-		imported.push({ file, id: created.id, versionId: created.versionId, workflow });
+		imported.push({ file, id: created.id, versionId: created.versionId, workflow, lowered });
 	}
 	return imported;
 }

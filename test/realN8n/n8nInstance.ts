@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { packageRoot } from '../harness/paths';
-import { type InstalledN8n, seedMigratedDatabase } from './n8nInstall';
+import { type InstalledN8n, N8N_MAJOR, seedMigratedDatabase } from './n8nInstall';
 
 /**
  * One real n8n application process (`n8n start`) with this package installed the way n8n
@@ -133,7 +133,8 @@ export class N8nInstance {
 			N8N_PERSONALIZATION_ENABLED: 'false',
 			N8N_HIRING_BANNER_ENABLED: 'false',
 			N8N_VERIFIED_PACKAGES_ENABLED: 'false',
-			N8N_DISABLED_MODULES: 'mcp-registry',
+			// n8n 2.x's module that calls n8n's servers (1.x has none, and refuses the name).
+			...(N8N_MAJOR === 2 ? { N8N_DISABLED_MODULES: 'mcp-registry' } : {}),
 			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 			N8N_LOG_LEVEL: 'warn',
 		};
@@ -177,8 +178,13 @@ export class N8nInstance {
 			try {
 				// A worker answers on its health port (here `port`) once it reaches the database and Redis.
 				const response = await fetch(`${this.baseUrl}/healthz/readiness`);
+				// n8n 1.x is "ready" before its REST API is mounted: a main instance must serve that too.
+				const served =
+					response.ok &&
+					(this.options.queue?.role === 'worker' ||
+						(await fetch(`${this.baseUrl}/rest/settings`)).ok);
 				// Ready, and still ours: the port was free when it started.
-				if (response.ok && this.running) return;
+				if (served && this.running) return;
 			} catch {
 				// Not listening yet.
 			}
@@ -282,14 +288,29 @@ export class N8nInstance {
 		return new Map(credentials.map((credential) => [credential.name, credential.id]));
 	}
 
-	/** "Test credential" in the dialog of a new, unsaved credential. */
+	/**
+	 * "Test credential" in the credential's dialog: n8n 2.x tests a new, unsaved credential;
+	 * n8n 1.x tests only a saved one (its dialog saves first), so on 1.x it is saved, tested
+	 * with the data given, and deleted again.
+	 */
 	async testCredential(
 		type: string,
 		data: Record<string, unknown>,
 	): Promise<{ status: string; message: string }> {
-		return await this.rest('POST', '/rest/credentials/test', {
-			credentials: { id: '', name: 'test', type, data },
-		});
+		if (N8N_MAJOR === 2) {
+			return await this.rest('POST', '/rest/credentials/test', {
+				credentials: { id: '', name: 'test', type, data },
+			});
+		}
+		const name = `Credential test ${Date.now()}`;
+		const id = await this.createCredential(name, type, data);
+		try {
+			return await this.rest('POST', '/rest/credentials/test', {
+				credentials: { id, name, type, data },
+			});
+		} finally {
+			await this.rest('DELETE', `/rest/credentials/${id}`);
+		}
 	}
 
 	/** Bytes n8n serves to the signed-in owner, e.g. `/rest/binary-data?id=…&action=download`. */
@@ -329,7 +350,23 @@ export class N8nInstance {
 	}
 
 	async createWorkflow(workflow: object): Promise<{ id: string; versionId: string }> {
-		return await this.rest('POST', '/rest/workflows', workflow);
+		// n8n 1.x stores `active` with each workflow and needs it given; 2.x publishes instead.
+		const body = N8N_MAJOR === 1 ? { active: false, ...workflow } : workflow;
+		return await this.rest('POST', '/rest/workflows', body);
+	}
+
+	/** The newest version of each node type this n8n has (what its editor adds), by type. */
+	async newestNodeVersions(): Promise<Map<string, number>> {
+		const types =
+			await this.getJson<
+				Array<{ name: string; version: number | number[]; defaultVersion?: number }>
+			>('/types/nodes.json');
+		const newest = new Map<string, number>();
+		for (const type of types) {
+			const version = type.defaultVersion ?? Math.max(...[type.version].flat());
+			newest.set(type.name, Math.max(newest.get(type.name) ?? 0, version));
+		}
+		return newest;
 	}
 
 	async workflowIdsByName(): Promise<Map<string, string>> {
@@ -370,10 +407,14 @@ export class N8nInstance {
 					},
 				}
 			: { name: trigger };
+		// n8n 1.x's editor sends the workflow it shows with every run; 2.x's runs the stored one.
+		const workflowData =
+			N8N_MAJOR === 1 ? await this.rest<object>('GET', `/rest/workflows/${workflowId}`) : undefined;
 		const { executionId } = await this.rest<{ executionId: string }>(
 			'POST',
 			`/rest/workflows/${workflowId}/run`,
 			{
+				...(workflowData ? { workflowData } : {}),
 				triggerToStartFrom,
 				...(destination ? { destinationNode: { nodeName: destination, mode: 'inclusive' } } : {}),
 			},

@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { launchChromium, signedInPage, stepTimer, withScreenshot } from './browser';
 import type { ExampleWorkflow, ImportedExample, LocalN8n } from './localN8n';
 import { GLEAN_OAUTH2_CREDENTIAL, OAUTH_CLIENT_ID, OWNER } from './localN8n';
+import { N8N_MAJOR } from './n8nInstall';
 import type { N8nInstance, Owner } from './n8nInstance';
 import { check, itemsOf, type Json, short } from './report';
 
@@ -123,14 +124,18 @@ export async function connectInBrowser(
 	try {
 		// n8n opens a credential's dialog at its own address.
 		page = await signedInPage(browser, n8n, owner, `/home/credentials/${credentialId}`);
-		await page.getByTestId('oauth-not-connected-banner').waitFor();
+		// n8n 2.x: a "not connected" banner with a Connect button; 1.x: a "Connect my account" button.
+		const connect =
+			N8N_MAJOR === 2
+				? page
+						.getByTestId('oauth-not-connected-banner')
+						.getByRole('button', { name: 'Connect', exact: true })
+				: page.getByTestId('oauth-connect-button');
+		await connect.waitFor();
 		mark('dialog open');
 		const redirectShown = (await page.getByTestId('copy-input').first().innerText()).trim();
 		const popupOpened = page.waitForEvent('popup');
-		await page
-			.getByTestId('oauth-not-connected-banner')
-			.getByRole('button', { name: 'Connect', exact: true })
-			.click();
+		await connect.click();
 		const popup = await popupOpened;
 		// Glean's sign-in page (the emulator approves at once), then n8n's callback, which closes it.
 		await popup.waitForEvent('close', { timeout: 30_000 });

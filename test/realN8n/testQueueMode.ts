@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { N8N_VERSION } from './n8nInstall';
+import { N8N_MAJOR, N8N_VERSION } from './n8nInstall';
 import { type LocalN8n, startLocalN8n } from './localN8n';
 import { answerNamingQuestion, fireLoad, injectFaults, type LoadResult } from './queueChecks';
 import {
@@ -61,6 +61,8 @@ async function load(local: LocalN8n): Promise<LoadResult> {
 }
 
 async function main(): Promise<void> {
+	if (N8N_MAJOR === 1)
+		throw new Error('Queue mode is checked on n8n 2.x only: run it without N8N_MAJOR=1.');
 	const started = Date.now();
 	const runFolder = mkdtempSync(join(tmpdir(), 'glean-chat-queue-n8n-'));
 	console.log(

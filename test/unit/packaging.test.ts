@@ -26,6 +26,8 @@ const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
 	files: string[];
 	n8n: { nodes: string[]; credentials: string[] };
 	engines: { node: string };
+	peerDependencies: Record<string, string>;
+	devDependencies: Record<string, string>;
 	bugs?: { url?: string };
 	author?: unknown;
 	repository?: unknown;
@@ -91,6 +93,22 @@ test('package.json says what the package needs and where to report', () => {
 	expect(manifest.bugs?.url).toMatch(/^https:\/\/github\.com\/.+\/issues$/);
 	for (const field of ['author', 'repository', 'homepage'] as const)
 		expect(manifest[field]).toBeDefined();
+});
+
+test('the n8n the package claims: any (n8n\'s verification asks for "*"), proven from the oldest one the tests run', () => {
+	// n8n's scanner (@n8n/community-nodes/valid-peer-dependencies) refuses any other peer range,
+	// so the README's compatibility table says which n8n is proven: the engines the tests run.
+	expect(manifest.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+	const oldest = /^npm:n8n-workflow@(\d+\.\d+\.\d+)$/.exec(
+		manifest.devDependencies['n8n-workflow-1'],
+	)?.[1];
+	const core = /^npm:n8n-core@(\d+\.\d+\.\d+)$/.exec(manifest.devDependencies['n8n-core-1'])?.[1];
+	const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+	const table = readme.slice(readme.indexOf('### Compatibility'));
+	expect(table).toContain(`| 1.123 (engine) | ${core} / ${oldest} |`);
+	expect(table).toContain(
+		`| 2.41 (engine) | ${manifest.devDependencies['n8n-core']} / ${manifest.devDependencies['n8n-workflow']} |`,
+	);
 });
 
 describe('the release tarball (npm run pack:release)', () => {
