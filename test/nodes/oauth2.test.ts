@@ -128,6 +128,23 @@ describe('an expired access token', () => {
 		);
 	});
 
+	test('two executions at once on the same expired sign-in: one refresh, both succeed', async () => {
+		// As an AI Agent's parallel tool calls, or two runs of a workflow in one n8n process:
+		// separate node runs of one credential (n8n 1.x refreshes once per call, not per credential).
+		const credentials = await signedInCredential(setup.glean);
+		setup.glean.oauth.expireAccessTokens();
+		const grants = tokenRequestsFromNow();
+		const runs = await Promise.all(
+			['One?', 'Two?'].map(
+				async (message) =>
+					await runGleanNode({ parameters: { ...sendMessage, message }, credentials }),
+			),
+		);
+		expect(runs.map((run) => run.error)).toEqual([undefined, undefined]);
+		expect(runs.map((run) => run.items.length)).toEqual([1, 1]);
+		expect(grants()).toEqual(['refresh_token']);
+	});
+
 	test('a 401 arriving after another item’s refresh: that item retries with the stored token, no second refresh', async () => {
 		const credentials = await signedInCredential(setup.glean);
 		setup.glean.oauth.expireAccessTokens();

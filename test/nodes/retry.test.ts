@@ -173,6 +173,40 @@ describe('retries', () => {
 		expect(error?.description).toContain('Not tried again: this message is saved to a chat');
 	});
 
+	test("Glean's words that contain an error code stay as Glean wrote them (n8n would put its own generic advice there)", async () => {
+		// n8n-workflow replaces any message containing ECONNRESET, EEXIST, … with its own text,
+		// which here would say to retry at once: wrong for a saved message.
+		setup.glean.enqueue('chat', {
+			kind: 'text',
+			status: 502,
+			text: 'Bad Gateway: upstream read ECONNRESET',
+		});
+		const { error } = await runGleanNode({
+			parameters: sendMessage({ saveChat: true }),
+			credentials: credentials(),
+		});
+		expect(error?.message).toBe('Glean answered 502: Bad Gateway: upstream read ECONNRESET');
+		expect(error?.description).toContain('Not tried again: this message is saved to a chat');
+		setup.glean.enqueue('chat', {
+			kind: 'ndjson',
+			body: [
+				{
+					messages: [
+						{
+							author: 'GLEAN_AI',
+							messageType: 'ERROR',
+							fragments: [{ text: 'A preexisting chat with this ID was archived' }],
+						},
+					],
+				},
+			],
+		});
+		const streamed = await runGleanNode({ parameters: sendMessage(), credentials: credentials() });
+		expect(streamed.error?.message).toBe(
+			'Glean reported an error while answering: A preexisting chat with this ID was archived',
+		);
+	});
+
 	test('a saved message keeps the "not tried again" warning after earlier retries, and for a lost connection or a timeout', async () => {
 		const saved = sendMessage({ saveChat: true });
 		setup.glean.enqueue(

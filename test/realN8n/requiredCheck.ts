@@ -6,8 +6,9 @@ import { check, short } from './report';
 
 /**
  * A Glean Chat node whose Message is left empty, as a user would leave it: n8n itself refuses
- * the workflow before the node runs (a required parameter). What the user is told must name the
- * field: the editor's "Execute workflow", and a run the server starts (a trigger, the REST API).
+ * the workflow before the node runs (a required parameter), and nothing reaches Glean. n8n 2.x
+ * names the node and the field in what it says; n8n 1.x says only that the workflow has
+ * issues, and the warning sign on the node names the field.
  */
 export async function checkEmptyMessage(
 	local: LocalN8n,
@@ -41,11 +42,25 @@ export async function checkEmptyMessage(
 		settings: {},
 	});
 
+	// What a run the server starts ends with (a trigger's, or the REST API's, as here).
 	const run = await local.n8n.runManually(id, 'Run it').then(
 		(result) => `${result.status}: ${result.error?.message ?? ''}`,
 		(error: Error) => error.message,
 	);
-	console.log(`  a run the server starts: ${short(run, 200)}`);
+	if (N8N_MAJOR === 2) {
+		check(
+			'a run the server starts fails, naming the node and the Message field',
+			run.startsWith('error: ') && /'Ask Glean' node has issues/.test(run) && /"Message"/.test(run),
+			short(run, 160),
+		);
+	} else {
+		// n8n 1.x refuses it with the same words as the editor's button, naming neither.
+		check(
+			'a run the server starts is refused ("The workflow has issues")',
+			/The workflow has issues and cannot be executed/.test(run),
+			short(run, 160),
+		);
+	}
 
 	const browser = await launchChromium();
 	let page;

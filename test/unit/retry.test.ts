@@ -1,3 +1,5 @@
+import { getEventListeners } from 'node:events';
+
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 import { NodeApiError as NodeApiErrorOfOne } from 'n8n-workflow-1';
@@ -6,6 +8,7 @@ import { retryOption } from '../../nodes/GleanChat/actions/common';
 import { baseUrlProblem, normalizeBaseUrl } from '../../nodes/GleanChat/transport/baseUrl';
 import { clientLimitMillis } from '../../nodes/GleanChat/transport/deadline';
 import { isEmailAddress } from '../../nodes/GleanChat/transport/credential';
+import { abortableSleep } from '../../nodes/GleanChat/transport/abortableSleep';
 import { connectionFailureOf, errorCode } from '../../nodes/GleanChat/transport/connectionErrors';
 import {
 	backoffMillis,
@@ -194,6 +197,13 @@ describe('the real retry wait', () => {
 		const waiting = retryClock.sleep(60_000, cancel.signal);
 		cancel.abort(new Error('stop'));
 		await expect(waiting).rejects.toThrow('stop');
+		expect(getEventListeners(cancel.signal, 'abort')).toHaveLength(0);
+	});
+
+	test('a wait that runs out leaves no listener on the signal (one execution signal, many waits)', async () => {
+		const execution = new AbortController();
+		for (let wait = 0; wait < 3; wait++) await abortableSleep(1, execution.signal);
+		expect(getEventListeners(execution.signal, 'abort')).toHaveLength(0);
 	});
 });
 

@@ -1,11 +1,10 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, NodeOperationError } from 'n8n-workflow';
 
 import type { GleanAnswerShape } from '../helpers/gleanShapes';
 import { parseIdList } from '../helpers/idList';
 import { timezoneOffsetMinutes } from '../helpers/timezone';
 import type { GleanResponse } from '../transport';
-import { gleanApiRequest } from '../transport';
+import { gleanApiRequest, operationError } from '../transport';
 import { readRetryPolicy } from './options';
 
 /**
@@ -95,7 +94,7 @@ export function emptyParameterError(
 	displayName: string,
 	description: string,
 ): NodeOperationError {
-	return new NodeOperationError(
+	return operationError(
 		context.getNode(),
 		`Item ${itemIndex}: the "${displayName}" parameter is empty`,
 		{ itemIndex, description },
@@ -113,7 +112,7 @@ export function requiredIds(
 ): string[] {
 	const ids = parseIdList(context.getNodeParameter(name, itemIndex, ''));
 	if (ids.length > 0) return ids;
-	throw new NodeOperationError(
+	throw operationError(
 		context.getNode(),
 		`Item ${itemIndex}: the "${displayName}" parameter has no ID`,
 		{

@@ -1,8 +1,7 @@
-import type { IDataObject, INode, NodeApiError } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, INode, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ChatStreamAggregator } from '../helpers/chatStreamAggregator';
-import { notGleanAnswerError } from '../transport';
+import { notGleanAnswerError, operationError } from '../transport';
 
 /** What an answer that failed part-way had received: a chat answer's or an agent run's aggregator. */
 export interface PartialAnswer {
@@ -21,7 +20,7 @@ export function answerError(
 	aggregator: PartialAnswer,
 	{ description }: { description: string },
 ): NodeOperationError {
-	const error = new NodeOperationError(node, message, { itemIndex, description });
+	const error = operationError(node, message, { itemIndex, description });
 	if (aggregator.hasContent) {
 		error.context.partial = true;
 		error.context.partialAnswer = aggregator.toSimplified() as IDataObject;

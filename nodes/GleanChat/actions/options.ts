@@ -1,8 +1,12 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeProperties,
+	NodeOperationError,
+} from 'n8n-workflow';
 
 import type { RetryPolicy } from '../transport';
-import { DEFAULT_RETRY_POLICY } from '../transport';
+import { DEFAULT_RETRY_POLICY, operationError } from '../transport';
 
 /** Options every operation shares; each operation's "Options" collection starts from these. */
 
@@ -154,7 +158,7 @@ export function invalidOption(
 	value: unknown,
 	expected: string,
 ): NodeOperationError {
-	return new NodeOperationError(
+	return operationError(
 		context.getNode(),
 		`Item ${itemIndex}: "${displayName}" is ${JSON.stringify(value) ?? String(value)}, but must be ${expected}`,
 		{ itemIndex, description: `Set "${displayName}" to ${expected}. Nothing was sent to Glean.` },

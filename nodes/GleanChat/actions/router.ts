@@ -6,7 +6,7 @@ import * as application from './application';
 import * as chat from './chat';
 import * as file from './file';
 import type { ItemPlace, Secrets } from '../transport';
-import { itemSecrets, redact, redactDeep, withItemPlaces } from '../transport';
+import { itemSecrets, operationError, redact, redactDeep, withItemPlaces } from '../transport';
 import { invalidOption, isStreaming, MAX_CONCURRENCY } from './common';
 import { runItems } from './itemPool';
 import type { GleanChatOperations, GleanChatResource } from './node.type';
@@ -63,13 +63,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	let concurrency: number;
 	try {
 		if ((resource as string) === CUSTOM_API_CALL || operation === CUSTOM_API_CALL) {
-			throw new NodeOperationError(this.getNode(), 'Glean Chat does not make custom API calls', {
+			throw operationError(this.getNode(), 'Glean Chat does not make custom API calls', {
 				description:
 					'n8n offers "Custom API Call" for nodes with an OAuth2 credential. To call another Glean endpoint, use the HTTP Request node: Authentication "Predefined Credential Type", then this Glean credential.',
 			});
 		}
 		if (chosen === undefined) {
-			throw new NodeOperationError(
+			throw operationError(
 				this.getNode(),
 				`The operation "${operation}" of resource "${resource}" is not supported by this version of Glean Chat`,
 			);

@@ -5,7 +5,8 @@ import * as n8nWorkflow from 'n8n-workflow';
  * may not use timers, so this is n8n's own wait: n8n-workflow 2.x's `sleep(ms, signal)`.
  * n8n-workflow 1.x's `sleep` ignores a signal (its timer would outlive a cancelled execution);
  * its `sleepWithAbort` stops, but rejects with its own error and leaves its listener on the
- * signal after a wait that ran out: on 1.x each wait gets a signal of its own.
+ * signal after a wait that ran out: on 1.x each wait gets a signal of its own. (An n8n-workflow
+ * older than 1.120 may have neither; there a wait runs its full time, as n8n's own nodes' do.)
  */
 export type AbortableSleep = (millis: number, signal: AbortSignal) => Promise<void>;
 

@@ -1,6 +1,6 @@
-import type { INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { INode, JsonObject, NodeApiError } from 'n8n-workflow';
 
+import { apiError } from './nodeErrors';
 import { paragraphs } from './gleanErrors';
 import type { Secrets } from './redact';
 import { redact } from './redact';
@@ -146,7 +146,7 @@ export function connectionFailure(
 	const where = reached
 		? `The connection to Glean at ${baseUrl} failed`
 		: `Could not reach Glean at ${baseUrl}`;
-	return new NodeApiError(node, { message: reason } as JsonObject, {
+	return apiError(node, { message: reason } as JsonObject, {
 		message: `${where}: ${reason}${attempts > 1 ? ` (after ${attempts} attempts)` : ''}`,
 		description: paragraphs(
 			reached

@@ -1,8 +1,8 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { baseUrlProblem, normalizeBaseUrl } from './baseUrl';
 import { BASE_URL_HINT } from './setupHints';
+import { operationError } from './nodeErrors';
 
 /** Reading the item's Glean credential, and refusing one that cannot work before any request. */
 
@@ -65,21 +65,17 @@ export async function checkedCredential(
 	const rawBaseUrl = String(credentials.baseUrl ?? '').trim();
 	const named = type === SIGN_IN_CREDENTIAL ? 'Glean Chat OAuth2 API' : 'Glean Chat API';
 	if (rawBaseUrl === '') {
-		throw new NodeOperationError(
-			node,
-			`Item ${itemIndex}: the ${named} credential has no Base URL`,
-			{
-				itemIndex,
-				description: `Open the credential and fill "Base URL". ${BASE_URL_HINT} Nothing was sent to Glean.`,
-			},
-		);
+		throw operationError(node, `Item ${itemIndex}: the ${named} credential has no Base URL`, {
+			itemIndex,
+			description: `Open the credential and fill "Base URL". ${BASE_URL_HINT} Nothing was sent to Glean.`,
+		});
 	}
 	const baseUrl = normalizeBaseUrl(rawBaseUrl);
 	const problem = baseUrlProblem(baseUrl);
 	if (problem !== undefined) {
 		// Quoted without any user name and password it may hold.
 		const shown = rawBaseUrl.replace(/\/\/[^/@]*@/, '//…@');
-		throw new NodeOperationError(
+		throw operationError(
 			node,
 			`Item ${itemIndex}: the credential's Base URL "${shown}" cannot be used: ${problem}`,
 			{
@@ -119,7 +115,7 @@ function oAuth2Credential(
 	const secrets = remembered(context, oAuth2Secrets(credentials));
 	const tokenData = credentials.oauthTokenData as IDataObject | undefined;
 	if (typeof tokenData?.access_token !== 'string' || tokenData.access_token === '') {
-		throw new NodeOperationError(
+		throw operationError(
 			context.getNode(),
 			`Item ${itemIndex}: the Glean Chat OAuth2 API credential is not connected`,
 			{
@@ -150,14 +146,10 @@ function checkedActAs(
 ): string {
 	const actAs = value.trim();
 	if (actAs === '' || isEmailAddress(actAs)) return actAs;
-	throw new NodeOperationError(
-		context.getNode(),
-		`Item ${itemIndex}: ${field} is not an e-mail address`,
-		{
-			itemIndex,
-			description: `Glean acts for a user named by e-mail, e.g. name@example.com; ${where} has "${actAs}". ${fix} Nothing was sent to Glean.`,
-		},
-	);
+	throw operationError(context.getNode(), `Item ${itemIndex}: ${field} is not an e-mail address`, {
+		itemIndex,
+		description: `Glean acts for a user named by e-mail, e.g. name@example.com; ${where} has "${actAs}". ${fix} Nothing was sent to Glean.`,
+	});
 }
 
 export function isEmailAddress(text: string): boolean {

@@ -1,6 +1,6 @@
-import type { INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { INode, JsonObject, NodeApiError } from 'n8n-workflow';
 
+import { apiError } from './nodeErrors';
 import type { GleanAnswerShape } from '../helpers/gleanShapes';
 import { parseGleanJson } from '../helpers/gleanShapes';
 import type { Secrets } from './redact';
@@ -62,7 +62,7 @@ export function notGleanAnswerError(
 ): NodeApiError {
 	const message = `The answer to ${endpoint} was not Glean's: ${statusCode} with ${problem}`;
 	const begins = quote === '' ? '' : `It began with: ${cut(quote, 80)}\n\n`;
-	return new NodeApiError(node, { message, httpCode: String(statusCode) } as JsonObject, {
+	return apiError(node, { message, httpCode: String(statusCode) } as JsonObject, {
 		message,
 		description: `${begins}Something other than Glean's API answered, so nothing was taken from it. ${BASE_URL_HINT}`,
 		httpCode: String(statusCode),

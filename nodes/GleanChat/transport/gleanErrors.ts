@@ -1,6 +1,6 @@
-import type { INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { INode, JsonObject, NodeApiError } from 'n8n-workflow';
 
+import { apiError } from './nodeErrors';
 import { answerProblem, EMPTY_RESPONSE } from '../helpers/gleanShapes';
 import { firstLine, headerValue } from './body';
 import { SilenceError } from './deadline';
@@ -79,7 +79,7 @@ export function paceWaitError(
 			: ownLimit
 				? `Requests for the same Glean user take turns, at most ${explicit} per minute. Raise "Max Requests per Minute" if Glean allows more,`
 				: `Requests for the same Glean user take turns at about ${perMinute < 10 ? perMinute.toFixed(1) : Math.round(perMinute)} per minute, the pace learned from Glean's 429 answers.`;
-	return new NodeApiError(node, { message, httpCode: '429' } as JsonObject, {
+	return apiError(node, { message, httpCode: '429' } as JsonObject, {
 		message: attempts > 0 ? `${message} (after ${attempts} attempts)` : message,
 		description: `${pace} ${ownLimit ? 'raise' : 'Raise'} "Max Total Wait" in the node's "Retry" option, lower "Concurrency", or run the workflow later.`,
 		httpCode: '429',
@@ -94,7 +94,7 @@ export function timeoutError(
 	itemIndex: number,
 	onceOnly: OnceOnly | undefined,
 ): NodeApiError {
-	return new NodeApiError(node, { message: error.message } as JsonObject, {
+	return apiError(node, { message: error.message } as JsonObject, {
 		message: error.message,
 		description: paragraphs(
 			'Glean did not answer in time, so the node stopped waiting. Raise "Timeout (Ms)" in the node\'s options or use a faster agent.',
@@ -112,7 +112,7 @@ export function silenceError(
 	onceOnly: OnceOnly | undefined,
 ): NodeApiError {
 	const { message } = new SilenceError(idleMillis);
-	return new NodeApiError(node, { message } as JsonObject, {
+	return apiError(node, { message } as JsonObject, {
 		message,
 		description: paragraphs(
 			'Glean may be overloaded, or a proxy holds the connection. Run the item again later; to wait a different time, set "Timeout (Ms)" in the node\'s options (Send Message, Agent → Run).',
@@ -165,7 +165,7 @@ export function gleanError(
 			: page !== undefined
 				? `It began with: ${cut(gleanText, 300)}`
 				: `Glean's full answer: ${gleanText}`;
-	return new NodeApiError(node, { httpCode: String(statusCode), body: gleanText } as JsonObject, {
+	return apiError(node, { httpCode: String(statusCode), body: gleanText } as JsonObject, {
 		message,
 		description: paragraphs(errorHint(statusCode, gleanText, setup), note, quoted),
 		httpCode: String(statusCode),
@@ -188,7 +188,7 @@ function toolsError(
 	}: { tools: string[]; gleanText: string; itemIndex: number; actAs: string },
 ): NodeApiError {
 	const who = actAs ? `the Act As user (${actAs})` : 'the user of this credential';
-	return new NodeApiError(node, { httpCode: '422', body: gleanText } as JsonObject, {
+	return apiError(node, { httpCode: '422', body: gleanText } as JsonObject, {
 		message: `Glean answered 422: the agent uses tools not yet connected for this user: ${tools.join(', ')}`,
 		description: `Sign in to Glean as ${who}, open the agent and run it once: Glean asks to connect each of these tools (or connect them in Glean's settings for actions). Then run the item again. Glean's message: ${gleanMessage(gleanText)}`,
 		httpCode: '422',
@@ -203,7 +203,7 @@ function permissionDeniedError(
 	gleanText: string,
 	itemIndex: number,
 ): NodeApiError {
-	return new NodeApiError(node, { httpCode: '403', body: gleanText } as JsonObject, {
+	return apiError(node, { httpCode: '403', body: gleanText } as JsonObject, {
 		message: `Glean answered 403: you do not have access${denied.owner ? `; it belongs to ${denied.owner}` : ''}`,
 		description: denied.pending
 			? 'An access request is already pending with the owner.'
@@ -222,7 +222,7 @@ function redirectError(
 ): NodeApiError {
 	const { statusCode } = response;
 	const location = redact(headerValue(response.headers, 'location') ?? '', token);
-	return new NodeApiError(node, { httpCode: String(statusCode) } as JsonObject, {
+	return apiError(node, { httpCode: String(statusCode) } as JsonObject, {
 		message: `Glean answered ${statusCode}, a redirect${location ? ` to ${location}` : ''}, which the node does not follow`,
 		description: `Glean's API does not redirect, so the Base URL probably points at the Glean web app or a proxy. ${BASE_URL_HINT} Not following redirects keeps the token, the Act As user and your data with the host you configured.`,
 		httpCode: String(statusCode),

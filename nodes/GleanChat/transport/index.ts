@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
 
+import { apiError } from './nodeErrors';
 import type { GleanAnswerShape } from '../helpers/gleanShapes';
 import { bodyText, isByteStream } from './body';
 import { itemSecrets } from './credential';
@@ -21,6 +21,7 @@ export type { RetryPolicy } from './retry';
 export { DEFAULT_RETRY_POLICY } from './retry';
 export { headerValue, readText } from './body';
 export { itemSecrets } from './credential';
+export { apiError, operationError } from './nodeErrors';
 export { ClientTimeoutError, SilenceError } from './deadline';
 export { checkedAnswer, cut, notGleanAnswerError } from './gleanAnswers';
 export { redact, redactDeep, StreamRedactor } from './redact';
@@ -85,14 +86,10 @@ export async function gleanApiStreamRequest(
 ): Promise<GleanResponse<ByteStream>> {
 	const response = await send.call(this, call, itemIndex, { encoding: 'stream' });
 	if (!isByteStream(response.body)) {
-		throw new NodeApiError(
-			this.getNode(),
-			{ httpCode: String(response.statusCode) } as JsonObject,
-			{
-				message: 'Glean answered, but the answer could not be read as a stream',
-				itemIndex,
-			},
-		);
+		throw apiError(this.getNode(), { httpCode: String(response.statusCode) } as JsonObject, {
+			message: 'Glean answered, but the answer could not be read as a stream',
+			itemIndex,
+		});
 	}
 	return response as GleanResponse<ByteStream>;
 }

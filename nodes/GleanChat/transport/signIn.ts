@@ -1,5 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, NodeOperationError } from 'n8n-workflow';
 
 import type { CheckedCredential } from './credential';
 import { SIGN_IN_CREDENTIAL, storedAccessToken } from './credential';
@@ -7,12 +6,14 @@ import { redact } from './redact';
 import type { AttemptFailure } from './retry';
 import { retryClock, seconds } from './retry';
 import { OAUTH_RECONNECT_HINT } from './setupHints';
+import { operationError } from './nodeErrors';
 
 /**
  * Keeping the OAuth2 sign-in alive. n8n refreshes an OAuth2 access token when its own request
  * path sees a 401, but the transport reads Glean's refusals itself (`ignoreHttpStatusErrors`),
- * so on Glean's 401 it asks n8n to refresh (`helpers.refreshOAuth2Token`, n8n-core 2.x: one
- * refresh per credential at a time, stored for every later request) and tries once more.
+ * so on Glean's 401 it asks n8n to refresh (`helpers.refreshOAuth2Token`, stored for every
+ * later request; n8n-core 2.x runs one refresh per credential at a time, 1.x one per call, so
+ * the node shares one per credential) and tries once more.
  */
 
 /** How long a refresh may take: n8n's own token request would wait 300 s. */
@@ -53,7 +54,7 @@ export async function refreshSignIn(
 ): Promise<'reused' | 'refreshed'> {
 	const node = this.getNode();
 	const fail = (message: string, description: string, hint = OAUTH_RECONNECT_HINT) =>
-		new NodeOperationError(node, `Item ${itemIndex}: ${message}`, {
+		operationError(node, `Item ${itemIndex}: ${message}`, {
 			itemIndex,
 			description: `${description} ${hint}`,
 		});
@@ -76,13 +77,14 @@ export async function refreshSignIn(
 			'Glean answered 401 (the access token expired or was revoked).',
 		);
 	}
-	// One refresh at a time per node run: items that find one under way wait for it. n8n-core
+	// One refresh at a time per credential: callers that find one under way wait for it. n8n-core
 	// 2.x refreshes once per credential at a time itself; 1.x starts one per call, and each
 	// after the first would send a refresh token Glean has already replaced (`invalid_grant`).
-	const refresh = refreshesUnderWay.get(this) ?? startRefresh(this, credential);
+	const shared = sharedRefresh(this, credential);
+	const refresh = shared.done;
 	let outcome: 'refreshed' | 'late';
 	try {
-		outcome = await withinLimit(refresh, cancelSignal);
+		outcome = await withinLimit(shared, cancelSignal);
 	} catch (error) {
 		cancelSignal.throwIfAborted();
 		throw refreshError(error, credential, fail);
@@ -100,35 +102,56 @@ export async function refreshSignIn(
 	return 'refreshed';
 }
 
-/** Each node run's refresh under way. */
-const refreshesUnderWay = new WeakMap<IExecuteFunctions, Promise<unknown>>();
+/** A refresh under way, and when it started (retryClock), for everyone who waits for it. */
+interface SharedRefresh {
+	done: Promise<unknown>;
+	startedAt: number;
+}
 
-function startRefresh(context: IExecuteFunctions, credential: CheckedCredential): Promise<unknown> {
-	const refresh = context.helpers.refreshOAuth2Token.call(
-		context,
-		credential.type,
-	) as Promise<unknown>;
-	refreshesUnderWay.set(context, refresh);
-	const ended = () => {
-		if (refreshesUnderWay.get(context) === refresh) refreshesUnderWay.delete(context);
+/**
+ * The refreshes under way in this n8n process, by credential (type and ID): the items of a
+ * node run, an AI Agent's parallel tool calls and the editor's lookups, which n8n 1.x each
+ * gives a context of its own. Another n8n process (a queue-mode worker) can still refresh the
+ * same credential at the same moment on n8n 1.x.
+ */
+const refreshesUnderWay = new Map<string, SharedRefresh>();
+
+function sharedRefresh(context: IExecuteFunctions, credential: CheckedCredential): SharedRefresh {
+	const id = context.getNode().credentials?.[credential.type]?.id;
+	const key = id ? `${credential.type}:${id}` : undefined;
+	const known = key === undefined ? undefined : refreshesUnderWay.get(key);
+	if (known) return known;
+	const shared: SharedRefresh = {
+		done: context.helpers.refreshOAuth2Token.call(context, credential.type) as Promise<unknown>,
+		startedAt: retryClock.now(),
 	};
-	void refresh.then(ended, ended);
-	return refresh;
+	if (key !== undefined) {
+		refreshesUnderWay.set(key, shared);
+		const ended = () => {
+			if (refreshesUnderWay.get(key) === shared) refreshesUnderWay.delete(key);
+		};
+		void shared.done.then(ended, ended);
+	}
+	return shared;
 }
 
 /** Node runs whose refresh passed REFRESH_LIMIT_MILLIS and has not ended yet. */
 const hungRefreshes = new WeakSet<IExecuteFunctions>();
 
-/** `refresh`'s end, or 'late' after REFRESH_LIMIT_MILLIS; throws at once when cancelled. */
+/**
+ * The refresh's end, or 'late' once REFRESH_LIMIT_MILLIS have passed since it started (a caller
+ * that joins a refresh under way waits only for what is left); throws at once when cancelled.
+ */
 async function withinLimit(
-	refresh: Promise<unknown>,
+	{ done: refresh, startedAt }: SharedRefresh,
 	cancelSignal: AbortSignal,
 ): Promise<'refreshed' | 'late'> {
 	const stop = new AbortController();
 	const onCancel = () => stop.abort(cancelSignal.reason);
 	cancelSignal.addEventListener('abort', onCancel, { once: true });
 	if (cancelSignal.aborted) onCancel();
-	const limit = retryClock.sleep(REFRESH_LIMIT_MILLIS, stop.signal).then(
+	const left = Math.max(0, startedAt + REFRESH_LIMIT_MILLIS - retryClock.now());
+	const limit = retryClock.sleep(left, stop.signal).then(
 		() => 'late' as const,
 		() => 'ended' as const,
 	);

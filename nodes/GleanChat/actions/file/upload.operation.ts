@@ -1,5 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { UPLOAD_CHAT_FILES_RESPONSE } from '../../helpers/gleanShapes';
 import type { GleanChatFile } from '../../helpers/gleanTypes';
@@ -13,6 +13,7 @@ import {
 	timezoneOffsetOption,
 } from '../common';
 import { chatFileItem } from './chatFile';
+import { operationError } from '../../transport';
 
 const properties: INodeProperties[] = [
 	{
@@ -74,7 +75,7 @@ function binaryFieldNames(context: IExecuteFunctions, itemIndex: number): string
 		);
 	}
 	if (names.length > MAX_FILES_PER_UPLOAD) {
-		throw new NodeOperationError(
+		throw operationError(
 			context.getNode(),
 			`Item ${itemIndex}: "Input Binary Field" names ${names.length} files, but Glean takes at most ${MAX_FILES_PER_UPLOAD} in one upload`,
 			{
@@ -98,17 +99,13 @@ async function uploadForm(
 		const file = binary[name];
 		if (!file) {
 			const available = Object.keys(binary);
-			throw new NodeOperationError(
-				context.getNode(),
-				`Item ${itemIndex} has no binary field "${name}"`,
-				{
-					itemIndex,
-					description:
-						available.length > 0
-							? `Set "Input Binary Field" to one of the item's binary fields: ${available.join(', ')}. Nothing was sent to Glean.`
-							: 'The item has no binary data at all. Add a node that reads or downloads the file before Glean Chat. Nothing was sent to Glean.',
-				},
-			);
+			throw operationError(context.getNode(), `Item ${itemIndex} has no binary field "${name}"`, {
+				itemIndex,
+				description:
+					available.length > 0
+						? `Set "Input Binary Field" to one of the item's binary fields: ${available.join(', ')}. Nothing was sent to Glean.`
+						: 'The item has no binary data at all. Add a node that reads or downloads the file before Glean Chat. Nothing was sent to Glean.',
+			});
 		}
 		// Refuse an oversized file before loading it when n8n knows its size.
 		if (typeof file.bytes === 'number') checkFileSize(context, itemIndex, name, file.bytes);
@@ -136,7 +133,7 @@ function checkFileSize(
 					? `has ${(size / 1024 / 1024).toFixed(1)} MB, more than Glean's limit of 64 MB (${MAX_FILE_BYTES} bytes)`
 					: undefined;
 	if (problem === undefined) return;
-	throw new NodeOperationError(
+	throw operationError(
 		context.getNode(),
 		`Item ${itemIndex}: the file in binary field "${name}" ${problem}`,
 		{

@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, ResourceMapperValue } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { FormField } from '../../../helpers/agentForm';
 import { formFields, formInput, hasStructuredOutput } from '../../../helpers/agentForm';
@@ -13,6 +12,7 @@ import {
 	textParameter,
 } from '../../common';
 import { agentSchemas, readAgentId } from '../agentCalls';
+import { operationError } from '../../../transport';
 
 /** Reading one item's Agent → Run: the agent, its form filled in, the message, and the call. */
 
@@ -103,7 +103,7 @@ function filledForm(
 	const { input, problems } = formInput(fields, values);
 	const [missing] = problems.missing;
 	if (missing) {
-		throw new NodeOperationError(
+		throw operationError(
 			context.getNode(),
 			`Item ${itemIndex}: the agent's form field "${missing.displayName}" is required but empty`,
 			{
@@ -121,7 +121,7 @@ function filledForm(
 	}
 	const [invalid] = problems.invalid;
 	if (invalid) {
-		throw new NodeOperationError(
+		throw operationError(
 			context.getNode(),
 			`Item ${itemIndex}: the agent's form field "${invalid.field.displayName}" cannot take ${short(invalid.value)}`,
 			{
@@ -131,7 +131,7 @@ function filledForm(
 		);
 	}
 	if (problems.unknown.length > 0) {
-		throw new NodeOperationError(
+		throw operationError(
 			context.getNode(),
 			`Item ${itemIndex}: the agent's form has no field "${problems.unknown[0]}" any more`,
 			{

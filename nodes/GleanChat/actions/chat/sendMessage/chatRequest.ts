@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { parseIdList } from '../../../helpers/idList';
 import type { GleanCall } from '../../../transport';
+import { operationError } from '../../../transport';
 import {
 	emptyParameterError,
 	gleanQuery,
@@ -114,15 +114,11 @@ function checkOptions(context: IExecuteFunctions, itemIndex: number, options: ID
 		);
 	}
 	if (options.fileIds !== undefined && parseIdList(options.fileIds).length === 0) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`Item ${itemIndex}: the "File IDs" option has no ID`,
-			{
-				itemIndex,
-				description:
-					'Give one file ID, a comma-separated list, or an array such as {{ $json.fileIds }}, or remove the option to ask without files. Nothing was sent to Glean.',
-			},
-		);
+		throw operationError(context.getNode(), `Item ${itemIndex}: the "File IDs" option has no ID`, {
+			itemIndex,
+			description:
+				'Give one file ID, a comma-separated list, or an array such as {{ $json.fileIds }}, or remove the option to ask without files. Nothing was sent to Glean.',
+		});
 	}
 }
 
