@@ -14,6 +14,7 @@ import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import {
 	CREDENTIAL_TYPE,
+	credentialId,
 	GLEAN_NODE_NAME,
 	loadPackage,
 	NODE_TYPE,
@@ -54,7 +55,7 @@ async function lookupContext({ parameters: set, credentials }: LookupOptions, pa
 		typeVersion: 1,
 		position: [0, 0],
 		parameters,
-		credentials: { [credentialTypeName]: { id: 'cred-1', name: 'Glean' } },
+		credentials: { [credentialTypeName]: { id: credentialId(credentials), name: 'Glean' } },
 	};
 	const workflow = new Workflow({
 		nodes: [node],

@@ -221,6 +221,11 @@ export interface RunOptions {
 	 * parameters say `authentication: 'oAuth2'`. n8n's token refreshes are written back into it.
 	 */
 	credentials: ICredentialDataDecryptedObject;
+	/**
+	 * The stored credential's ID; by default one per credential data object. Another ID for the
+	 * same object stands for another n8n process reading the same stored credential.
+	 */
+	credentialId?: string;
 	continueOnFail?: boolean;
 	/** Run as n8n does for a streaming Chat Trigger/Webhook: sendChunk hooks and streamingEnabled. */
 	streaming?: boolean;
@@ -255,6 +260,19 @@ export interface RunResult {
 
 export const GLEAN_NODE_NAME = 'Glean Chat';
 
+const credentialIds = new WeakMap<object, string>();
+let credentialsSeen = 0;
+
+/**
+ * The ID n8n would give this stored credential: the same data object, the same credential (as
+ * runs that share one sign-in), another object, another credential.
+ */
+export function credentialId(credentials: object): string {
+	let id = credentialIds.get(credentials);
+	if (id === undefined) credentialIds.set(credentials, (id = `cred-${++credentialsSeen}`));
+	return id;
+}
+
 /** Runs Items → Glean Chat in WorkflowExecute and returns what the Glean Chat node produced. */
 export async function runGleanNode(options: RunOptions): Promise<RunResult> {
 	const { nodeTypes, credentialTypes } = await loadPackage();
@@ -276,7 +294,12 @@ export async function runGleanNode(options: RunOptions): Promise<RunResult> {
 			typeVersion: 1,
 			position: [200, 0],
 			parameters: options.parameters,
-			credentials: { [credentialTypeName]: { id: 'cred-1', name: 'Glean' } },
+			credentials: {
+				[credentialTypeName]: {
+					id: options.credentialId ?? credentialId(options.credentials),
+					name: 'Glean',
+				},
+			},
 			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 		},
 	];

@@ -312,6 +312,62 @@ describe('a sign-in that cannot be renewed fails clearly, without any token', ()
 		}
 	});
 
+	test('a run that joins a refresh under way waits only for what is left of its time limit', async () => {
+		const credentials = await signedInCredential(setup.glean);
+		setup.glean.oauth.expireAccessTokens();
+		let release = () => {};
+		setup.glean.tokenEndpointHeld = new Promise<void>((resolve) => (release = resolve));
+		const clock = useVirtualRetryClock();
+		const grants = tokenRequestsFromNow();
+		const tokenCallsBefore = setup.glean.requestsTo('/oauth/token').length;
+		try {
+			// The first run gives up after the whole limit; its refresh is still under way.
+			const first = await runGleanNode({ parameters: sendMessage, credentials });
+			const second = await runGleanNode({ parameters: sendMessage, credentials });
+			for (const { error } of [first, second])
+				expect(error?.message).toBe(
+					'Item 0: the access token expired and n8n could not refresh it in time',
+				);
+			expect(clock.waits).toEqual([60_000, 0]);
+			// One refresh for both runs: the token endpoint got one request, answered once let go.
+			expect(setup.glean.requestsTo('/oauth/token').length - tokenCallsBefore).toBe(1);
+			release();
+			while (grants().length < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+			expect(grants()).toEqual(['refresh_token']);
+		} finally {
+			clock.restore();
+			setup.glean.tokenEndpointHeld = undefined;
+			release();
+		}
+	});
+
+	test('two n8n processes refresh the same sign-in at once: the one Glean refuses uses the tokens the other stored', async () => {
+		// Each process refreshes on its own (n8n 1.x; or separate credential IDs on 2.x), and
+		// both send the same refresh token: Glean takes the first and refuses the second.
+		const credentials = await signedInCredential(setup.glean);
+		setup.glean.oauth.expireAccessTokens();
+		let release = () => {};
+		setup.glean.tokenEndpointHeld = new Promise<void>((resolve) => (release = resolve));
+		const grants = tokenRequestsFromNow();
+		const tokenCallsBefore = setup.glean.requestsTo('/oauth/token').length;
+		try {
+			const runs = ['worker-1', 'worker-2'].map(
+				async (credentialId) =>
+					await runGleanNode({ parameters: sendMessage, credentials, credentialId }),
+			);
+			// Both refreshes have reached Glean, with the same refresh token, before either is answered.
+			while (setup.glean.requestsTo('/oauth/token').length - tokenCallsBefore < 2)
+				await new Promise((resolve) => setTimeout(resolve, 5));
+			release();
+			const [one, two] = await Promise.all(runs);
+			expect([one.error, two.error]).toEqual([undefined, undefined]);
+			expect(grants()).toEqual(['refresh_token', 'refresh_token']);
+		} finally {
+			setup.glean.tokenEndpointHeld = undefined;
+			release();
+		}
+	});
+
 	test('cancelling the execution while n8n refreshes ends the run at once', async () => {
 		const credentials = await signedInCredential(setup.glean);
 		setup.glean.oauth.expireAccessTokens();

@@ -177,10 +177,9 @@ export class N8nInstance {
 				);
 			try {
 				// A worker answers on its health port (here `port`) once it reaches the database and Redis.
-				const response = await fetch(`${this.baseUrl}/healthz/readiness`);
 				// n8n 1.x is "ready" before its REST API is mounted: a main instance must serve that too.
 				const served =
-					response.ok &&
+					(await answers(`${this.baseUrl}/healthz/readiness`)) &&
 					(this.options.queue?.role === 'worker' ||
 						(await answers(`${this.baseUrl}/rest/settings`)));
 				// Ready, and still ours: the port was free when it started.
@@ -443,6 +442,7 @@ export class N8nInstance {
 
 	async waitForExecution(executionId: string): Promise<ExecutionResult> {
 		const deadline = Date.now() + 120_000;
+		let finishedAt: number | undefined;
 		while (Date.now() < deadline) {
 			const execution = await this.rest<{ status: string; data: string }>(
 				'GET',
@@ -455,6 +455,11 @@ export class N8nInstance {
 				// n8n 1.x can mark an execution finished a moment before its data is stored.
 				if (data?.resultData)
 					return { id: executionId, status: execution.status, ...data.resultData };
+				finishedAt ??= Date.now();
+				if (Date.now() - finishedAt > 10_000)
+					throw new Error(
+						`Execution ${executionId} finished (${execution.status}), but n8n stored no run data within 10 s`,
+					);
 			}
 			await pause(100);
 		}

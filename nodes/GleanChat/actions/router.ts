@@ -169,6 +169,8 @@ function redactError(error: Error, token: Secrets): Error {
 	error.message = redact(error.message, token);
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		if (error.description) error.description = redact(error.description, token);
+		// n8n keeps a message it rewrote in `messages`, shown in the editor's error details.
+		error.messages = error.messages.map((message) => redact(message, token));
 		// Saved with the run: the partial answer, and what n8n kept of Glean's reply.
 		error.context = redactDeep(error.context, token);
 		if (error instanceof NodeApiError && error.errorResponse)

@@ -16,7 +16,8 @@ export function apiError(
 	options: NonNullable<ConstructorParameters<typeof NodeApiError>[2]> & { message: string },
 ): NodeApiError {
 	const error = new NodeApiError(node, response, options);
-	error.message = options.message;
+	// n8n hands back `response` itself when it already is a NodeApiError: that one keeps its own.
+	if (error !== (response as unknown)) error.message = options.message;
 	return error;
 }
 

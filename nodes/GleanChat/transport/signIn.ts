@@ -87,6 +87,12 @@ export async function refreshSignIn(
 		outcome = await withinLimit(shared, cancelSignal);
 	} catch (error) {
 		cancelSignal.throwIfAborted();
+		// Another n8n process (a queue-mode worker on n8n 1.x) renewed the sign-in a moment
+		// before with the same refresh token, so Glean refused this one: use what it stored.
+		if (refusedGrant(error)) {
+			const renewed = await storedAccessToken.call(this, itemIndex);
+			if (renewed !== '' && renewed !== credential.accessToken) return 'reused';
+		}
 		throw refreshError(error, credential, fail);
 	}
 	if (outcome === 'late') {
@@ -117,6 +123,8 @@ interface SharedRefresh {
 const refreshesUnderWay = new Map<string, SharedRefresh>();
 
 function sharedRefresh(context: IExecuteFunctions, credential: CheckedCredential): SharedRefresh {
+	// n8n gives every stored credential an ID (its own refresh refuses one without): only
+	// then is a refresh shared.
 	const id = context.getNode().credentials?.[credential.type]?.id;
 	const key = id ? `${credential.type}:${id}` : undefined;
 	const known = key === undefined ? undefined : refreshesUnderWay.get(key);
@@ -168,6 +176,24 @@ async function withinLimit(
 	}
 }
 
+/**
+ * Whether Glean refused the refresh token (`invalid_grant`): n8n-core 2.x marks that error as
+ * needing a reconnect; 1.x passes on @n8n/client-oauth2's AuthError, which keeps Glean's answer
+ * as `body`.
+ */
+function refusedGrant(error: unknown): boolean {
+	const { failure, body, message } = (error ?? {}) as {
+		failure?: { cause?: string };
+		body?: { error?: unknown };
+		message?: unknown;
+	};
+	return (
+		failure?.cause === 'credential-invalid' ||
+		body?.error === 'invalid_grant' ||
+		(typeof message === 'string' && /needs to be reconnected/i.test(message))
+	);
+}
+
 /** Why n8n could not refresh, worded for the user and without any secret. */
 function refreshError(
 	error: unknown,
@@ -175,17 +201,7 @@ function refreshError(
 	fail: (message: string, description: string) => NodeOperationError,
 ): NodeOperationError {
 	const reason = redact(error instanceof Error ? error.message : String(error), credential.secrets);
-	// A refresh Glean refused (`invalid_grant`): n8n-core 2.x marks it as needing a reconnect;
-	// 1.x passes on @n8n/client-oauth2's AuthError, which keeps Glean's answer as `body`.
-	const { failure, body } = (error ?? {}) as {
-		failure?: { cause?: string };
-		body?: { error?: unknown };
-	};
-	if (
-		failure?.cause === 'credential-invalid' ||
-		body?.error === 'invalid_grant' ||
-		/needs to be reconnected/i.test(reason)
-	) {
+	if (refusedGrant(error)) {
 		return fail(
 			'Glean ended the sign-in: the access token expired and Glean refused to renew it',
 			'The refresh token was revoked or has expired (the user signed out, an admin revoked the app, or it went unused too long).',
