@@ -221,6 +221,19 @@ export class GleanEmulator {
 		this.scenarios.set(endpoint, [...(this.scenarios.get(endpoint) ?? []), ...scenarios]);
 	}
 
+	/**
+	 * Holds /oauth/token (a hanging token endpoint): its requests are recorded, then answered only
+	 * once the returned function is called, which also ends the hold.
+	 */
+	holdTokenEndpoint(): () => void {
+		let release = () => {};
+		this.tokenEndpointHeld = new Promise<void>((resolve) => (release = resolve));
+		return () => {
+			this.tokenEndpointHeld = undefined;
+			release();
+		};
+	}
+
 	/** Resolves when the next request to `endpoint` has been received (before it is answered). */
 	async nextRequest(endpoint: string): Promise<RecordedRequest> {
 		return await new Promise((resolve) => this.waiters.push({ endpoint, resolve }));

@@ -295,8 +295,7 @@ describe('a sign-in that cannot be renewed fails clearly, without any token', ()
 	test('a token endpoint that does not answer: the item fails after REFRESH_LIMIT_MILLIS, saying so', async () => {
 		const credentials = await signedInCredential(setup.glean);
 		setup.glean.oauth.expireAccessTokens();
-		let release = () => {};
-		setup.glean.tokenEndpointHeld = new Promise<void>((resolve) => (release = resolve));
+		const release = setup.glean.holdTokenEndpoint();
 		const clock = useVirtualRetryClock();
 		try {
 			const { error } = await runGleanNode({ parameters: sendMessage, credentials });
@@ -307,7 +306,6 @@ describe('a sign-in that cannot be renewed fails clearly, without any token', ()
 			expect(clock.waits).toEqual([60_000]);
 		} finally {
 			clock.restore();
-			setup.glean.tokenEndpointHeld = undefined;
 			release();
 		}
 	});
@@ -315,8 +313,7 @@ describe('a sign-in that cannot be renewed fails clearly, without any token', ()
 	test('a run that joins a refresh under way waits only for what is left of its time limit', async () => {
 		const credentials = await signedInCredential(setup.glean);
 		setup.glean.oauth.expireAccessTokens();
-		let release = () => {};
-		setup.glean.tokenEndpointHeld = new Promise<void>((resolve) => (release = resolve));
+		const release = setup.glean.holdTokenEndpoint();
 		const clock = useVirtualRetryClock();
 		const grants = tokenRequestsFromNow();
 		const tokenCallsBefore = setup.glean.requestsTo('/oauth/token').length;
@@ -336,7 +333,6 @@ describe('a sign-in that cannot be renewed fails clearly, without any token', ()
 			expect(grants()).toEqual(['refresh_token']);
 		} finally {
 			clock.restore();
-			setup.glean.tokenEndpointHeld = undefined;
 			release();
 		}
 	});
@@ -346,8 +342,7 @@ describe('a sign-in that cannot be renewed fails clearly, without any token', ()
 		// both send the same refresh token: Glean takes the first and refuses the second.
 		const credentials = await signedInCredential(setup.glean);
 		setup.glean.oauth.expireAccessTokens();
-		let release = () => {};
-		setup.glean.tokenEndpointHeld = new Promise<void>((resolve) => (release = resolve));
+		const release = setup.glean.holdTokenEndpoint();
 		const grants = tokenRequestsFromNow();
 		const tokenCallsBefore = setup.glean.requestsTo('/oauth/token').length;
 		try {
@@ -363,7 +358,6 @@ describe('a sign-in that cannot be renewed fails clearly, without any token', ()
 			expect([one.error, two.error]).toEqual([undefined, undefined]);
 			expect(grants()).toEqual(['refresh_token', 'refresh_token']);
 		} finally {
-			setup.glean.tokenEndpointHeld = undefined;
 			release();
 		}
 	});
@@ -371,8 +365,7 @@ describe('a sign-in that cannot be renewed fails clearly, without any token', ()
 	test('cancelling the execution while n8n refreshes ends the run at once', async () => {
 		const credentials = await signedInCredential(setup.glean);
 		setup.glean.oauth.expireAccessTokens();
-		let release = () => {};
-		setup.glean.tokenEndpointHeld = new Promise<void>((resolve) => (release = resolve));
+		const release = setup.glean.holdTokenEndpoint();
 		const cancel = new AbortController();
 		void setup.glean.nextRequest('/oauth/token').then(() => cancel.abort());
 		try {
@@ -385,7 +378,6 @@ describe('a sign-in that cannot be renewed fails clearly, without any token', ()
 			expect(run.status).toBe('canceled');
 			expect(Date.now() - started).toBeLessThan(5_000);
 		} finally {
-			setup.glean.tokenEndpointHeld = undefined;
 			release();
 		}
 	});

@@ -69,19 +69,17 @@ export async function refreshSignIn(
 	// more would rotate the tokens under the items now using the new ones.
 	const stored = await storedAccessToken.call(this, itemIndex);
 	if (mayReuse && stored !== '' && stored !== credential.accessToken) return 'reused';
-	// A refresh that already took too long in this run is still pending: waiting again helps no one.
-	if (hungRefreshes.has(this)) throw late();
 	if (typeof this.helpers.refreshOAuth2Token !== 'function') {
 		throw fail(
 			'Glean no longer accepts the access token, and this n8n cannot refresh it for a node',
 			'Glean answered 401 (the access token expired or was revoked).',
 		);
 	}
-	// One refresh at a time per credential: callers that find one under way wait for it. n8n-core
-	// 2.x refreshes once per credential at a time itself; 1.x starts one per call, and each
-	// after the first would send a refresh token Glean has already replaced (`invalid_grant`).
+	// One refresh at a time per credential: callers that find one under way wait for it (one
+	// already past its time limit fails them at once). n8n-core 2.x refreshes once per
+	// credential at a time itself; 1.x starts one per call, and each after the first would send
+	// a refresh token Glean has already replaced (`invalid_grant`).
 	const shared = sharedRefresh(this, credential);
-	const refresh = shared.done;
 	let outcome: 'refreshed' | 'late';
 	try {
 		outcome = await withinLimit(shared, cancelSignal);
@@ -95,14 +93,7 @@ export async function refreshSignIn(
 		}
 		throw refreshError(error, credential, fail);
 	}
-	if (outcome === 'late') {
-		hungRefreshes.add(this);
-		void refresh.then(
-			() => hungRefreshes.delete(this),
-			() => hungRefreshes.delete(this),
-		);
-		throw late();
-	}
+	if (outcome === 'late') throw late();
 	// The next read of the credential has the new tokens: from now on they are redacted too.
 	await storedAccessToken.call(this, itemIndex);
 	return 'refreshed';
@@ -142,9 +133,6 @@ function sharedRefresh(context: IExecuteFunctions, credential: CheckedCredential
 	}
 	return shared;
 }
-
-/** Node runs whose refresh passed REFRESH_LIMIT_MILLIS and has not ended yet. */
-const hungRefreshes = new WeakSet<IExecuteFunctions>();
 
 /**
  * The refresh's end, or 'late' once REFRESH_LIMIT_MILLIS have passed since it started (a caller
